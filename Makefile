@@ -1,0 +1,48 @@
+# Evidence Locker. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+DEVSTAMP = $(VENV)/.installed-dev
+
+.PHONY: help run test test-slow lint translations extract-messages bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Evidence Locker needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(DEVSTAMP): $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP) $@
+
+translations: $(STAMP) ## compile the .po catalogues into .mo files
+	$(PY) -m evidence_app.tools.catalogues compile
+
+run: $(STAMP) translations ## install everything and start the app
+	$(VENV)/bin/evidence-app --help
+
+test: $(DEVSTAMP) translations ## install dev extras and run the whole suite offscreen
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test-slow: $(DEVSTAMP) translations ## the long crash and tamper runs too
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m ''
+
+lint: $(DEVSTAMP) ## ruff
+	$(VENV)/bin/ruff check evidence_app tests benchmarks
+
+extract-messages: $(DEVSTAMP) ## refresh the .pot template and merge it into every .po
+	$(PY) -m evidence_app.tools.catalogues extract
+
+bench: $(STAMP) ## run the benchmarks (ratios against baselines)
+	$(PY) benchmarks/ingest.py --size-mib 256
+
+clean: ## remove the virtual environment and build output
+	rm -rf $(VENV) build dist

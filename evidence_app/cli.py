@@ -1,0 +1,88 @@
+"""The command line: the same core functions the GUI uses, one readable line per error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from evidence_app import __version__
+from evidence_app.clicmd import vault_cmds
+from evidence_app.clicmd.common import EXIT_ERROR, EXIT_USAGE, CliError
+from evidence_app.core.errors import EvidenceError
+from evidence_app.i18n import _, set_language
+from evidence_app.logsetup import log_file, setup_logging
+from evidence_app.messages import describe
+from evidence_app.paths import force_portable
+
+log = logging.getLogger("evidence_app.cli")
+
+COMMAND_MODULES = [vault_cmds]
+
+
+def _early_option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evidence-app",
+        description=_("Evidence Locker: keep evidence of online crime safe, and seal it for "
+                      "the police."),
+    )
+    parser.add_argument("--version", action="version", version=f"evidence-app {__version__}")
+    parser.add_argument("--vault", metavar="PATH",
+                        help=_("the vault folder (default: EVIDENCE_APP_VAULT, then your "
+                               "user data folder)"))
+    parser.add_argument("--passphrase-file", metavar="F",
+                        help=_("read the passphrase from this file instead of asking"))
+    parser.add_argument("--lang", metavar="CODE", help=_("language, e.g. en or de"))
+    parser.add_argument("--portable", action="store_true",
+                        help=_("keep vault, settings and logs next to the program"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--portable" in argv:
+        force_portable()
+    setup_logging()
+    set_language(_early_option(argv, "--lang") or os.environ.get("EVIDENCE_APP_LANG"))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except CliError as exc:
+        print(_("error: ") + exc.message, file=sys.stderr)
+        return EXIT_USAGE
+    except EvidenceError as exc:
+        log.info("%s failed: %s", args.command, type(exc).__name__)
+        print(_("error: ") + describe(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(_("Stopped. Nothing half-saved was kept."), file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a sentence, never a traceback
+        log.exception("unexpected error in %s", args.command)
+        where = log_file()
+        message = describe(exc)
+        if where:
+            message += " " + _("Log file: {path}").format(path=where)
+        print(_("error: ") + message, file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Command-line subcommands, one module per area; cli.py builds the parser from them."""

@@ -1,0 +1,357 @@
+"""init, add, list, show, export, note, log, check, passwd."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from evidence_app.clicmd.common import (
+    EXIT_ERROR,
+    EXIT_INTEGRITY,
+    EXIT_OK,
+    CliError,
+    human_size,
+    new_passphrase,
+    open_vault,
+    out,
+    passphrase,
+    print_json,
+    progress_printer,
+    vault_path,
+    warn,
+    when,
+)
+from evidence_app.core.errors import (
+    DiskFull,
+    EvidenceError,
+    JournalCorrupt,
+    VaultLocked,
+    WriteFailed,
+)
+from evidence_app.core.state import Item
+from evidence_app.core.vault import Vault
+from evidence_app.events import describe_record
+from evidence_app.i18n import _
+from evidence_app.messages import describe, object_problem, record_problem
+
+# Errors after which adding more files cannot work either.
+_STOP_ADDING = (DiskFull, WriteFailed, VaultLocked, JournalCorrupt)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help=_("create a new vault (shows the recovery key once)"))
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("add", help=_("add files (folders: every file inside them)"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--note", default="", help=_("a note to keep with each added file"))
+    p.add_argument("--sensitive", action="store_true",
+                   help=_("mark as sensitive (e.g. intimate images): never shown as a picture"))
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("list", help=_("list the items in the vault"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help=_("every recorded detail of one item"))
+    p.add_argument("item", metavar="ID")
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("export", help=_("write an original back out, byte for byte"))
+    p.add_argument("item", metavar="ID")
+    p.add_argument("--out", required=True, metavar="PATH", help=_("file or folder to write to"))
+    p.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("note", help=_("add a note to an item, or to the case"))
+    p.add_argument("words", nargs="+", metavar="[ID] TEXT")
+    p.add_argument("--edit", metavar="NOTE_ID", help=_("replace the text of an existing note"))
+    p.set_defaults(handler=cmd_note)
+
+    p = sub.add_parser("log", help=_("show the custody log"))
+    p.add_argument("--verify", action="store_true",
+                   help=_("check the chain and every signature"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_log)
+
+    p = sub.add_parser("check", help=_("decrypt and re-check every item"))
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("passwd", help=_("change the passphrase"))
+    p.add_argument("--recovery", action="store_true",
+                   help=_("use the recovery key instead of the current passphrase"))
+    p.add_argument("--new-passphrase-file", metavar="F")
+    p.set_defaults(handler=cmd_passwd)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    if getattr(args, "passphrase_file", None) or "EVIDENCE_APP_PASSPHRASE" in os.environ:
+        secret = passphrase(args)
+    else:
+        secret = new_passphrase(args, env="EVIDENCE_APP_PASSPHRASE", file_attr="passphrase_file")
+    vault, recovery_key = Vault.create(path, secret)
+    vault.lock()
+    out(_("Vault created at {path}.").format(path=path))
+    out()
+    out(_("Your recovery key (shown only this once):"))
+    out()
+    out("    " + recovery_key)
+    out()
+    out(_("Write it on paper and keep it somewhere safe, away from this computer. If you "
+          "forget your passphrase, this key is the only way to open the vault. Anyone who "
+          "has it can open the vault too."))
+    return EXIT_OK
+
+
+def _expand(paths: list[str]) -> tuple[list[Path], int]:
+    """Files to add: folders are walked (sorted, links not followed)."""
+    files: list[Path] = []
+    skipped_links = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not path.is_symlink():
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    full = Path(root) / name
+                    if full.is_symlink():
+                        skipped_links += 1
+                    else:
+                        files.append(full)
+        else:
+            files.append(path)
+    return files, skipped_links
+
+
+def _added_line(item: Item) -> str:
+    line = _("added {id}: {name} ({size})").format(
+        id=item.id, name=item.name, size=human_size(item.size))
+    if item.duplicate_of:
+        line += " - " + _("same content as item {other}").format(other=item.duplicate_of)
+    return line
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    files, skipped_links = _expand(args.files)
+    if skipped_links:
+        warn(_("{count} link(s) inside the folder(s) were not followed.").format(
+            count=skipped_links))
+    failed = 0
+    with open_vault(args) as vault:
+        for path in files:
+            try:
+                item = vault.add_file(path, note=args.note, sensitive=args.sensitive,
+                                      progress=progress_printer(path.name))
+            except _STOP_ADDING:
+                raise
+            except EvidenceError as exc:
+                failed += 1
+                print(_("error: ") + describe(exc), file=sys.stderr, flush=True)
+                continue
+            out(_added_line(item))
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        items = list(vault.state.items.values())
+        if args.json:
+            print_json([i.summary() for i in items])
+            return EXIT_OK
+        if not items:
+            out(_("The vault is empty. Add files with: evidence-app add FILE"))
+            return EXIT_OK
+        for item in items:
+            flags = []
+            if item.sensitive:
+                flags.append(_("sensitive"))
+            if item.duplicate_of:
+                flags.append(_("same as {other}").format(other=item.duplicate_of))
+            if item.withdrawn:
+                flags.append(_("withdrawn"))
+            extra = f"  [{', '.join(flags)}]" if flags else ""
+            out(f"{item.id:>4}  {when(item.added_at, item.added_offset)}  "
+                f"{human_size(item.size):>9}  {item.media_type:<24} {item.name}{extra}")
+    return EXIT_OK
+
+
+def item_details(vault: Vault, item: Item) -> dict[str, Any]:
+    notes = [
+        {"id": n.id, "text": n.text, "created_at": n.created_at, "edited_at": n.edited_at}
+        for n in vault.state.notes_for(item.id)
+    ]
+    history = [
+        {"seq": r["seq"], "time": r["time"], "type": r["type"]}
+        for r in vault.records
+        if r["seq"] in set(item.history)
+    ]
+    return {
+        "id": item.id,
+        "name": item.name,
+        "size": item.size,
+        "sha256": item.sha256,
+        "media_type": item.media_type,
+        "added_at": item.added_at,
+        "added_offset": item.added_offset,
+        "file_mtime": item.file_mtime,
+        "file_mtime_offset": item.file_mtime_offset,
+        "source": item.source,
+        "sensitive": item.sensitive,
+        "duplicate_of": item.duplicate_of,
+        "kind": item.kind,
+        "derived_from": item.derived_from,
+        "description": item.description,
+        "withdrawn": item.withdrawn,
+        "withdrawn_reason": item.withdrawn_reason,
+        "image": item.image,
+        "exif": item.exif,
+        "has_thumbnail": bool(item.thumbnail),
+        "notes": notes,
+        "history": history,
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        item = vault.item(args.item)
+        details = item_details(vault, item)
+        if args.json:
+            print_json(details)
+            return EXIT_OK
+        rows = [
+            (_("Item"), item.id),
+            (_("Name"), item.name),
+            (_("Size"), f"{human_size(item.size)} ({item.size} bytes)"),
+            (_("SHA-256"), item.sha256),
+            (_("Type"), item.media_type),
+            (_("Added"), when(item.added_at, item.added_offset)),
+            (_("File last changed"), when(item.file_mtime, item.file_mtime_offset)),
+            (_("Source"), ", ".join(f"{k}={v}" for k, v in item.source.items())),
+            (_("Sensitive"), _("yes") if item.sensitive else _("no")),
+        ]
+        if item.duplicate_of:
+            rows.append((_("Same content as"), item.duplicate_of))
+        if item.derived_from:
+            rows.append((_("Made from item"), item.derived_from))
+        if item.description:
+            rows.append((_("Description"), item.description))
+        if item.withdrawn:
+            rows.append((_("Withdrawn"), item.withdrawn_reason or _("yes")))
+        if item.image:
+            rows.append((_("Image"), f"{item.image.get('width')} x {item.image.get('height')} "
+                                     f"{item.image.get('format') or ''}".strip()))
+        width = max(len(label) for label, _v in rows)
+        for label, value in rows:
+            out(f"{label:<{width}}  {value}")
+        if item.exif:
+            out(_("EXIF:"))
+            for key, value in item.exif.items():
+                if isinstance(value, dict):
+                    for sub_key, sub_value in value.items():
+                        out(f"  {key}.{sub_key}: {sub_value}")
+                else:
+                    out(f"  {key}: {value}")
+        for note in details["notes"]:
+            out(_("Note {id}: {text}").format(id=note["id"], text=note["text"]))
+        out(_("Custody history:"))
+        for entry in details["history"]:
+            record = vault.records[entry["seq"] - 1]
+            out(f"  #{entry['seq']}  {when(record['time'], record['offset'])}  "
+                f"{describe_record(record)}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        dest = vault.export_item(args.item, Path(args.out), overwrite=args.force)
+    out(_("Exported item {id} to {path} (content checked against its fingerprint).").format(
+        id=args.item.lstrip("#"), path=dest))
+    return EXIT_OK
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    words = args.words
+    with open_vault(args) as vault:
+        if args.edit:
+            if len(words) != 1:
+                raise CliError(_("Give the new note text in quotes."))
+            note = vault.edit_note(args.edit, words[0])
+            out(_("Note {id} changed (the earlier text stays in the custody log).").format(
+                id=note.id))
+            return EXIT_OK
+        if len(words) == 1:
+            note = vault.add_note(words[0])
+            out(_("Case note {id} added.").format(id=note.id))
+        elif len(words) == 2:
+            note = vault.add_note(words[1], item_id=words[0])
+            out(_("Note {id} added to item {item}.").format(id=note.id, item=note.item_id))
+        else:
+            raise CliError(_("Put the note text in quotes, e.g. note 3 \"what this shows\"."))
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with open_vault(args, allow_damaged=args.verify) as vault:
+        records = vault.records
+        if args.json and not args.verify:
+            print_json(records)
+            return EXIT_OK
+        if not args.verify:
+            for record in records:
+                out(f"#{record['seq']:<5} {when(record['time'], record['offset'])}  "
+                    f"{describe_record(record)}")
+            return EXIT_OK
+        try:
+            count = vault.verify_log()
+        except JournalCorrupt as exc:
+            print(_("FAILED: ") + record_problem(exc), file=sys.stderr, flush=True)
+            out(_("Records 1 to {last} are intact and correctly signed.").format(
+                last=exc.seq - 1) if exc.seq > 1 else "")
+            return EXIT_INTEGRITY
+        out(_("Custody log OK: {count} records, chain unbroken, every signature valid "
+              "(key {fingerprint}).").format(count=count, fingerprint=vault.fingerprint()))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        results = vault.check(progress=progress_printer(_("checking")))
+    bad = 0
+    for result in results:
+        if result.ok:
+            out(_("OK      item {id}: {name}").format(id=result.item_id, name=result.name))
+        else:
+            bad += 1
+            assert result.problem is not None
+            out(_("FAILED  ") + object_problem(result.problem))  # type: ignore[arg-type]
+    if bad:
+        out(_("{bad} of {total} items failed the check; the others are intact.").format(
+            bad=bad, total=len(results)))
+        return EXIT_INTEGRITY
+    out(_("All {total} items are intact.").format(total=len(results)))
+    return EXIT_OK
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    if args.recovery:
+        key = os.environ.get("EVIDENCE_APP_RECOVERY_KEY")
+        if key is None:
+            if not sys.stdin.isatty():
+                raise CliError(_("Type the recovery key when asked, or set "
+                                 "EVIDENCE_APP_RECOVERY_KEY."))
+            key = input(_("Recovery key: "))
+        vault = Vault.open_with_recovery_key(path, key)
+    else:
+        vault = open_vault(args)
+    with vault:
+        secret = new_passphrase(args, env="EVIDENCE_APP_NEW_PASSPHRASE",
+                                file_attr="new_passphrase_file")
+        vault.change_passphrase(secret)
+    out(_("Passphrase changed. Your recovery key stays the same."))
+    return EXIT_OK

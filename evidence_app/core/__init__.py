@@ -1,0 +1,1 @@
+"""Qt-free core: keys, vault, object store, custody journal, ingest, case state."""

@@ -1,0 +1,180 @@
+"""Typed errors. They carry data; the CLI and GUI choose the words (evidence_app.messages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EvidenceError(Exception):
+    """Base of every error the app expects and explains to a person."""
+
+
+class Cancelled(EvidenceError):
+    """The user cancelled a long operation; nothing partial was kept."""
+
+
+# --- vault ---------------------------------------------------------------------------------
+
+
+class VaultNotFound(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class NotAVault(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class VaultExists(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class VaultBusy(EvidenceError):
+    """Another window or program has this vault open."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class VaultLocked(EvidenceError):
+    """An operation needed the keys, but the vault was locked."""
+
+
+class UnsupportedVault(EvidenceError):
+    def __init__(self, version: object) -> None:
+        super().__init__(str(version))
+        self.version = version
+
+
+class CorruptHeader(EvidenceError):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class WrongPassphrase(EvidenceError):
+    pass
+
+
+class WrongRecoveryKey(EvidenceError):
+    pass
+
+
+class MalformedRecoveryKey(EvidenceError):
+    """The text typed is not shaped like a recovery key (wrong length or a typo)."""
+
+
+class WeakPassphrase(EvidenceError):
+    def __init__(self, min_length: int) -> None:
+        super().__init__(str(min_length))
+        self.min_length = min_length
+
+
+class PassphraseMismatch(EvidenceError):
+    pass
+
+
+# --- objects and journal -------------------------------------------------------------------
+
+
+class CorruptObject(EvidenceError):
+    """An encrypted object failed authentication; `segment` says where (0-based)."""
+
+    def __init__(self, object_id: str, segment: int, reason: str = "auth") -> None:
+        super().__init__(f"{object_id} segment {segment}: {reason}")
+        self.object_id = object_id
+        self.segment = segment
+        self.reason = reason
+        self.item_id: str | None = None
+
+
+class MissingObject(EvidenceError):
+    def __init__(self, object_id: str) -> None:
+        super().__init__(object_id)
+        self.object_id = object_id
+        self.item_id: str | None = None
+
+
+class HashMismatch(EvidenceError):
+    """Decrypted fine, but the content no longer has its recorded SHA-256."""
+
+    def __init__(self, item_id: str, expected: str, actual: str) -> None:
+        super().__init__(f"{item_id}: {expected} != {actual}")
+        self.item_id = item_id
+        self.expected = expected
+        self.actual = actual
+
+
+class JournalCorrupt(EvidenceError):
+    """A custody record is unreadable, altered, out of order, missing or wrongly signed.
+
+    `seq` is the 1-based number of the first record that fails; `reason` is one of
+    "unreadable", "hash", "signature", "chain", "sequence", "missing".
+    """
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"record {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class InputNotFound(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class InputUnreadable(EvidenceError):
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(str(path))
+        self.path = path
+        self.detail = detail
+
+
+class InputIsDirectory(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class ItemNotFound(EvidenceError):
+    def __init__(self, item_id: str) -> None:
+        super().__init__(item_id)
+        self.item_id = item_id
+
+
+class NoteNotFound(EvidenceError):
+    def __init__(self, note_id: str) -> None:
+        super().__init__(note_id)
+        self.note_id = note_id
+
+
+class OutputExists(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class DiskFull(EvidenceError):
+    """No space (or a size limit) while writing; whatever was partial has been removed."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__(str(path) if path else "")
+        self.path = path
+
+
+class WriteFailed(EvidenceError):
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(str(path))
+        self.path = path
+        self.detail = detail

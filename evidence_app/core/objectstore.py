@@ -1,0 +1,188 @@
+"""Encrypted object store: random names, one-pass hash+encrypt+write, constant memory.
+
+Object files are named by random ids (nothing about their content), kept in two-character
+shard folders. An object becomes part of the case only when the custody journal records it;
+the store itself knows nothing about items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from evidence_app.core import segments
+from evidence_app.core.errors import Cancelled, MissingObject
+from evidence_app.core.safefs import atomic_output, private_mkdir, remove_stale_temps, write_all
+
+Progress = Callable[[int, int, str], None]
+CancelCheck = Callable[[], bool]
+
+PIPELINE_DEPTH = 4
+SNIFF_BYTES = 8192
+_PROGRESS_EVERY = 16 << 20
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    object_id: str
+    size: int
+    sha256: str
+    head: bytes  # the first bytes, for sniffing the media type
+
+
+def _read_full(src: BinaryIO, buf: memoryview) -> int:
+    got = 0
+    while got < len(buf):
+        n = src.readinto(buf[got:])  # type: ignore[attr-defined]
+        if not n:
+            break
+        got += n
+    return got
+
+
+class ObjectStore:
+    def __init__(self, root: Path, object_key: bytes) -> None:
+        self.root = root
+        self._key = object_key
+
+    def path(self, object_id: str) -> Path:
+        if len(object_id) != 32 or any(c not in "0123456789abcdef" for c in object_id):
+            raise MissingObject(object_id)
+        return self.root / object_id[:2] / object_id[2:]
+
+    def exists(self, object_id: str) -> bool:
+        return self.path(object_id).is_file()
+
+    def all_ids(self) -> set[str]:
+        found = set()
+        if self.root.is_dir():
+            for shard in self.root.iterdir():
+                if shard.is_dir() and len(shard.name) == 2:
+                    for f in shard.iterdir():
+                        if not f.name.startswith("."):
+                            found.add(shard.name + f.name)
+        return found
+
+    def remove(self, object_id: str) -> None:
+        try:
+            self.path(object_id).unlink()
+        except FileNotFoundError:
+            pass
+
+    def clean_temps(self) -> int:
+        return remove_stale_temps(self.root)
+
+    def write_bytes(self, data: bytes) -> StoredObject:
+        import io
+
+        return self.write_stream(io.BytesIO(data), total=len(data))
+
+    def write_stream(
+        self,
+        src: BinaryIO,
+        *,
+        total: int = 0,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> StoredObject:
+        """Hash, encrypt and write `src` in one pass.
+
+        Hashing runs in one thread and writing in another while this thread reads and
+        encrypts, so the slowest of them sets the pace (hashlib and os.write release the GIL).
+        """
+        object_id = secrets.token_hex(16)
+        final = self.path(object_id)
+        private_mkdir(final.parent)
+        header, aead = segments.new_header(self._key)
+        seg = segments.SEGMENT_SIZE
+        tag = segments.TAG_SIZE
+        in_bufs = [bytearray(seg) for _ in range(PIPELINE_DEPTH)]
+        out_bufs = [bytearray(seg + tag) for _ in range(PIPELINE_DEPTH)]
+        hasher = hashlib.sha256()
+        hashing: list[Future | None] = [None] * PIPELINE_DEPTH
+        writing: list[Future | None] = [None] * PIPELINE_DEPTH
+        head = b""
+        size = 0
+        reported = 0
+        with (
+            atomic_output(final) as out,
+            ThreadPoolExecutor(1, thread_name_prefix="hash") as hash_pool,
+            ThreadPoolExecutor(1, thread_name_prefix="write") as write_pool,
+        ):
+            fd = out.fileno()
+            write_all(fd, header)
+            cur = 0
+            n_cur = _read_full(src, memoryview(in_bufs[cur]))
+            head = bytes(in_bufs[cur][: min(n_cur, SNIFF_BYTES)])
+            index = 0
+            while True:
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                nxt = (cur + 1) % PIPELINE_DEPTH
+                n_nxt = 0
+                if n_cur == seg:
+                    pending = hashing[nxt]
+                    if pending is not None:
+                        pending.result()
+                    n_nxt = _read_full(src, memoryview(in_bufs[nxt]))
+                last = n_nxt == 0
+                plain = memoryview(in_bufs[cur])[:n_cur]
+                hashing[cur] = hash_pool.submit(hasher.update, plain)
+                pending = writing[cur]
+                if pending is not None:
+                    pending.result()
+                sealed = memoryview(out_bufs[cur])[: n_cur + tag]
+                aead.encrypt_into(segments.nonce(index, last), plain, header, sealed)
+                writing[cur] = write_pool.submit(write_all, fd, sealed)
+                size += n_cur
+                if progress is not None and (last or size - reported >= _PROGRESS_EVERY):
+                    reported = size
+                    progress(size, max(total, size), "")
+                if last:
+                    break
+                cur, n_cur = nxt, n_nxt
+                index += 1
+            for fut in (*hashing, *writing):
+                if fut is not None:
+                    fut.result()
+        return StoredObject(object_id, size, hasher.hexdigest(), head)
+
+    def open_raw(self, object_id: str) -> BinaryIO:
+        try:
+            return open(self.path(object_id), "rb")  # noqa: SIM115 - caller closes
+        except FileNotFoundError:
+            raise MissingObject(object_id) from None
+
+    def iter_plaintext(self, object_id: str) -> Iterator[memoryview]:
+        """Decrypted segments (views valid until the next one); raises CorruptObject."""
+        with self.open_raw(object_id) as fh:
+            yield from segments.iter_plaintext(fh, self._key, object_id)
+
+    def read_bytes(self, object_id: str) -> bytes:
+        """Whole plaintext; only for small derived objects such as thumbnails."""
+        return b"".join(bytes(v) for v in self.iter_plaintext(object_id))
+
+    def hash_object(
+        self, object_id: str, progress: Progress | None = None, done_before: int = 0
+    ) -> tuple[str, int]:
+        hasher = hashlib.sha256()
+        size = 0
+        for view in self.iter_plaintext(object_id):
+            hasher.update(view)
+            size += len(view)
+            if progress is not None:
+                progress(done_before + size, 0, "")
+        return hasher.hexdigest(), size
+
+
+def file_size(src: BinaryIO) -> int:
+    try:
+        return os.fstat(src.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        return 0

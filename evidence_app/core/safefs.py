@@ -1,0 +1,151 @@
+"""The one place that writes files durably: atomic replace, fsync, private folders, cleanup.
+
+Everything that writes into a vault or a bundle goes through here, so durability rules
+(write to a temp file, fsync, rename, fsync the directory) are kept in one spot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from evidence_app.core.errors import DiskFull, WriteFailed
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+TEMP_PREFIX = ".tmp-"
+
+
+def as_write_error(exc: OSError, path: Path) -> DiskFull | WriteFailed:
+    """Map an OS write failure to the error a person can act on."""
+    if exc.errno in _FULL_ERRNOS:
+        return DiskFull(path)
+    return WriteFailed(path, exc.strerror or type(exc).__name__)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or create in `path` durable (no-op where directories cannot be opened)."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def private_mkdir(path: Path) -> None:
+    """Create a folder (and parents) readable only by the current user."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _temp_path(final: Path) -> Path:
+    return final.with_name(f"{TEMP_PREFIX}{final.name}.{secrets.token_hex(4)}")
+
+
+@contextlib.contextmanager
+def atomic_output(final: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
+    """Yield a file to write; on success it replaces `final` durably, on error it vanishes.
+
+    A reader never sees a half-written `final`: it is either the old file or the new one.
+    """
+    tmp = _temp_path(final)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        fh = os.fdopen(fd, "wb")
+    except OSError as exc:
+        raise as_write_error(exc, final) from exc
+    try:
+        try:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        finally:
+            fh.close()
+        if not overwrite and final.exists():
+            from evidence_app.core.errors import OutputExists
+
+            raise OutputExists(final)
+        os.replace(tmp, final)
+        fsync_dir(final.parent)
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise as_write_error(exc, final) from exc
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def atomic_write(final: Path, data: bytes) -> None:
+    with atomic_output(final) as fh:
+        fh.write(data)
+
+
+def append_durably(path: Path, data: bytes) -> None:
+    """Append one record and fsync; the caller acknowledges only after this returns."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise as_write_error(exc, path) from exc
+    try:
+        before = os.fstat(fd).st_size
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            # Do not leave half a record behind: cut back to where we started.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, before)
+                os.fsync(fd)
+            raise as_write_error(exc, path) from exc
+    finally:
+        os.close(fd)
+
+
+def truncate_durably(path: Path, size: int) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Remove temp files a crashed write left behind; returns how many were removed."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.rglob(f"{TEMP_PREFIX}*"):
+        if path.is_file():
+            _unlink_quietly(path)
+            removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def private_tempdir(prefix: str = "evidence-app-") -> Iterator[Path]:
+    """A folder only we can read, removed with everything in it afterwards."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
