@@ -178,3 +178,25 @@ class WriteFailed(EvidenceError):
         super().__init__(str(path))
         self.path = path
         self.detail = detail
+
+
+# --- archives ------------------------------------------------------------------------------
+
+
+class UnsafeArchive(EvidenceError):
+    """A zip that tries to escape its folder, holds links or devices, or expands too far.
+
+    reason: "absolute_path", "path_escape", "symlink", "special_file", "too_many_entries",
+    "too_large", "bomb", "duplicate", "bad_name", "encrypted".
+    """
+
+    def __init__(self, entry: str | None, reason: str) -> None:
+        super().__init__(f"{entry}: {reason}")
+        self.entry = entry
+        self.reason = reason
+
+
+class NotAnArchive(EvidenceError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
