@@ -475,6 +475,44 @@ class Vault:
             description=description,
         )
 
+    def add_stream(
+        self,
+        src: BinaryIO,
+        name: str,
+        *,
+        source: dict[str, Any],
+        total: int = 0,
+        reopen: Callable[[], BinaryIO] | None = None,
+        note: str = "",
+        sensitive: bool = False,
+        kind: str = "original",
+        derived_from: str | None = None,
+        description: str = "",
+        file_mtime: tuple[str, str] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Item:
+        """Ingest from any readable stream (e.g. a member of a chat export zip).
+
+        `reopen` gives a fresh stream for image metadata and thumbnails; without it, images
+        are stored without them.
+        """
+        return self._ingest(
+            src,
+            name=name,
+            total=total,
+            file_mtime=file_mtime,
+            source=source,
+            note=note,
+            sensitive=sensitive,
+            reopen=reopen,
+            kind=kind,
+            derived_from=derived_from,
+            description=description,
+            progress=progress,
+            cancel=cancel,
+        )
+
     def _ingest(
         self,
         src: BinaryIO,
@@ -485,7 +523,7 @@ class Vault:
         source: dict[str, Any],
         note: str,
         sensitive: bool,
-        reopen: Callable[[], BinaryIO],
+        reopen: Callable[[], BinaryIO] | None,
         kind: str = "original",
         derived_from: str | None = None,
         description: str = "",
@@ -502,7 +540,7 @@ class Vault:
             exif: dict[str, Any] = {}
             image: dict[str, Any] | None = None
             thumbnail: dict[str, Any] | None = None
-            if media.is_image(media_type):
+            if media.is_image(media_type) and reopen is not None:
                 with reopen() as fh:
                     exif, image = media.read_image_metadata(fh)
                 with reopen() as fh:

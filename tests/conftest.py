@@ -1,0 +1,45 @@
+"""Each test gets its own HOME, data, config and log folders, and a fast (test-only) KDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import PASSPHRASE, run_cli
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("EVIDENCE_APP_LOG_DIR", str(home / "logs"))
+    monkeypatch.setenv("EVIDENCE_APP_INSECURE_FAST_KDF", "1")
+    monkeypatch.delenv("EVIDENCE_APP_VAULT", raising=False)
+    monkeypatch.delenv("EVIDENCE_APP_PASSPHRASE", raising=False)
+    monkeypatch.delenv("EVIDENCE_APP_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
+    from evidence_app.i18n import set_language
+
+    set_language("en")
+    return home
+
+
+@pytest.fixture
+def vault(tmp_path: Path):
+    """A fresh open vault (core API); locked again after the test."""
+    from evidence_app.core.vault import Vault
+
+    v, _recovery = Vault.create(tmp_path / "vault", PASSPHRASE)
+    yield v
+    if v.is_open:
+        v.lock()
+
+
+@pytest.fixture
+def cli():
+    return run_cli
