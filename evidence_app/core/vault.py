@@ -416,6 +416,19 @@ class Vault:
     ) -> Item:
         """Ingest one file in one pass; returns the item once its record is durable."""
         path = Path(path)
+        import stat as statmod
+
+        # Look before opening: opening a FIFO for reading would block until a writer comes.
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise InputNotFound(path) from None
+        except OSError as exc:
+            raise InputUnreadable(path, exc.strerror or "") from None
+        if statmod.S_ISDIR(mode):
+            raise InputIsDirectory(path)
+        if not statmod.S_ISREG(mode):
+            raise InputUnreadable(path, "not a regular file")
         try:
             fh = open(path, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
@@ -428,8 +441,6 @@ class Vault:
             raise InputUnreadable(path, exc.strerror or "") from None
         with fh:
             st = os.fstat(fh.fileno())
-            import stat as statmod
-
             if statmod.S_ISDIR(st.st_mode):
                 raise InputIsDirectory(path)
             if not statmod.S_ISREG(st.st_mode):
