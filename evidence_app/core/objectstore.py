@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from evidence_app.core import segments
-from evidence_app.core.errors import Cancelled, MissingObject
+from evidence_app.core.errors import Cancelled, InputUnreadable, MissingObject
 from evidence_app.core.safefs import atomic_output, private_mkdir, remove_stale_temps, write_all
 
 Progress = Callable[[int, int, str], None]
@@ -37,12 +37,16 @@ class StoredObject:
 
 
 def _read_full(src: BinaryIO, buf: memoryview) -> int:
+    """Fill `buf` from the input; a read error is the input's fault, not the vault's."""
     got = 0
-    while got < len(buf):
-        n = src.readinto(buf[got:])  # type: ignore[attr-defined]
-        if not n:
-            break
-        got += n
+    try:
+        while got < len(buf):
+            n = src.readinto(buf[got:])  # type: ignore[attr-defined]
+            if not n:
+                break
+            got += n
+    except OSError as exc:
+        raise InputUnreadable(Path(str(getattr(src, "name", "?"))), exc.strerror or "") from None
     return got
 
 
