@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from evidence_app.clicmd.common import (
     EXIT_ERROR,
@@ -180,46 +179,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def item_details(vault: Vault, item: Item) -> dict[str, Any]:
-    notes = [
-        {"id": n.id, "text": n.text, "created_at": n.created_at, "edited_at": n.edited_at}
-        for n in vault.state.notes_for(item.id)
-    ]
-    history = [
-        {"seq": r["seq"], "time": r["time"], "type": r["type"]}
-        for r in vault.records
-        if r["seq"] in set(item.history)
-    ]
-    return {
-        "id": item.id,
-        "name": item.name,
-        "size": item.size,
-        "sha256": item.sha256,
-        "media_type": item.media_type,
-        "added_at": item.added_at,
-        "added_offset": item.added_offset,
-        "file_mtime": item.file_mtime,
-        "file_mtime_offset": item.file_mtime_offset,
-        "source": item.source,
-        "sensitive": item.sensitive,
-        "duplicate_of": item.duplicate_of,
-        "kind": item.kind,
-        "derived_from": item.derived_from,
-        "description": item.description,
-        "withdrawn": item.withdrawn,
-        "withdrawn_reason": item.withdrawn_reason,
-        "image": item.image,
-        "exif": item.exif,
-        "has_thumbnail": bool(item.thumbnail),
-        "notes": notes,
-        "history": history,
-    }
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         item = vault.item(args.item)
-        details = item_details(vault, item)
+        details = vault.item_details(item.id)
         if args.json:
             print_json(details)
             return EXIT_OK

@@ -602,6 +602,44 @@ class Vault:
             raise ItemNotFound(str(item_id))
         return found
 
+    def item_details(self, item_id: str) -> dict[str, Any]:
+        """Every recorded field of an item, its notes and custody history (show, items.json)."""
+        item = self.item(item_id)
+        notes = [
+            {"id": n.id, "text": n.text, "created_at": n.created_at, "edited_at": n.edited_at}
+            for n in self.state.notes_for(item.id)
+        ]
+        seqs = set(item.history)
+        history = [
+            {"seq": r["seq"], "time": r["time"], "type": r["type"]}
+            for r in self.records
+            if r["seq"] in seqs
+        ]
+        return {
+            "id": item.id,
+            "name": item.name,
+            "size": item.size,
+            "sha256": item.sha256,
+            "media_type": item.media_type,
+            "added_at": item.added_at,
+            "added_offset": item.added_offset,
+            "file_mtime": item.file_mtime,
+            "file_mtime_offset": item.file_mtime_offset,
+            "source": item.source,
+            "sensitive": item.sensitive,
+            "duplicate_of": item.duplicate_of,
+            "kind": item.kind,
+            "derived_from": item.derived_from,
+            "description": item.description,
+            "withdrawn": item.withdrawn,
+            "withdrawn_reason": item.withdrawn_reason,
+            "image": item.image,
+            "exif": item.exif,
+            "has_thumbnail": bool(item.thumbnail),
+            "notes": notes,
+            "history": history,
+        }
+
     def add_note(self, text: str, item_id: str | None = None) -> Note:
         if item_id is not None:
             item_id = self.item(item_id).id
