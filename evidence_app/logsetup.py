@@ -50,6 +50,8 @@ def setup_logging() -> Path | None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
+    # A log that cannot be written (e.g. a full disk) must never print a traceback on screen.
+    logging.raiseExceptions = False
     root.setLevel(logging.DEBUG if os.environ.get("EVIDENCE_APP_DEBUG") == "1" else logging.INFO)
     _configured = folder / LOG_NAME
     return _configured
