@@ -122,4 +122,88 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.WriteFailed, lambda x: _(
         "Could not write to {path}. Check that the drive is connected and not read-only."
     ).format(path=x.path)),
+    (e.TelegramHtmlExport, lambda x: _(
+        "This is Telegram's HTML export, which only people can read. In Telegram Desktop open "
+        "the chat, choose \u22ee > Export chat history, set Format to \"Machine-readable JSON\" "
+        "and import the result.json file (or the whole export folder zipped)."
+    )),
+    (e.UnknownChatFormat, lambda x: _(
+        "{path} is not a chat export this app can read. Supported: WhatsApp (Export chat, "
+        ".txt or .zip), Telegram Desktop (Export chat history as JSON: result.json), "
+        "Instagram and Facebook Messenger (Download your information as JSON: "
+        "message_1.json), Discord (DiscordChatExporter as JSON). You can still add the file "
+        "as ordinary evidence with the add command."
+    ).format(path=x.path)),
+    (e.ChatParseError, lambda x: _(
+        "{path} looks like a {format} export but cannot be read ({reason}). It may be "
+        "incomplete or damaged: export the chat again, or add the file as ordinary evidence."
+    ).format(path=x.path, format=x.format, reason=x.reason)),
+    (e.ChatOwnerUnclear, lambda x: _(
+        "Which of the people in this chat are you? Run the command again with --me and one "
+        "of: {names}."
+    ).format(names=", ".join(x.candidates))),
+    (e.ChatOwnerNotFound, lambda x: _(
+        "{name} is not one of the people in this chat. Use --me with one of: {names}."
+    ).format(name=x.name, names=", ".join(x.candidates))),
+    (e.FontsNotFound, lambda x: _(
+        "No font for the PDF report was found. Install the Noto fonts (or DejaVu) and try "
+        "again; nothing was sealed."
+    )),
+    (e.TsaUnreachable, lambda x: _(
+        "The time-stamp authority {tsa} could not be reached (no internet connection, or no "
+        "answer in time). Nothing is lost: what waits is sent next time."
+    ).format(tsa=_tsa(x))),
+    (e.TsaHttpError, lambda x: _(
+        "The time-stamp authority {tsa} answered with an error (HTTP {status}). Nothing was "
+        "stored; try again later or choose another authority."
+    ).format(tsa=_tsa(x), status=x.status)),
+    (e.TsaRefused, lambda x: _(
+        "The time-stamp authority {tsa} declined to stamp ({reason}). Nothing was stored; "
+        "choose another authority if this goes on."
+    ).format(tsa=_tsa(x), reason=x.text or x.status)),
+    (e.TimestampMismatch, lambda x: {
+        "nonce": lambda: _(
+            "The answer from {tsa} does not belong to this request (its one-time number "
+            "differs), so it was not kept. Try again later."),
+        "hash": lambda: _(
+            "The answer from {tsa} stamps a different fingerprint than the one sent, so it "
+            "was not kept."),
+    }.get(x.field, lambda: _(
+        "The answer from {tsa} was made under a different policy than the one asked for, so "
+        "it was not kept."))().format(tsa=_tsa(x))),
+    (e.TsaCertificateRejected, lambda x: {
+        "expired": lambda: _(
+            "The time-stamp from {tsa} is signed with a certificate that was not valid at the "
+            "time it states, so it was not kept."),
+        "usage": lambda: _(
+            "The time-stamp from {tsa} is signed with a certificate that is not meant for "
+            "time-stamping, so it was not kept."),
+    }.get(x.reason, lambda: _(
+        "The time-stamp from {tsa} is signed with a certificate that does not lead to a "
+        "trusted root, so it was not kept. If you trust this authority, add its root "
+        "certificate with --tsa-ca."))().format(tsa=_tsa(x))),
+    (e.TsaBadResponse, lambda x: _(
+        "The answer from {tsa} is not a valid time-stamp (damaged, or its signature does not "
+        "match its content), so it was not kept."
+    ).format(tsa=_tsa(x))),
+    (e.TimestampsOff, lambda x: _(
+        "Trusted timestamps are turned off, so nothing was sent. Turn them on with: "
+        "timestamp --enable --tsa ADDRESS"
+    )),
+    (e.TsaNoTrustRoot, lambda x: _(
+        "No trust root is known for the time-stamp authority {url}. Give its root certificate "
+        "with --tsa-ca FILE (the authority publishes it on its web site)."
+    ).format(url=x.url)),
+    (e.TsaAddressInvalid, lambda x: _(
+        "{url} is not a time-stamp authority address (it must start with http:// or "
+        "https://), nor the name of a listed authority."
+    ).format(url=x.url)),
+    (e.TrustRootUnreadable, lambda x: _(
+        "The file {path} holds no certificate that can be read (PEM or DER expected)."
+    ).format(path=x.path)),
 ]
+
+
+def _tsa(exc: e.TimestampError) -> str:
+    """The authority's address, or words for it when a stored token is checked offline."""
+    return exc.url or _("the time-stamp authority")

@@ -200,3 +200,144 @@ class NotAnArchive(EvidenceError):
     def __init__(self, path: Path) -> None:
         super().__init__(str(path))
         self.path = path
+
+
+# --- chat exports --------------------------------------------------------------------------
+
+
+class ChatParseError(EvidenceError):
+    """A chat export that cannot be read as its format.
+
+    reason: "bad_json", "truncated", "structure", "no_messages", "binary", "too_large".
+    """
+
+    def __init__(self, path: str, fmt: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{path} ({fmt}): {reason} {detail}".strip())
+        self.path = path
+        self.format = fmt
+        self.reason = reason
+        self.detail = detail
+
+
+class UnknownChatFormat(ChatParseError):
+    """Not an export of any supported chat app (the message lists them and how to export)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "unknown", "unknown_format")
+
+
+class TelegramHtmlExport(ChatParseError):
+    """Telegram's HTML export: readable by people only; the JSON export is needed."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "telegram", "html_export")
+
+
+class ChatOwnerUnclear(EvidenceError):
+    """Which participant is the person importing cannot be told from the export."""
+
+    def __init__(self, candidates: list[str]) -> None:
+        super().__init__(", ".join(candidates))
+        self.candidates = candidates
+
+
+class ChatOwnerNotFound(EvidenceError):
+    """The name given as "me" is not one of the chat's participants."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.candidates = candidates
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+class FontsNotFound(EvidenceError):
+    """No usable font for the PDF report or receipt was found in any of `searched`."""
+
+    def __init__(self, searched: list[str]) -> None:
+        super().__init__(", ".join(searched))
+        self.searched = searched
+
+
+# --- trusted timestamps (RFC 3161) ---------------------------------------------------------
+
+
+class TimestampError(EvidenceError):
+    """A time-stamp authority (TSA) gave no token that can be trusted; nothing was stored.
+
+    `url` is the TSA asked ("" when a stored token is checked offline).
+    """
+
+    def __init__(self, url: str, detail: str = "") -> None:
+        super().__init__(f"{url}: {detail}" if url else detail)
+        self.url = url
+        self.detail = detail
+
+
+class TsaUnreachable(TimestampError):
+    """No answer: no network, the server is down, or it took longer than the time limit."""
+
+
+class TsaHttpError(TimestampError):
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(url, f"HTTP {status}")
+        self.status = status
+
+
+class TsaBadResponse(TimestampError):
+    """The answer is not a usable RFC 3161 response (garbage, too large, unsigned...)."""
+
+
+class TsaRefused(TimestampError):
+    """The TSA answered, but declined to stamp (PKIStatus `status`, its own words `text`)."""
+
+    def __init__(self, url: str, status: int, text: str = "") -> None:
+        super().__init__(url, f"status {status} {text}".strip())
+        self.status = status
+        self.text = text
+
+
+class TimestampMismatch(TimestampError):
+    """A signed token that is not the answer to our request; `field`: nonce, hash, policy."""
+
+    def __init__(self, url: str, field: str) -> None:
+        super().__init__(url, f"{field} mismatch")
+        self.field = field
+
+
+class TsaCertificateRejected(TimestampError):
+    """The token's signer cannot be trusted; `reason`: untrusted, expired, usage."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.reason = reason
+
+
+class TimestampsOff(EvidenceError):
+    """Trusted timestamps were not turned on, so nothing may be sent over the network."""
+
+
+class TsaNoTrustRoot(EvidenceError):
+    """A TSA was chosen for which no trust root is known; one must be given (--tsa-ca)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class TsaAddressInvalid(EvidenceError):
+    """The TSA address is not an http:// or https:// address, nor a known TSA's name."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class TrustRootUnreadable(EvidenceError):
+    """The trust-root file given (--tsa-ca) holds no readable PEM certificate."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path

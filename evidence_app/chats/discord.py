@@ -1,0 +1,108 @@
+"""Discord channel or DM exported with DiscordChatExporter (JSON format).
+
+Timestamps carry their offset, so they are kept as given. Authors are identified by
+their account id as well as their name, which is what a police request to Discord needs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
+from evidence_app.core.errors import ChatParseError
+
+_SYSTEM_TYPES = {"RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange",
+                 "ChannelIconChange", "ChannelPinnedMessage", "GuildMemberJoin",
+                 "ThreadCreated", "ChannelFollowAdd"}
+
+
+def _s(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def is_discord(data: Any) -> bool:
+    return (isinstance(data, dict) and isinstance(data.get("messages"), list)
+            and isinstance(data.get("channel"), dict) and "guild" in data)
+
+
+def _offset(stamp: str) -> str:
+    if stamp.endswith("Z"):
+        return "UTC"
+    tail = stamp[-6:]
+    if len(tail) == 6 and tail[0] in "+-" and tail[3] == ":":
+        return "UTC" if tail in ("+00:00", "-00:00") else tail
+    return "device"
+
+
+def _message(raw: Any, index: int) -> Message:
+    if not isinstance(raw, dict) or not isinstance(raw.get("timestamp"), str):
+        return Message(index=index, text=json.dumps(raw, ensure_ascii=False)[:100_000],
+                       unparsed=True)
+    stamp = raw["timestamp"]
+    author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+    name = _s(author.get("name"))
+    disc = _s(author.get("discriminator"))
+    if disc and disc != "0000":
+        name = f"{name}#{disc}"
+    msg = Message(index=index, time=stamp, timezone=_offset(stamp), id=_s(raw.get("id")),
+                  sender=name or None, sender_id=_s(author.get("id")) or None,
+                  text=_s(raw.get("content")))
+    if author.get("nickname") and author.get("nickname") != author.get("name"):
+        msg.extra["nickname"] = _s(author.get("nickname"))
+    kind = _s(raw.get("type"))
+    msg.system = kind in _SYSTEM_TYPES
+    if kind not in ("", "Default", "Reply"):
+        msg.extra["type"] = kind
+    if raw.get("timestampEdited"):
+        msg.edited = True
+        msg.edited_time = _s(raw.get("timestampEdited"))
+    ref = raw.get("reference")
+    if isinstance(ref, dict) and ref.get("messageId"):
+        msg.reply_to = _s(ref.get("messageId"))
+    for att in raw.get("attachments") or []:
+        if isinstance(att, dict):
+            url = _s(att.get("url"))
+            local = url if url and "://" not in url else None
+            msg.attachments.append(Attachment(
+                name=_s(att.get("fileName")) or url.rsplit("/", 1)[-1], kind="file",
+                path=local, url=url if local is None else None))
+    for sticker in raw.get("stickers") or []:
+        if isinstance(sticker, dict):
+            msg.attachments.append(Attachment(name=_s(sticker.get("name")), kind="sticker",
+                                              url=_s(sticker.get("sourceUrl")) or None))
+    for embed in raw.get("embeds") or []:
+        if isinstance(embed, dict) and embed.get("url"):
+            msg.attachments.append(Attachment(name=_s(embed.get("title")) or _s(embed["url"]),
+                                              kind="link", url=_s(embed["url"])))
+    for reaction in raw.get("reactions") or []:
+        if not isinstance(reaction, dict):
+            continue
+        emoji = reaction.get("emoji") if isinstance(reaction.get("emoji"), dict) else {}
+        label = _s(emoji.get("name")) or _s(emoji.get("code")) or "?"
+        users = [u for u in reaction.get("users") or [] if isinstance(u, dict)]
+        for user in users or [{}]:
+            msg.reactions.append({"actor": _s(user.get("name")), "reaction": label})
+    return msg
+
+
+def parse_discord(data: Any, source_name: str = "discord.json") -> Conversation:
+    if not is_discord(data):
+        raise ChatParseError(source_name, "discord", "structure")
+    messages = [_message(m, i) for i, m in enumerate(data["messages"])]
+    guild = data.get("guild") if isinstance(data.get("guild"), dict) else {}
+    channel = data["channel"]
+    guild_name = _s(guild.get("name"))
+    channel_name = _s(channel.get("name"))
+    title = channel_name if guild_name in ("", "Direct Messages") else \
+        f"{guild_name} / #{channel_name}"
+    conv = Conversation(platform="discord", format="discord_json", title=title,
+                        messages=messages, source_name=source_name)
+    conv.participants = participants_in_order(messages)
+    for m in messages:
+        if m.sender and m.sender_id:
+            conv.participant_ids.setdefault(m.sender, m.sender_id)
+    conv.notes = {"guild": guild_name, "guild_id": _s(guild.get("id")),
+                  "channel": channel_name, "channel_id": _s(channel.get("id")),
+                  "exported_at": _s(data.get("exportedAt"))}
+    return conv

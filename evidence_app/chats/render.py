@@ -1,0 +1,154 @@
+"""Readable transcripts: a self-contained HTML page with chat bubbles, and plain text.
+
+Everything in a chat was written by someone else, possibly the offender, so every piece
+of it is escaped; the page loads nothing from anywhere and runs no script.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from evidence_app.chats.model import DEVICE_TIME, Conversation, Message
+from evidence_app.i18n import _
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#eef0f3;
+margin:0;padding:1rem;color:#111}
+header{max-width:46rem;margin:0 auto 1rem;background:#fff;padding:1rem;border-radius:.5rem}
+header dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}
+header dt{font-weight:600}
+ol{list-style:none;max-width:46rem;margin:0 auto;padding:0}
+li{margin:.35rem 0;display:flex;flex-direction:column}
+.b{max-width:75%;padding:.45rem .7rem;border-radius:.6rem;background:#fff;
+white-space:pre-wrap;overflow-wrap:anywhere}
+.me{align-items:flex-end}.me .b{background:#d9fdd3}
+.sys{align-items:center}.sys .b{background:#fff3c4;font-size:.9em;font-style:italic}
+.bad .b{background:#ffd6d6;font-family:monospace}
+.meta{font-size:.75em;color:#555;margin:.1rem .3rem}
+.who{font-weight:600;font-size:.85em}
+.att,.flag{font-size:.85em;color:#333;font-style:italic}
+"""
+
+
+def _when(msg: Message) -> str:
+    if not msg.time:
+        return _("time unknown")
+    shown = msg.time.replace("T", " ")
+    if msg.timezone == DEVICE_TIME:
+        return shown + " " + _("(as shown on the device)")
+    if msg.timezone == "UTC":
+        return shown.removesuffix("+00:00") + " UTC"
+    return shown
+
+
+def _flags(msg: Message) -> list[str]:
+    flags = []
+    if msg.deleted:
+        flags.append(_("unsent") if msg.extra.get("unsent") else _("deleted"))
+    if msg.edited:
+        flags.append(_("edited"))
+    if msg.forwarded_from:
+        flags.append(_("forwarded from {name}").format(name=msg.forwarded_from))
+    if msg.reply_to:
+        flags.append(_("reply to message {id}").format(id=msg.reply_to))
+    if msg.extra.get("truncated_bytes"):
+        flags.append(_("very long: {count} bytes not shown (see the original)").format(
+            count=msg.extra["truncated_bytes"]))
+    return flags
+
+
+def _attachment_lines(msg: Message) -> list[str]:
+    lines = []
+    for att in msg.attachments:
+        if att.omitted:
+            lines.append(_("[{kind} not included in the export]").format(kind=att.kind))
+        elif att.item_id:
+            lines.append(_("[{kind}: {name}, item #{item}]").format(
+                kind=att.kind, name=att.name, item=att.item_id))
+        elif att.url:
+            lines.append(_("[{kind}: {url}]").format(kind=att.kind, url=att.url))
+        else:
+            lines.append(_("[{kind}: {name}, file not in the export]").format(
+                kind=att.kind, name=att.name))
+    for link in msg.extra.get("links", []):
+        lines.append(_("[link: {url}]").format(url=link))
+    for reaction in msg.reactions:
+        lines.append(_("[reaction {reaction} by {name}]").format(
+            reaction=reaction.get("reaction", ""), name=reaction.get("actor", "")))
+    return lines
+
+
+def _header_rows(conv: Conversation) -> list[tuple[str, str]]:
+    counts = conv.counts()
+    rows = [
+        (_("Platform"), conv.platform),
+        (_("Chat"), conv.title or "-"),
+        (_("Participants"), ", ".join(conv.participants) or "-"),
+        (_("The person who imported it"), conv.me or _("not stated")),
+        (_("Messages"), str(counts["messages"])),
+        (_("Lines not understood (kept as found)"), str(counts["unparsed_lines"])),
+        (_("Exported file"), conv.source_name),
+    ]
+    if conv.platform == "whatsapp":
+        rows.append((_("Times"), _("as shown on the exporting phone; its time zone is not "
+                                   "recorded in the export")))
+        rows.append((_("Date order"), "{order} ({basis})".format(
+            order=conv.notes.get("date_order", "?"), basis=conv.notes.get("date_order_basis",
+                                                                          "?"))))
+    return rows
+
+
+def render_transcript_html(conv: Conversation) -> str:
+    """One self-contained page; `me` on the right, system lines in the middle."""
+    title = escape(conv.title or conv.platform)
+    out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width">',
+           f"<title>{title}</title><style>{_CSS}</style></head><body><header>",
+           f"<h1>{escape(_('Chat transcript'))}: {title}</h1><dl>"]
+    for label, value in _header_rows(conv):
+        out.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+    out.append("</dl></header><ol>")
+    for msg in conv.messages:
+        if msg.unparsed:
+            cls = "bad"
+        elif msg.system:
+            cls = "sys"
+        else:
+            cls = "me" if conv.me and msg.sender == conv.me else "them"
+        out.append(f'<li class="{cls}" id="m{msg.index}">')
+        meta = [_when(msg)]
+        if msg.unparsed:
+            meta.append(_("not understood, kept exactly as found"))
+        out.append(f'<span class="meta">{escape(" · ".join(meta))}</span><div class="b">')
+        if msg.sender and not msg.system:
+            out.append(f'<div class="who">{escape(msg.sender)}</div>')
+        out.append(escape(msg.text))
+        for line in _attachment_lines(msg):
+            out.append(f'<div class="att">{escape(line)}</div>')
+        flags = _flags(msg)
+        if flags:
+            out.append(f'<div class="flag">{escape(", ".join(flags))}</div>')
+        out.append("</div></li>")
+    out.append("</ol></body></html>\n")
+    return "".join(out)
+
+
+def render_transcript_text(conv: Conversation) -> str:
+    """Plain text, one message per block: `[time] Sender: text`, marks in brackets."""
+    lines = [f"{label}: {value}" for label, value in _header_rows(conv)]
+    lines.append("")
+    for msg in conv.messages:
+        when = _when(msg)
+        if msg.unparsed:
+            head = "[{when}] {mark}: ".format(when=when, mark=_("NOT UNDERSTOOD"))
+        elif msg.system:
+            head = f"[{when}] * "
+        else:
+            head = "[{when}] {who}: ".format(when=when, who=msg.sender or "?")
+        body = msg.text
+        extra = _attachment_lines(msg)
+        flags = _flags(msg)
+        if flags:
+            extra.append("(" + ", ".join(flags) + ")")
+        lines.append(head + body + ("\n    " + "\n    ".join(extra) if extra else ""))
+    return "\n".join(lines) + "\n"

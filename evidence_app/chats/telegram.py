@@ -1,0 +1,191 @@
+"""Telegram Desktop "Export chat history" / "Export Telegram data" as JSON (result.json).
+
+A single-chat export is one chat object; a full export has `chats.list` (and
+`left_chats.list`) plus `personal_information`, which tells us who "me" is. Text is a
+string or a list of plain strings and entity objects. Times: `date_unixtime` is UTC; older
+exports have only `date`, the computer's local clock ("device").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from evidence_app.chats.model import (
+    DEVICE_TIME,
+    Attachment,
+    Conversation,
+    Message,
+    participants_in_order,
+)
+from evidence_app.core.errors import ChatParseError
+
+_MEDIA_KINDS = {
+    "sticker": "sticker", "animation": "gif", "video_file": "video", "video_message": "video",
+    "voice_message": "voice", "audio_file": "audio",
+}
+_NOT_INCLUDED = "(File not included"
+
+
+def flatten_text(value: Any) -> tuple[str, list[str]]:
+    """Plain text of a string-or-entities value, and the hidden link targets it carries."""
+    if isinstance(value, str):
+        return value, []
+    if not isinstance(value, list):
+        return "", []
+    parts: list[str] = []
+    links: list[str] = []
+    for piece in value:
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif isinstance(piece, dict):
+            text = piece.get("text")
+            parts.append(text if isinstance(text, str) else "")
+            href = piece.get("href")
+            if isinstance(href, str) and href and href != text:
+                links.append(href)
+    return "".join(parts), links
+
+
+def _utc(seconds: Any) -> str | None:
+    try:
+        moment = dt.datetime.fromtimestamp(int(seconds), dt.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _str(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _attachments(raw: dict[str, Any]) -> list[Attachment]:
+    found: list[Attachment] = []
+    for key in ("photo", "file"):
+        path = raw.get(key)
+        if not isinstance(path, str) or not path:
+            continue
+        omitted = path.startswith(_NOT_INCLUDED)
+        if key == "photo":
+            kind = "photo"
+        else:
+            kind = _MEDIA_KINDS.get(str(raw.get("media_type")), "document")
+        name = _str(raw.get("file_name")) or path.rsplit("/", 1)[-1]
+        found.append(Attachment(name="" if omitted else name, kind=kind,
+                                path=None if omitted else path, omitted=omitted))
+    return found
+
+
+def _service_text(raw: dict[str, Any]) -> str:
+    action = _str(raw.get("action")) or "service"
+    parts = [action.replace("_", " ")]
+    members = raw.get("members")
+    if isinstance(members, list):
+        parts.append(", ".join(_str(m) or "?" for m in members))
+    for key in ("title", "duration_seconds", "discard_reason", "text"):
+        value = raw.get(key)
+        if isinstance(value, str | int) and value != "":
+            parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(parts)
+
+
+def _message(raw: Any, index: int) -> Message:
+    if not isinstance(raw, dict) or raw.get("type") not in ("message", "service"):
+        text = json.dumps(raw, ensure_ascii=False)[:100_000]
+        return Message(index=index, text=text, unparsed=True)
+    msg = Message(index=index, id=_str(raw.get("id")))
+    utc = _utc(raw.get("date_unixtime"))
+    shown = _str(raw.get("date"))
+    if utc is not None:
+        msg.time, msg.timezone = utc, "UTC"
+        if shown:
+            msg.extra["time_shown"] = shown
+    else:
+        msg.time, msg.timezone = shown, DEVICE_TIME
+    text, links = flatten_text(raw.get("text"))
+    if links:
+        msg.extra["links"] = links
+    if raw.get("type") == "service":
+        msg.system = True
+        msg.sender = _str(raw.get("actor"))
+        msg.sender_id = _str(raw.get("actor_id"))
+        msg.text = _service_text(raw) if not text else text
+        return msg
+    msg.sender = _str(raw.get("from"))
+    msg.sender_id = _str(raw.get("from_id"))
+    msg.text = text
+    msg.attachments = _attachments(raw)
+    msg.reply_to = _str(raw.get("reply_to_message_id"))
+    msg.forwarded_from = _str(raw.get("forwarded_from"))
+    if raw.get("edited") or raw.get("edited_unixtime"):
+        msg.edited = True
+        msg.edited_time = _utc(raw.get("edited_unixtime")) or _str(raw.get("edited"))
+    for extra_key in ("sticker_emoji", "location_information", "contact_information", "poll",
+                      "via_bot", "duration_seconds"):
+        if raw.get(extra_key) is not None:
+            msg.extra[extra_key] = raw[extra_key]
+    for reaction in raw.get("reactions") or []:
+        if not isinstance(reaction, dict):
+            continue
+        emoji = _str(reaction.get("emoji") or reaction.get("document_id")) or "?"
+        for who in reaction.get("recent") or [{}]:
+            actor = _str(who.get("from")) if isinstance(who, dict) else None
+            msg.reactions.append({"actor": actor or "", "reaction": emoji})
+    return msg
+
+
+def _chat(raw: Any, source_name: str, me_id: str | None) -> Conversation:
+    if not isinstance(raw, dict) or not isinstance(raw.get("messages"), list):
+        raise ChatParseError(source_name, "telegram", "structure")
+    messages = [_message(m, i) for i, m in enumerate(raw["messages"])]
+    conv = Conversation(platform="telegram", format="telegram_json", messages=messages,
+                        source_name=source_name, title=_str(raw.get("name")) or "")
+    conv.participants = participants_in_order(messages)
+    for m in messages:
+        if m.sender and m.sender_id and not m.system:
+            conv.participant_ids.setdefault(m.sender, m.sender_id)
+    conv.notes = {"chat_type": _str(raw.get("type")) or "", "chat_id": _str(raw.get("id")) or ""}
+    if me_id:
+        mine = [name for name, pid in conv.participant_ids.items() if pid == me_id]
+        if mine:
+            conv.set_me(mine[0], "export")
+    if conv.me is None and raw.get("type") == "personal_chat":
+        others = [p for p in conv.participants if p != conv.title]
+        if conv.title in conv.participants and len(others) == 1:
+            conv.set_me(others[0], "export")
+    if conv.me is None and raw.get("type") == "saved_messages" and len(conv.participants) == 1:
+        conv.set_me(conv.participants[0], "export")
+    return conv
+
+
+def is_telegram(data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    if isinstance(data.get("chats"), dict) or "personal_information" in data:
+        return True
+    msgs = data.get("messages")
+    return (isinstance(msgs, list) and "type" in data and "name" in data
+            and all(isinstance(m, dict) and "date" in m for m in msgs[:5]))
+
+
+def parse_telegram(data: Any, source_name: str = "result.json") -> list[Conversation]:
+    """Every chat in the export (one for a single-chat export)."""
+    if not isinstance(data, dict):
+        raise ChatParseError(source_name, "telegram", "structure")
+    me_id = None
+    info = data.get("personal_information")
+    if isinstance(info, dict) and info.get("user_id") is not None:
+        me_id = f"user{info['user_id']}"
+    if isinstance(data.get("messages"), list):
+        return [_chat(data, source_name, me_id)]
+    chats: list[Any] = []
+    for key in ("chats", "left_chats"):
+        section = data.get(key)
+        if isinstance(section, dict) and isinstance(section.get("list"), list):
+            chats.extend(section["list"])
+    if not chats:
+        raise ChatParseError(source_name, "telegram", "no_messages")
+    return [_chat(c, source_name, me_id) for c in chats]

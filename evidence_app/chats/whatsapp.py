@@ -1,0 +1,263 @@
+"""WhatsApp "Export chat" text (.txt, also the _chat.txt inside an export "with media").
+
+Android: `31/12/2020, 23:59 - Name: text`; iPhone: `[31.12.20, 23:59:59] Name: text`,
+with 12- or 24-hour clocks, any date separator, and direction marks around media lines.
+Whether 03/04 is 3 April or 4 March is decided from the whole file (values over 12, then
+which reading keeps the chat in time order), never from one line, and the basis is kept
+in `notes` so a report can say how it was read. Times are the phone's clock ("device").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import chain
+from typing import BinaryIO
+
+from evidence_app.chats import whatsapp_lang as lang
+from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
+from evidence_app.chats.textlines import LongLine, iter_lines
+from evidence_app.core.errors import ChatParseError
+
+MAX_MESSAGE_CHARS = 4 << 20
+_MAX_LEADING_JUNK = 10_000
+
+HEAD = re.compile(
+    r"[\u200e\u200f\ufeff]*(?P<br>\[)?"
+    r"(?P<a>\d{1,4})(?P<sep>[./\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})\.?"
+    r",?[ \u00a0]*(?:(?:à|um|às|alle|a las|в|saat)[ \u00a0]+)?"
+    r"(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
+    r"(?:[ \u00a0\u202f]*(?P<ap>[^\W\d][^\]\-\d\n]{0,10}?))?"
+    r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0])"
+)
+_ATTACHED = re.compile(r"^<[^<>:]{2,30}:\s?([^<>/\\]{1,200}\.[A-Za-z0-9]{1,8})>")
+_FILE_ATTACHED = re.compile(r"^(\S[^()]{0,200}\.[A-Za-z0-9]{1,8}) \(([^()]{3,40})\)$")
+_EDITED_TAIL = re.compile(r"\s*[\u200e\u200f]?<([^<>\n]{3,60})>$")
+_URL = re.compile(r"https?://", re.I)
+
+# One header-shaped line: date parts, time parts, am/pm word, the rest, following lines.
+_Rec = list
+
+
+def looks_like_whatsapp(lines: list[str]) -> bool:
+    """True when the first non-empty lines contain message headers (used for detection)."""
+    found = sum(1 for line in lines if HEAD.match(line))
+    return found >= 1 and found * 3 >= len([x for x in lines if x.strip()])
+
+
+def _collect(lines: Iterator[str]) -> tuple[list[_Rec], list[str]]:
+    recs: list[_Rec] = []
+    leading: list[str] = []
+    match = HEAD.match
+    current: _Rec | None = None
+    for line in lines:
+        m = match(line)
+        if m is not None:
+            g = m.groupdict()
+            current = [g["a"], g["b"], g["c"], g["sep"], g["H"], g["M"], g["S"], g["ap"],
+                       line[m.end():], None, line, g["br"] is not None, 0]
+            recs.append(current)
+            if type(line) is LongLine:
+                current[12] += line.dropped
+        elif current is None:
+            leading.append(line)
+            if len(leading) > _MAX_LEADING_JUNK:
+                break
+        else:
+            more = current[9]
+            if more is None:
+                current[9] = more = []
+            if current[12] or sum(map(len, more)) > MAX_MESSAGE_CHARS:
+                current[12] += len(line) + 1
+            else:
+                more.append(line)
+            if type(line) is LongLine:
+                current[12] += line.dropped
+    return recs, leading
+
+
+def _date_order(recs: list[_Rec]) -> tuple[str, str]:
+    """("dmy"|"mdy"|"ymd", basis) decided from every header in the file."""
+    if any(len(r[0]) == 4 for r in recs):
+        return "ymd", "values"
+    max_a = max((int(r[0]) for r in recs), default=0)
+    max_b = max((int(r[1]) for r in recs), default=0)
+    if max_a > 12 >= max_b:
+        return "dmy", "values"
+    if max_b > 12 >= max_a:
+        return "mdy", "values"
+    if max_a > 12 and max_b > 12:
+        return "dmy", "conflict"
+    back = {"dmy": 0, "mdy": 0}
+    prev = {"dmy": (0, 0, 0), "mdy": (0, 0, 0)}
+    for r in recs:
+        y, a, b = int(r[2]), int(r[0]), int(r[1])
+        for order, key in (("dmy", (y, b, a)), ("mdy", (y, a, b))):
+            if key < prev[order]:
+                back[order] += 1
+            prev[order] = key
+    if back["dmy"] != back["mdy"]:
+        return ("dmy" if back["dmy"] < back["mdy"] else "mdy"), "sequence"
+    ampm = any(r[7] for r in recs)
+    return ("mdy" if ampm and recs and recs[0][3] == "/" else "dmy"), "assumed"
+
+
+_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -> str | None:
+    key = (rec[0], rec[1], rec[2])
+    date = cache.get(key, "")
+    if date == "":
+        a, b, c = int(rec[0]), int(rec[1]), int(rec[2])
+        if order == "ymd":
+            y, mo, d = a, b, c
+        elif order == "dmy":
+            y, mo, d = c, b, a
+        else:
+            y, mo, d = c, a, b
+        if y < 100:
+            y += 2000
+        ok = 1 <= mo <= 12 and 1 <= d <= _DAYS[mo] and 1990 <= y <= 2200
+        date = f"{y:04d}-{mo:02d}-{d:02d}" if ok else None
+        cache[key] = date
+    if date is None:
+        return None
+    hour, minute = int(rec[4]), int(rec[5])
+    ap = rec[7]
+    if ap:
+        word = lang.norm(ap.replace(".", "").replace(" ", ""))
+        if word in lang.PM:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + 12
+        elif word in lang.AM:
+            if not 1 <= hour <= 12:
+                return None
+            hour %= 12
+        else:
+            return None
+    if hour > 23 or minute > 59:
+        return None
+    sec = rec[6]
+    if sec is not None:
+        if int(sec) > 59:
+            return None
+        return f"{date}T{hour:02d}:{minute:02d}:{sec}"
+    return f"{date}T{hour:02d}:{minute:02d}"
+
+
+def _system_sender(name: str) -> bool:
+    return len(name) > 60 or '"' in name or "\u201c" in name or "\u00ab" in name
+
+
+def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
+    """Fill attachments/deleted/edited/system from the first line's WhatsApp markers."""
+    tail = _EDITED_TAIL.search(text)
+    if tail is not None and lang.norm(tail.group(1)) in lang.EDITED:
+        msg.edited = True
+        text = text[:tail.start()]
+    first, _nl, rest = text.partition("\n")
+    bare = lang.strip_marks(first).strip()
+    marked = bare != first.strip()
+    key = lang.norm(bare)
+    if not rest and key in lang.DELETED:
+        msg.deleted = True
+    elif not rest and key in lang.MEDIA_OMITTED_ANY:
+        msg.attachments.append(Attachment(name="", kind="file", omitted=True))
+        text = ""
+    elif not rest and key in lang.MEDIA_OMITTED_KIND:
+        msg.attachments.append(Attachment(name="", kind=lang.MEDIA_OMITTED_KIND[key],
+                                          omitted=True))
+        text = ""
+    else:
+        found = _ATTACHED.match(bare)
+        name = found.group(1).strip() if found else None
+        if name is None:
+            found = _FILE_ATTACHED.match(bare)
+            if found and (lang.norm(found.group(2)) in lang.FILE_ATTACHED
+                          or found.group(1) in media):
+                name = found.group(1).strip()
+        if name is not None:
+            msg.attachments.append(Attachment(name=name, kind=lang.kind_from_name(name),
+                                              path=name if name in media else None))
+            text = rest
+        elif ios and marked and not _URL.search(text):
+            msg.system = True
+    msg.text = lang.strip_marks(text) if marked and not rest else text
+
+
+def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whatsapp_txt",
+                   media: set[str] | None = None) -> Conversation:
+    """Parse an export; lines before the first message are kept as unparsed entries."""
+    head = stream.read(4096)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ChatParseError(source_name, "whatsapp", "binary")
+    recs, leading = _collect(iter_lines(_Prefixed(head, stream)))
+    if not recs:
+        raise ChatParseError(source_name, "whatsapp", "no_messages")
+    media = media or set()
+    order, basis = _date_order(recs)
+    cache: dict[tuple[str, str, str], str | None] = {}
+    messages: list[Message] = []
+    for line in leading:
+        if line.strip():
+            messages.append(Message(index=len(messages), text=line, unparsed=True))
+    ios_layout = sum(1 for r in recs[:200] if r[11]) * 2 > min(len(recs), 200)
+    for rec in recs:
+        when = _iso(rec, order, cache)
+        if when is None:
+            raw = rec[10] if rec[9] is None else "\n".join(chain([rec[10]], rec[9]))
+            messages.append(Message(index=len(messages), text=raw, unparsed=True))
+            continue
+        body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
+        msg = Message(index=len(messages), time=when)
+        sep = body.find(": ")
+        if sep > 0 and not _system_sender(body[:sep]):
+            msg.sender = lang.strip_marks(body[:sep]).strip()
+            _classify(msg, body[sep + 2:], ios_layout, media)
+        elif body.endswith(":") and 0 < len(body) <= 61 and "\n" not in body:
+            msg.sender = lang.strip_marks(body[:-1]).strip()
+        else:
+            msg.system = True
+            msg.text = lang.strip_marks(body) if body[:1] in "\u200e\u200f" else body
+        if rec[12]:
+            msg.extra["truncated_bytes"] = rec[12]
+        messages.append(msg)
+    conv = Conversation(platform="whatsapp", format=fmt, messages=messages,
+                        source_name=source_name)
+    conv.participants = participants_in_order(messages)
+    conv.notes = {"date_order": order, "date_order_basis": basis,
+                  "layout": "ios" if ios_layout else "android",
+                  "time_note": "as shown on the exporting phone; time zone not recorded"}
+    stem = source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    title = lang.title_from_file_name(stem)
+    if title:
+        conv.title = title
+        others = [p for p in conv.participants if p != title]
+        if title in conv.participants and len(conv.participants) == 2 and len(others) == 1:
+            conv.set_me(others[0], "file_name")
+    elif ios_layout:
+        system_senders = [m.sender for m in messages if m.system and m.sender]
+        if system_senders:
+            conv.title = system_senders[0]
+    return conv
+
+
+class _Prefixed:
+    """A stream whose first bytes were already read (for sniffing)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            if len(data) < size:
+                data += self._rest.read(size - len(data))
+            return data
+        return self._rest.read(size)

@@ -1,0 +1,74 @@
+"""import-chat: a chat export into the vault, with its media and a readable transcript."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from evidence_app.chats.detect import FORMATS, open_export
+from evidence_app.chats.importer import (
+    NOT_A_PARTICIPANT,
+    resolve_me,
+    store_export,
+    unclear_candidates,
+)
+from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, warn
+from evidence_app.core.errors import ChatOwnerUnclear
+from evidence_app.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-chat", help=_(
+        "import a chat export (WhatsApp, Telegram, Instagram, Messenger, Discord)"))
+    p.add_argument("path", metavar="PATH", help=_("the export: a .txt, .json, .zip or folder"))
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help=_("the app that made the export (default: recognised from content)"))
+    p.add_argument("--me", metavar="NAME", default=None,
+                   help=_("your name as it appears in the chat ('-' if you are not in it)"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_import_chat)
+
+
+def _ask_me(candidates: list[str]) -> str:
+    """Ask at the terminal which participant the person is; scripts get the choices."""
+    if not sys.stdin.isatty():
+        raise ChatOwnerUnclear(candidates)
+    out(_("Which of these people are you?"))
+    for number, name in enumerate(candidates, 1):
+        out(f"  {number}. {name}")
+    out("  0. " + _("none of them (I am not in this chat)"))
+    while True:
+        answer = input(_("Number: ")).strip()
+        if answer.isdigit() and 0 <= int(answer) <= len(candidates):
+            return NOT_A_PARTICIPANT if answer == "0" else candidates[int(answer) - 1]
+        warn(_("Please type one of the numbers shown."))
+
+
+def cmd_import_chat(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    with open_export(path, args.format) as parsed:
+        me = args.me
+        if me is None:
+            candidates = unclear_candidates(parsed)
+            if candidates:
+                me = _ask_me(candidates)
+        resolve_me(parsed, me)
+        with open_vault(args) as vault:
+            result = store_export(vault, parsed)
+    summary = result.summary()
+    if args.json:
+        print_json(summary)
+        return EXIT_OK
+    out(_("Imported {format}: {messages} messages ({system} system, {unparsed} lines kept "
+          "as found), {media} media files.").format(
+        format=summary["format"], messages=summary["messages"],
+        system=summary["system_messages"], unparsed=summary["unparsed_lines"],
+        media=len(summary["media_ids"])))
+    out(_("Original: item {ids}. Transcript: item {transcript}.").format(
+        ids=", ".join("#" + i for i in summary["original_ids"]),
+        transcript="#" + str(summary["transcript_id"])))
+    if summary["unparsed_lines"]:
+        warn(_("Some lines could not be understood. They are kept exactly as found and "
+               "marked in the transcript."))
+    return EXIT_OK
