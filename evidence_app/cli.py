@@ -8,7 +8,7 @@ import os
 import sys
 
 from evidence_app import __version__
-from evidence_app.clicmd import chat_cmds, vault_cmds
+from evidence_app.clicmd import bundle_cmds, chat_cmds, timestamp_cmds, vault_cmds
 from evidence_app.clicmd.common import EXIT_ERROR, EXIT_USAGE, CliError
 from evidence_app.core.errors import EvidenceError
 from evidence_app.i18n import _, set_language
@@ -18,7 +18,7 @@ from evidence_app.paths import force_portable
 
 log = logging.getLogger("evidence_app.cli")
 
-COMMAND_MODULES = [vault_cmds, chat_cmds]
+COMMAND_MODULES = [vault_cmds, bundle_cmds, chat_cmds, timestamp_cmds]
 
 
 def _early_option(argv: list[str], name: str) -> str | None:

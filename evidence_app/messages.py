@@ -207,3 +207,60 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
 def _tsa(exc: e.TimestampError) -> str:
     """The authority's address, or words for it when a stored token is checked offline."""
     return exc.url or _("the time-stamp authority")
+
+_TABLE += [
+    (e.NothingToSeal, lambda x: _(
+        "There is nothing to seal: add evidence first, or choose at least one item that was "
+        "not withdrawn."
+    )),
+    (e.AgeKeyError, lambda x: _(
+        "That is not a valid age public key. A police unit's key starts with age1 and is 62 "
+        "characters long; copy it exactly as the unit gave it."
+    ) if x.what == "recipient" else _(
+        "That is not a valid age identity file. It holds a line starting with "
+        "AGE-SECRET-KEY-1, as made by age-keygen."
+    )),
+    (e.NotABundle, lambda x: _(
+        "{path} is not an Evidence Locker bundle (expected NAME.zip.age or NAME.zip as "
+        "sealed by the app)."
+    ).format(path=x.path)),
+    (e.BundleKeyNeeded, lambda x: _(
+        "This bundle is locked with a passphrase. Give it with --passphrase-file, or type it "
+        "when asked; it is printed on the receipt."
+    ) if x.kind == "passphrase" else _(
+        "This bundle is encrypted to a police unit's key. Give the unit's age identity file "
+        "with --identity."
+    )),
+    (e.WrongBundleKey, lambda x: _(
+        "That passphrase does not open this bundle. Check it against the receipt, word by "
+        "word."
+    ) if x.kind == "passphrase" else _(
+        "This bundle was not encrypted to that key. Use the identity file of the unit it was "
+        "sealed for."
+    )),
+    (e.UnsafeArchive, lambda x: _(
+        "The archive was refused because it is unsafe to unpack ({reason}: {entry}). Nothing "
+        "was unpacked outside the app's own temporary folder."
+    ).format(reason=unsafe_reason(x.reason), entry=x.entry or "-")),
+    (e.NotAnArchive, lambda x: _(
+        "{path} is not a zip archive, or it is damaged."
+    ).format(path=x.path)),
+]
+
+_UNSAFE_REASONS: dict[str, Callable[[], str]] = {
+    "absolute_path": lambda: _("an entry with an absolute path"),
+    "path_escape": lambda: _("an entry that points outside its folder"),
+    "symlink": lambda: _("a link"),
+    "special_file": lambda: _("a device or special file"),
+    "too_many_entries": lambda: _("too many entries"),
+    "too_large": lambda: _("it would expand to more than the size limit"),
+    "bomb": lambda: _("it expands far more than any normal file (a zip bomb)"),
+    "duplicate": lambda: _("the same name twice"),
+    "bad_name": lambda: _("an entry with an invalid name"),
+    "encrypted": lambda: _("a password-protected entry"),
+    "damaged": lambda: _("a damaged entry"),
+}
+
+
+def unsafe_reason(reason: str) -> str:
+    return _UNSAFE_REASONS.get(reason, lambda: reason)()

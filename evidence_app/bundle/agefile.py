@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from evidence_app.bundle import bech32
-from evidence_app.core.errors import EvidenceError
+from evidence_app.core.errors import AgeKeyError, EvidenceError
 
 VERSION_LINE = b"age-encryption.org/v1"
 CHUNK = 64 * 1024
@@ -34,14 +34,6 @@ TAG = 16
 SCRYPT_LOG_N = 18
 MAX_SCRYPT_LOG_N = 22
 _ZERO_NONCE = b"\x00" * 12
-
-
-class AgeKeyError(EvidenceError):
-    """A recipient or identity string is not a valid age key."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
 
 
 class AgeDecryptError(EvidenceError):

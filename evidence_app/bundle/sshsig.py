@@ -100,9 +100,3 @@ def load_openssh_public_key(text: str) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an ed25519 key")
     return key
-
-
-def fingerprint(public_key: Ed25519PublicKey) -> str:
-    """SHA256:... exactly as `ssh-keygen -l -f signer.pub` prints it."""
-    digest = hashlib.sha256(public_key_blob(public_key)).digest()
-    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")

@@ -341,3 +341,41 @@ class TrustRootUnreadable(EvidenceError):
     def __init__(self, path: Path) -> None:
         super().__init__(str(path))
         self.path = path
+
+
+# --- bundles -------------------------------------------------------------------------------
+
+
+class NothingToSeal(EvidenceError):
+    """No items were chosen, or every chosen item was withdrawn."""
+
+
+class AgeKeyError(EvidenceError):
+    """A recipient (age1...) or identity (AGE-SECRET-KEY-1...) is not a valid age key."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class NotABundle(EvidenceError):
+    """reason: "unknown_format", "layout" (not one bag folder)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class BundleKeyNeeded(EvidenceError):
+    """The bundle is encrypted; kind is "passphrase" or "identity"."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class WrongBundleKey(EvidenceError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind

@@ -9,10 +9,12 @@ import base64
 import hashlib
 import os
 import secrets
+import struct
 from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -148,3 +150,10 @@ def recovery_kek(recovery_key: str, salt: bytes) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=b"evidence-locker recovery"
     ).derive(body.encode("ascii"))
+
+
+def ssh_fingerprint(public_key: Ed25519PublicKey) -> str:
+    """SHA256:... exactly as `ssh-keygen -l` prints it, so officers can compare by eye."""
+    raw = public_key.public_bytes_raw()
+    blob = struct.pack(">I", 11) + b"ssh-ed25519" + struct.pack(">I", len(raw)) + raw
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")

@@ -7,6 +7,7 @@ the sizes again, because a hostile archive can lie in its headers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import zipfile
@@ -145,8 +146,12 @@ class SafeZip:
         dest: Path,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
+        digests: dict[str, str] | None = None,
     ) -> list[Path]:
-        """Extract into `dest` (created, private); nothing is ever written outside it."""
+        """Extract into `dest` (created, private); nothing is ever written outside it.
+
+        With `digests`, each file's SHA-256 is computed in the same pass (name -> hex).
+        """
         private_mkdir(dest)
         root = dest.resolve()
         total = sum(e.size for e in self.entries)
@@ -165,13 +170,18 @@ class SafeZip:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
             flags |= getattr(os, "O_BINARY", 0)
             fd = os.open(target, flags, 0o600)
+            hasher = hashlib.sha256()
             with os.fdopen(fd, "wb") as out:
                 for chunk in self.iter_chunks(entry.name):
                     out.write(chunk)
+                    if digests is not None:
+                        hasher.update(chunk)
                     done += len(chunk)
                     if progress is not None:
                         progress(done, total, entry.name)
             written.append(target)
+            if digests is not None:
+                digests[entry.name] = hasher.hexdigest()
         return written
 
 

@@ -57,6 +57,7 @@ from evidence_app.core.keys import (
     open_small,
     recovery_kek,
     seal_small,
+    ssh_fingerprint,
     subkey,
 )
 from evidence_app.core.lockfile import VaultLock
@@ -371,11 +372,7 @@ class Vault:
 
     def fingerprint(self) -> str:
         """SHA256:... as `ssh-keygen -l` prints it, so officers can compare by eye."""
-        import base64
-
-        blob = b64d(self.public_key_openssh().split()[1])
-        digest = hashlib.sha256(blob).digest()
-        return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+        return ssh_fingerprint(self.public_key)
 
     def signer(self) -> Ed25519PrivateKey:
         if self._signer is None:

@@ -1,0 +1,74 @@
+"""What a bundle carries beyond the originals: report, receipts, transcripts, indicators and
+trusted timestamps. Seal asks this module; each part comes from the package that owns it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evidence_app.bundle import receipt, report_html, report_pdf
+from evidence_app.bundle.report_model import build_report_data
+from evidence_app.core.safefs import atomic_write
+from evidence_app.core.state import Item
+from evidence_app.core.vault import Vault
+from evidence_app.i18n import current_language
+
+if TYPE_CHECKING:
+    from evidence_app.bundle.seal import SealResult
+
+
+@dataclass
+class BundleExtras:
+    vault: Vault
+    items: list[Item]
+    name: str
+    sealed_at: str
+    offset: str
+    protection: str
+    fingerprint: str
+    payload: list[tuple[str, bytes]] = field(default_factory=list)
+    timestamp_commands: list[str] = field(default_factory=list)
+    report_extra: dict[str, Any] = field(default_factory=dict)
+
+    def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
+        extra = dict(self.report_extra, protection=self.protection, verify_text=verify_txt)
+        data = build_report_data(self.vault, self.items, bundle_name=self.name,
+                                 sealed_at=self.sealed_at, sealed_offset=self.offset,
+                                 language=current_language(), extra=extra)
+        return [
+            ("data/report/report.html", report_html.render_html(data).encode("utf-8")),
+            ("data/report/report.pdf", report_pdf.render_pdf_bytes(data)),
+        ]
+
+    def timestamp_files(self, tagmanifest: bytes) -> list[tuple[str, bytes]]:
+        return []
+
+    def write_receipts(self, result: SealResult, out_dir: Path) -> list[Path]:
+        """The small unencrypted receipt beside the bundle: text and PDF with a QR code."""
+        info = receipt.ReceiptInfo(
+            bundle_file=result.bundle_path.name,
+            sha256=result.sha256,
+            size=result.size,
+            fingerprint=result.fingerprint,
+            item_count=result.item_count,
+            case_reference=result.case_reference,
+            sealed_at=result.sealed_at,
+            protection=result.protection,
+            passphrase=result.passphrase,
+        )
+        txt = out_dir / f"{result.name}.receipt.txt"
+        pdf = out_dir / f"{result.name}.receipt.pdf"
+        atomic_write(txt, receipt.render_receipt_text(info).encode("utf-8"))
+        atomic_write(pdf, receipt.render_receipt_pdf_bytes(info))
+        return [txt, pdf]
+
+
+def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str, offset: str,
+                  protection: str, fingerprint: str) -> BundleExtras:
+    extras = BundleExtras(vault, items, name, sealed_at, offset, protection, fingerprint)
+    extras.payload.append(("data/metadata/indicators.json",
+                           json.dumps([], indent=2).encode("utf-8")))
+    return extras

@@ -1,0 +1,192 @@
+"""seal, verify and case: the hand-over to the police, and the officer's one-step check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from evidence_app.clicmd.common import (
+    EXIT_INTEGRITY,
+    EXIT_OK,
+    CliError,
+    human_size,
+    open_vault,
+    out,
+    print_json,
+    progress_printer,
+    warn,
+)
+from evidence_app.core.errors import BundleKeyNeeded
+from evidence_app.core.safefs import private_tempdir
+from evidence_app.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("seal", help=_("seal items into one bundle for the police"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write the bundle to"))
+    p.add_argument("--items", metavar="ID,ID", help=_("only these items (default: all)"))
+    p.add_argument("--case-file", metavar="FILE",
+                   help=_("case details as JSON (statement, dates, platforms, payments...)"))
+    p.add_argument("--report-language", metavar="CODE",
+                   help=_("language of the report and VERIFY.txt (default: the app's)"))
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--recipient", action="append", metavar="AGE_PUBLIC_KEY",
+                     help=_("encrypt to a police unit's age key (age1...)"))
+    how.add_argument("--recipient-file", metavar="F", help=_("read age keys from a file"))
+    how.add_argument("--passphrase", action="store_true",
+                     help=_("encrypt with a new passphrase to read aloud (the default)"))
+    how.add_argument("--no-encryption", action="store_true",
+                     help=_("write a plain zip: anyone who gets the file can read it"))
+    p.set_defaults(handler=cmd_seal)
+
+    p = sub.add_parser("verify", help=_("check a sealed bundle (no vault needed)"))
+    p.add_argument("bundle", metavar="BUNDLE")
+    p.add_argument("--identity", metavar="AGE_IDENTITY_FILE",
+                   help=_("the unit's age identity file, for bundles sealed to its key"))
+    p.add_argument("--passphrase-file", dest="bundle_passphrase_file", metavar="F",
+                   help=_("file holding the bundle's passphrase"))
+    p.add_argument("--extract-to", metavar="DIR",
+                   help=_("keep the unpacked bundle in this new folder"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("case", help=_("show or change the case details"))
+    p.add_argument("--file", metavar="case.json", help=_("merge case details from a JSON file"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_case)
+
+
+def _case_fields(path: str) -> dict:
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise CliError(_("The case file {path} cannot be read as JSON.").format(
+            path=path)) from None
+    if not isinstance(data, dict):
+        raise CliError(_("The case file must hold one JSON object, e.g. {{\"statement\": "
+                         "\"...\"}}."))
+    return data
+
+
+def cmd_seal(args: argparse.Namespace) -> int:
+    from evidence_app.bundle.seal import Protection, seal
+
+    if args.no_encryption:
+        warn(_("This bundle will NOT be encrypted: anyone who gets the file can see all the "
+               "evidence in it. Hand it over only in person."))
+        protection = Protection.unencrypted()
+    elif args.recipient:
+        protection = Protection.for_recipients(args.recipient)
+    elif args.recipient_file:
+        try:
+            lines = Path(args.recipient_file).read_text("utf-8").splitlines()
+        except OSError:
+            raise CliError(_("The key file {path} cannot be read.").format(
+                path=args.recipient_file)) from None
+        keys = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+        protection = Protection.for_recipients(keys)
+    else:
+        protection = Protection.with_new_passphrase()
+    fields = _case_fields(args.case_file) if args.case_file else None
+    item_ids = [i.strip() for i in args.items.split(",") if i.strip()] if args.items else None
+    with open_vault(args) as vault:
+        if fields:
+            vault.update_case(fields)
+        result = seal(vault, Path(args.out), protection, item_ids=item_ids,
+                      report_language=args.report_language,
+                      progress=progress_printer(_("sealing")))
+    out(_("Bundle sealed: {path}").format(path=result.bundle_path))
+    out(_("SHA-256: {sha}").format(sha=result.sha256))
+    out(_("Items: {count}   Size: {size}   Signer key: {fingerprint}").format(
+        count=result.item_count, size=human_size(result.size), fingerprint=result.fingerprint))
+    for receipt in result.receipt_paths:
+        out(_("Receipt: {path}").format(path=receipt))
+    if result.passphrase:
+        out()
+        out(_("Passphrase (shown only now; it is also on the receipt):"))
+        out("    " + result.passphrase)
+    out()
+    out(_("Next: bring the bundle and the printed receipt to the police. They can check it "
+          "with the steps in VERIFY.txt inside the bundle."))
+    return EXIT_OK
+
+
+def _bundle_passphrase(args: argparse.Namespace) -> str | None:
+    if args.bundle_passphrase_file:
+        try:
+            return Path(args.bundle_passphrase_file).read_text("utf-8").strip()
+        except OSError:
+            raise CliError(_("The passphrase file {path} cannot be read.").format(
+                path=args.bundle_passphrase_file)) from None
+    return os.environ.get("EVIDENCE_APP_BUNDLE_PASSPHRASE")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from evidence_app.bundle.verify import encryption_kind, verify_bundle
+    from evidence_app.verify_words import check_line
+
+    bundle = Path(args.bundle)
+    if not bundle.is_file():
+        raise CliError(_("The bundle {path} does not exist.").format(path=bundle))
+    identity = None
+    if args.identity:
+        try:
+            identity = Path(args.identity).read_text("utf-8")
+        except OSError:
+            raise CliError(_("The identity file {path} cannot be read.").format(
+                path=args.identity)) from None
+    secret = _bundle_passphrase(args)
+    if encryption_kind(bundle) == "passphrase" and secret is None:
+        if not sys.stdin.isatty():
+            raise BundleKeyNeeded("passphrase")
+        import getpass
+
+        secret = getpass.getpass(_("Bundle passphrase: "))
+    if args.extract_to:
+        target = Path(args.extract_to)
+        if target.exists() and any(target.iterdir()):
+            raise CliError(_("{path} is not empty; choose a new folder.").format(path=target))
+        report = verify_bundle(bundle, target, identities_text=identity, passphrase=secret,
+                               progress=progress_printer(_("verifying")))
+        return _print_report(report, args, check_line)
+    with private_tempdir() as work:
+        report = verify_bundle(bundle, work, identities_text=identity, passphrase=secret,
+                               progress=progress_printer(_("verifying")))
+        return _print_report(report, args, check_line)
+
+
+def _print_report(report, args: argparse.Namespace, check_line) -> int:
+    if args.json:
+        print_json({
+            "ok": report.ok, "name": report.name, "fingerprint": report.fingerprint,
+            "items": len(report.items), "sealed_at": report.info.get("Sealed-At-UTC"),
+            "checks": [{"check": c.key, "ok": c.ok, "file": c.file, "detail": c.detail}
+                       for c in report.checks],
+        })
+    else:
+        out(_("Bundle: {name}").format(name=report.name or report.bundle.name))
+        if report.info:
+            out(_("Sealed: {time} UTC   Items: {count}   Case: {case}").format(
+                time=report.info.get("Sealed-At-UTC", "?"), count=len(report.items),
+                case=report.info.get("Case-Reference", "-")))
+        if report.fingerprint:
+            out(_("Signer key: {fingerprint}").format(fingerprint=report.fingerprint))
+        for check in report.checks:
+            out(check_line(check))
+        out(_("Result: VERIFIED - every check passed.") if report.ok else
+            _("Result: NOT VERIFIED - see the FAILED lines above."))
+    return EXIT_OK if report.ok else EXIT_INTEGRITY
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        if args.file:
+            vault.update_case(_case_fields(args.file))
+        if args.json or not args.file:
+            print_json(vault.state.case)
+        else:
+            out(_("Case details saved."))
+    return EXIT_OK
