@@ -62,7 +62,13 @@ from evidence_app.core.keys import (
 )
 from evidence_app.core.lockfile import VaultLock
 from evidence_app.core.objectstore import CancelCheck, ObjectStore, Progress
-from evidence_app.core.safefs import atomic_output, atomic_write, fsync_dir, private_mkdir
+from evidence_app.core.safefs import (
+    atomic_output,
+    atomic_write,
+    fsync_dir,
+    private_mkdir,
+    remove_stale_temps,
+)
 from evidence_app.core.state import CaseState, Item, Note, fold
 from evidence_app.core.timeutil import from_timestamp, now_utc_and_offset
 
@@ -311,7 +317,8 @@ class Vault:
         elif head_seq is not None and head_seq < len(records):
             journal.sync_head()
         store = self._store()
-        store.clean_temps()
+        # Temp files of writes a crash cut short: objects, and the head or header updates.
+        remove_stale_temps(self.path)
         orphans = store.all_ids() - referenced_objects(journal.records)
         for object_id in orphans:
             store.remove(object_id)
