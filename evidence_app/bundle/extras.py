@@ -48,21 +48,25 @@ class BundleExtras:
 
     def write_receipts(self, result: SealResult, out_dir: Path) -> list[Path]:
         """The small unencrypted receipt beside the bundle: text and PDF with a QR code."""
+        # The passphrase is never written to disk: it is shown once (and printed from the
+        # app), so a receipt that travels with the bundle cannot unlock it.
         info = receipt.ReceiptInfo(
             bundle_file=result.bundle_path.name,
             sha256=result.sha256,
-            size=result.size,
-            fingerprint=result.fingerprint,
+            signer_fingerprint=result.fingerprint,
             item_count=result.item_count,
             case_reference=result.case_reference,
             sealed_at=result.sealed_at,
+            sealed_offset=self.offset,
             protection=result.protection,
-            passphrase=result.passphrase,
+            recipient=", ".join(result.recipients),
+            passphrase=None,
+            size=result.size,
         )
         txt = out_dir / f"{result.name}.receipt.txt"
         pdf = out_dir / f"{result.name}.receipt.pdf"
         atomic_write(txt, receipt.render_receipt_text(info).encode("utf-8"))
-        atomic_write(pdf, receipt.render_receipt_pdf_bytes(info))
+        receipt.render_receipt_pdf(info, pdf)
         return [txt, pdf]
 
 

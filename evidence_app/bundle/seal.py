@@ -70,6 +70,7 @@ class SealResult:
     sealed_at: str
     receipt_paths: list[Path]
     case_reference: str
+    recipients: list[str] = field(default_factory=list)
 
 
 class _HashingSink:
@@ -219,7 +220,8 @@ def seal(
             stream.close()
     digest = sink.hasher.hexdigest()
     result = SealResult(name, final, digest, sink.size, len(items), fingerprint,
-                        protection.mode, protection.passphrase, sealed_at, [], reference)
+                        protection.mode, protection.passphrase, sealed_at, [], reference,
+                        protection.recipients)
     result.receipt_paths = extras.write_receipts(result, out_dir)
     vault.record("bundle_sealed", {
         "name": final.name, "sha256": digest, "size": sink.size, "item_count": len(items),
