@@ -39,8 +39,24 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     "bundle_sealed": lambda d: _("Bundle sealed: {name} ({count} items)").format(
         name=d.get("name", ""), count=d.get("item_count", 0)),
     "timestamp_obtained": lambda d: _("Trusted timestamp obtained for {what}").format(
-        what=d.get("subject", "")),
+        what=_subject(d.get("subject", ""))),
+    "timestamp_settings": lambda d: (
+        _("Trusted timestamps turned on (authority: {tsa})").format(tsa=d.get("tsa_name", ""))
+        if d.get("enabled") else _("Trusted timestamps turned off")),
 }
+
+
+def _subject(subject: Any) -> str:
+    """What a timestamp covers, in words (records keep it as a small dict)."""
+    if not isinstance(subject, dict):
+        return str(subject)
+    if subject.get("kind") == "item":
+        return _("item {item}").format(item=subject.get("item_id"))
+    if subject.get("kind") == "record":
+        return _("custody record {number}").format(number=subject.get("seq"))
+    if subject.get("kind") == "manifest":
+        return _("the sealed bundle {name}").format(name=subject.get("name", ""))
+    return str(subject.get("kind", ""))
 
 
 def describe_record(record: Record) -> str:

@@ -23,6 +23,7 @@ from evidence_app.clicmd.common import (
     warn,
     when,
 )
+from evidence_app.clicmd.timestamp_cmds import stamp_after_add
 from evidence_app.core.errors import (
     DiskFull,
     EvidenceError,
@@ -153,6 +154,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 print(_("error: ") + describe(exc), file=sys.stderr, flush=True)
                 continue
             out(_added_line(item))
+        stamp_after_add(vault)
     return EXIT_ERROR if failed else EXIT_OK
 
 
