@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,7 @@ def _head(source: ExportSource, name: str) -> bytes:
 
 def _kind_of_head(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text[:1] in (b"{", b"["):
+    if text[:1] == b"{" or re.match(rb"\[\s*[\[{\"\]]", text):
         return "json"
     low = text[:2048].lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low:

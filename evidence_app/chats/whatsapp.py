@@ -80,6 +80,7 @@ def _date_order(recs: list[_Rec]) -> tuple[str, str]:
     """("dmy"|"mdy"|"ymd", basis) decided from every header in the file."""
     if any(len(r[0]) == 4 for r in recs):
         return "ymd", "values"
+    recs = [r for r in recs if int(r[0]) <= 12 or int(r[1]) <= 12]  # else invalid anyway
     max_a = max((int(r[0]) for r in recs), default=0)
     max_b = max((int(r[1]) for r in recs), default=0)
     if max_a > 12 >= max_b:
