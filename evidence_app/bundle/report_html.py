@@ -1,0 +1,149 @@
+"""report.html: one self-contained page that opens offline in any browser and prints on A4.
+
+Everything from the case (file names, chat text, EXIF, the statement) comes, in part, from
+the offender's side, so every such string is escaped; a Content-Security-Policy forbids
+scripts and any network load even if something slipped through. Thumbnails are inline
+data: URIs; sensitive items never get one.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+from evidence_app.bundle import report_words as w
+from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
+
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
+
+_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+html { background: #fff; }
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
+  font-size: 10.5pt; line-height: 1.45; max-width: 190mm; margin: 0 auto; padding: 8mm 4mm; }
+h1 { font-size: 20pt; margin: 0 0 2mm; border-bottom: 2px solid #1f3a5f; color: #1f3a5f; }
+h2 { font-size: 14pt; color: #1f3a5f; margin: 9mm 0 3mm; border-bottom: 1px solid #9fb3c8;
+  break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 6mm 0 2mm; break-after: avoid; }
+p.intro { color: #444; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
+th, td { border: 1px solid #8c9aa8; padding: 1.2mm 2mm; vertical-align: top;
+  text-align: start; overflow-wrap: anywhere; }
+th { background: #e8eef4; font-weight: 600; }
+table.kv th { width: 32%; }
+tr { break-inside: avoid; }
+.mono, pre { font-family: "Noto Sans Mono", "DejaVu Sans Mono", Consolas, monospace;
+  font-size: 9pt; }
+.case-text { white-space: pre-wrap; unicode-bidi: plaintext; }
+.statement { white-space: pre-wrap; unicode-bidi: plaintext; border-inline-start: 3px solid
+  #9fb3c8; padding: 2mm 4mm; background: #f6f8fa; }
+pre { white-space: pre-wrap; border: 1px solid #8c9aa8; padding: 3mm; background: #f6f8fa;
+  direction: ltr; text-align: left; }
+figure { margin: 2mm 0 4mm; break-inside: avoid; }
+figure img { max-width: 80mm; max-height: 80mm; border: 1px solid #8c9aa8; }
+figcaption { font-size: 8.5pt; color: #555; }
+.sensitive { border: 1px dashed #a05a00; background: #fff7ea; padding: 2mm 3mm;
+  font-size: 9.5pt; }
+.empty { color: #555; font-style: italic; }
+footer { margin-top: 10mm; border-top: 1px solid #9fb3c8; font-size: 8.5pt; color: #555; }
+@media print { body { padding: 0; max-width: none; } a { color: inherit; } }
+"""
+
+
+def _e(text: str) -> str:
+    """Escape case text for HTML (after making hidden direction/control characters visible)."""
+    return html.escape(w.clean(text), quote=True)
+
+
+def _cell(value: str, style: str) -> str:
+    if style == "mono":
+        return f'<td class="mono" dir="ltr">{_e(value)}</td>'
+    return f'<td class="case-text">{_e(value)}</td>'
+
+
+def _kv_table(rows: list[w.Row]) -> str:
+    body = "".join(f"<tr><th scope=\"row\">{_e(label)}</th>{_cell(value, style)}</tr>"
+                   for label, value, style in rows)
+    return f'<table class="kv">{body}</table>'
+
+
+def _grid(header: list[str], rows: list[list[str]], mono_cols: tuple[int, ...] = ()) -> str:
+    head = "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(_cell(v, "mono" if i in mono_cols else "text")
+                         for i, v in enumerate(row)) + "</tr>"
+        for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _empty(text: str) -> str:
+    return f'<p class="empty">{_e(text)}</p>'
+
+
+def _item(item: ReportItem) -> str:
+    parts = [f'<article class="item" id="item-{_e(item.number)}">',
+             f"<h3>{_e(w.item_heading(item))}</h3>", _kv_table(w.item_rows(item))]
+    if item.sensitive:
+        parts.append(f'<p class="sensitive">{_e(w.sensitive_label())}</p>')
+    elif item.thumbnail:
+        uri = "data:image/jpeg;base64," + base64.b64encode(item.thumbnail).decode("ascii")
+        alt = w.item_heading(item)
+        parts.append(f'<figure><img src="{uri}" alt="{_e(alt)}">'
+                     f"<figcaption>{_e(w.thumbnail_caption())}</figcaption></figure>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _chat(chat: ChatTranscript) -> str:
+    heading = f"{chat.title} ({chat.platform})" if chat.platform else chat.title
+    meta = ", ".join(chat.participants)
+    rows = [[w.zone_time(m.time, m.timezone), m.sender,
+             w.message_text(m.text, m.attachments,
+                            w.chat_flags(m.edited, m.deleted, m.forwarded_from))]
+            for m in chat.messages]
+    return (f"<h3>{_e(heading)}</h3>" + (f'<p class="case-text">{_e(meta)}</p>' if meta else "")
+            + _grid(w.chat_header(), rows))
+
+
+def _section(key: str, titles: dict[str, str], body: str) -> str:
+    return f'<section id="{key}"><h2>{_e(titles[key])}</h2>{body}</section>'
+
+
+def render_html(data: ReportData) -> str:
+    """The whole report as one HTML document (UTF-8 text), in the language set by the caller."""
+    t = w.section_titles()
+    lang = data.language.replace("_", "-")
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang)}" dir="{"rtl" if data.rtl else "ltr"}">',
+        '<head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(w.title())} – {_e(data.bundle_name)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<header><h1>{_e(w.title())}</h1><p class=\"intro\">{_e(w.intro_text())}</p></header>",
+        _section("summary", t, _kv_table(w.summary_rows(data))),
+    ]
+    statement = data.case.statement
+    out.append(_section("statement", t, f'<div class="statement">{_e(statement)}</div>'
+                        if statement else _empty("–")))
+    incident = w.incident_rows(data)
+    out.append(_section("incident", t, _kv_table(incident) if incident else _empty("–")))
+    if data.case.payments:
+        out.append(_section("payments", t, _grid(w.payment_header(), w.payment_rows(data),
+                                                 mono_cols=(4, 5))))
+    out.append(_section("timeline", t, _grid(w.timeline_header(),
+                                             [w.timeline_row(e) for e in data.timeline])))
+    out.append(_section("items", t, "".join(_item(i) for i in data.items)))
+    out.append(_section("chats", t, "".join(_chat(c) for c in data.chats)
+                        if data.chats else _empty(w.no_chats())))
+    indicators = [[i.kind, i.value, i.seen_in] for i in data.indicators]
+    out.append(_section("indicators", t, _grid(w.indicator_header(), indicators, (1,))
+                        if indicators else _empty(w.no_indicators())))
+    custody = [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody]
+    out.append(_section("custody", t, _grid(w.custody_header(), custody, (3,))))
+    out.append(_section("verify", t, f"<pre>{_e(data.verify_text)}</pre>"))
+    out.append(f'<footer><p dir="auto">{_e(w.footer_text(data))}</p></footer>')
+    out.append("</body></html>\n")
+    return "\n".join(out)

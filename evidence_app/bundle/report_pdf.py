@@ -1,0 +1,284 @@
+"""report.pdf: the same report as the HTML, laid out on A4 for printing and for the file.
+
+fpdf2 with HarfBuzz text shaping (uharfbuzz) and per-document fallback fonts, so Thai,
+Arabic (right to left), Chinese and emoji render as text, never as boxes. The PDF is drawn
+twice: the first pass counts the pages so every footer can say "page X of Y" exactly.
+Only thumbnails are embedded, never originals, and never a picture of a sensitive item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace as Style
+from PIL import Image
+
+from evidence_app.bundle import report_words as w
+from evidence_app.bundle.fonts import FontChoice, choose_fonts
+from evidence_app.bundle.report_html import render_html
+from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
+from evidence_app.core.safefs import atomic_write
+from evidence_app.core.timeutil import parse_utc
+
+NAVY = (31, 58, 95)
+GREY = (85, 85, 85)
+RULE = (159, 179, 200)
+HEAD_FILL = (232, 238, 244)
+NOTE_FILL = (246, 248, 250)
+SENSITIVE_FILL = (255, 247, 234)
+THUMB_MM = 62
+
+
+def register_fonts(pdf: FPDF, fonts: FontChoice) -> None:
+    """Fonts "body" (regular, bold), "mono" and the fallbacks, with HarfBuzz shaping on."""
+    pdf.add_font("body", "", str(fonts.regular.path), collection_font_number=fonts.regular.index)
+    bold = fonts.bold or fonts.regular
+    pdf.add_font("body", "B", str(bold.path), collection_font_number=bold.index)
+    pdf.add_font("mono", "", str(fonts.mono.path), collection_font_number=fonts.mono.index)
+    names = ["body"]
+    for number, face in enumerate(fonts.fallbacks):
+        name = f"fallback{number}"
+        pdf.add_font(name, "", str(face.path), collection_font_number=face.index)
+        names.append(name)
+    pdf.set_fallback_fonts(names, exact_match=False)
+    pdf.set_text_shaping(True)
+
+
+def shown(text: str, fonts: FontChoice) -> str:
+    """Case text ready to draw: hidden controls and glyph-less characters made visible."""
+    text = w.clean(text)
+    if fonts.missing and any(c in fonts.missing for c in text):
+        text = "".join(f"[U+{ord(c):04X}]" if c in fonts.missing else c for c in text)
+    return text
+
+
+class _Report(FPDF):
+    def __init__(self, data: ReportData, fonts: FontChoice, pages: int | None) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        self.font_choice = fonts
+        self.total_pages = pages
+        self.align_text = "R" if data.rtl else "L"
+        self.set_margins(16, 18, 16)
+        self.set_auto_page_break(True, margin=20)
+        register_fonts(self, fonts)
+        self.set_title(w.title() + " – " + data.bundle_name)
+        self.set_lang(data.language.replace("_", "-"))
+        self.set_creator(data.software)
+        try:
+            self.set_creation_date(parse_utc(data.sealed_at))
+        except ValueError:
+            self.set_creation_date(dt.datetime.now(dt.UTC))
+
+    def t(self, text: str) -> str:
+        return shown(text, self.font_choice)
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font("body", "", 7.5)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, self.t(w.title() + " · " + self.data.bundle_name), align=self.align_text)
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, 13.5, self.w - self.r_margin, 13.5)
+        self.set_y(18)
+        self.set_text_color(0, 0, 0)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_font("body", "", 7)
+        self.set_text_color(*GREY)
+        page = w.page_text(self.page_no(), self.total_pages or 99)
+        left, right = (page, w.footer_text(self.data)) if self.data.rtl else (
+            w.footer_text(self.data), page)
+        width = self.epw * 0.8
+        self.cell(width, 5, self.t(left), new_x="RIGHT", align="L")
+        self.cell(self.epw - width, 5, self.t(right), align="R")
+        self.set_text_color(0, 0, 0)
+
+    # --- building blocks ---------------------------------------------------------------
+
+    def ensure(self, height: float) -> None:
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def h2(self, text: str) -> None:
+        self.ensure(30)
+        self.ln(4)
+        self.set_font("body", "B", 13)
+        self.set_text_color(*NAVY)
+        self.multi_cell(0, 7, self.t(text), align=self.align_text, new_x="LMARGIN",
+                        new_y="NEXT")
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(2.5)
+        self.set_text_color(0, 0, 0)
+
+    def h3(self, text: str) -> None:
+        self.ensure(25)
+        self.ln(2)
+        self.set_font("body", "B", 10.5)
+        self.multi_cell(0, 6, self.t(text), align=self.align_text, new_x="LMARGIN",
+                        new_y="NEXT")
+        self.ln(1)
+
+    def para(self, text: str, size: float = 9.5, color: tuple[int, int, int] = (0, 0, 0),
+             fill: tuple[int, int, int] | None = None, family: str = "body") -> None:
+        self.set_font(family, "", size)
+        self.set_text_color(*color)
+        if fill:
+            self.set_fill_color(*fill)
+        align = "L" if family == "mono" else self.align_text
+        self.multi_cell(0, size * 0.5, self.t(text), align=align, fill=fill is not None,
+                        padding=2 if fill else 0, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.set_fill_color(255, 255, 255)  # tables fill with the current colour
+        self.ln(1.5)
+
+    def kv_table(self, rows: list[w.Row]) -> None:
+        label_style = Style(emphasis="BOLD", fill_color=HEAD_FILL)
+        widths = (68, 32) if self.data.rtl else (32, 68)
+        self.set_font("body", "", 8.8)
+        with self.table(col_widths=widths, first_row_as_headings=False, line_height=4.6,
+                        padding=1.4, text_align=self.align_text) as table:
+            for label, value, kind in rows:
+                row = table.row()
+                cells = [(self.t(label), label_style, self.align_text),
+                         self._value_cell(value, kind)]
+                for text, style, align in reversed(cells) if self.data.rtl else cells:
+                    row.cell(text, style=style, align=align)
+        self.ln(1.5)
+
+    def _value_cell(self, value: str, kind: str) -> tuple[str, Style | None, str]:
+        if kind == "mono":
+            return self.t(value), Style(family="mono", emphasis="", size_pt=7.6), "L"
+        return self.t(value), None, self.align_text
+
+    def grid(self, header: list[str], rows: list[list[str]], widths: tuple[float, ...],
+             mono_cols: tuple[int, ...] = ()) -> None:
+        order = list(range(len(header)))
+        if self.data.rtl:
+            order.reverse()
+        heading = Style(emphasis="BOLD", fill_color=HEAD_FILL)
+        self.set_font("body", "", 8.5)
+        with self.table(col_widths=tuple(widths[i] for i in order), headings_style=heading,
+                        line_height=4.2, padding=1.2, text_align=self.align_text) as table:
+            head = table.row()
+            for i in order:
+                head.cell(self.t(header[i]))
+            for values in rows:
+                row = table.row()
+                for i in order:
+                    text, style, align = self._value_cell(
+                        values[i], "mono" if i in mono_cols else "text")
+                    row.cell(text, style=style, align=align)
+        self.ln(1.5)
+
+
+def _item(pdf: _Report, item: ReportItem) -> None:
+    pdf.h3(w.item_heading(item))
+    pdf.kv_table(w.item_rows(item))
+    if item.sensitive:
+        pdf.para(w.sensitive_label(), size=8.5, fill=SENSITIVE_FILL)
+    elif item.thumbnail:
+        with Image.open(io.BytesIO(item.thumbnail)) as pic:
+            px_w, px_h = pic.size
+        scale = THUMB_MM / max(px_w, px_h, 1)
+        width, height = px_w * scale, px_h * scale
+        pdf.ensure(height + 10)
+        x = pdf.w - pdf.r_margin - width if pdf.data.rtl else pdf.l_margin
+        y = pdf.get_y()
+        pdf.image(io.BytesIO(item.thumbnail), x=x, y=y, w=width, h=height)
+        pdf.set_draw_color(*RULE)
+        pdf.rect(x, y, width, height)
+        pdf.set_y(y + height + 1)
+        pdf.para(w.thumbnail_caption(), size=7.5, color=GREY)
+    pdf.ln(2)
+
+
+def _chat(pdf: _Report, chat: ChatTranscript) -> None:
+    pdf.h3(f"{chat.title} ({chat.platform})" if chat.platform else chat.title)
+    if chat.participants:
+        pdf.para(", ".join(chat.participants), size=8.5, color=GREY)
+    rows = [[w.zone_time(m.time, m.timezone), m.sender,
+             w.message_text(m.text, m.attachments,
+                            w.chat_flags(m.edited, m.deleted, m.forwarded_from))]
+            for m in chat.messages]
+    pdf.grid(w.chat_header(), rows, (24, 18, 58))
+
+
+def _build(data: ReportData, fonts: FontChoice, pages: int | None) -> _Report:
+    pdf = _Report(data, fonts, pages)
+    t = w.section_titles()
+    pdf.add_page()
+    pdf.set_font("body", "B", 20)
+    pdf.set_text_color(*NAVY)
+    pdf.multi_cell(0, 10, pdf.t(w.title()), align=pdf.align_text, new_x="LMARGIN",
+                   new_y="NEXT")
+    pdf.set_draw_color(*NAVY)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.set_line_width(0.2)
+    pdf.ln(3)
+    pdf.para(w.intro_text(), size=8.5, color=GREY)
+    pdf.h2(t["summary"])
+    pdf.kv_table(w.summary_rows(data))
+    pdf.h2(t["statement"])
+    pdf.para(data.case.statement or "–", size=10, fill=NOTE_FILL)
+    incident = w.incident_rows(data)
+    if incident:
+        pdf.h2(t["incident"])
+        pdf.kv_table(incident)
+    if data.case.payments:
+        pdf.h2(t["payments"])
+        pdf.grid(w.payment_header(), w.payment_rows(data), (13, 11, 9, 12, 18, 22, 15),
+                 mono_cols=(4, 5))
+    pdf.h2(t["timeline"])
+    pdf.grid(w.timeline_header(), [w.timeline_row(e) for e in data.timeline], (27, 15, 16, 42))
+    pdf.add_page()
+    pdf.h2(t["items"])
+    for item in data.items:
+        _item(pdf, item)
+    pdf.h2(t["chats"])
+    if data.chats:
+        for chat in data.chats:
+            _chat(pdf, chat)
+    else:
+        pdf.para(w.no_chats(), color=GREY)
+    pdf.h2(t["indicators"])
+    if data.indicators:
+        pdf.grid(w.indicator_header(), [[i.kind, i.value, i.seen_in] for i in data.indicators],
+                 (20, 45, 35), mono_cols=(1,))
+    else:
+        pdf.para(w.no_indicators(), color=GREY)
+    pdf.h2(t["custody"])
+    pdf.grid(w.custody_header(),
+             [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody],
+             (7, 22, 51, 20), mono_cols=(3,))
+    pdf.h2(t["verify"])
+    pdf.para(data.verify_text or "–", size=7.6, fill=NOTE_FILL, family="mono")
+    return pdf
+
+
+def render_pdf_bytes(data: ReportData, fonts: FontChoice | None = None) -> bytes:
+    """The report PDF in memory (the seal writes it into the bag)."""
+    if fonts is None:
+        # Every character the report will show is in its HTML twin; thumbnails are not text.
+        text_only = replace(data, items=[replace(i, thumbnail=None) for i in data.items])
+        fonts = choose_fonts([html.unescape(render_html(text_only))])
+    first = _build(data, fonts, None)
+    return bytes(_build(data, fonts, first.page).output())
+
+
+def render_pdf(data: ReportData, out_path: Path) -> Path:
+    """Write report.pdf atomically; raises FontsNotFound when no usable font exists."""
+    out_path = Path(out_path)
+    atomic_write(out_path, render_pdf_bytes(data))
+    return out_path

@@ -1,0 +1,273 @@
+"""The report's words and rows, shared by the HTML and the PDF so both say the same thing.
+
+Every label goes through `_()` when called (the caller has set the language). Rows are
+(label, value, style) with style "text" or "mono"; values are raw case text — each renderer
+escapes or draws them as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from evidence_app.bundle.report_model import ReportData, ReportItem, TimelineEntry
+from evidence_app.core.timeutil import local_display
+from evidence_app.i18n import _
+
+Row = tuple[str, str, str]
+
+# Bidi embeddings/overrides/isolates and C0/C1 controls: an offender can use them to make
+# "gpj.exe" look like "exe.jpg". They are shown as visible [U+XXXX] marks instead.
+_HIDDEN = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+                     "\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+
+
+def clean(text: str) -> str:
+    """Case text made safe to show: invisible direction and control characters made visible."""
+    return _HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit} ({size} B)"
+        value /= 1000
+    return f"{size} B"
+
+
+def utc_text(iso: str) -> str:
+    """'2026-11-23 10:15:02 UTC' from the journal's ISO form (seconds are enough to read)."""
+    if not iso:
+        return "–"
+    return iso.replace("T", " ")[:19] + " UTC" if iso.endswith("Z") else iso
+
+
+def when_text(iso: str | None, offset: str | None) -> str:
+    """UTC, then the local time the person saw: '... UTC · 2026-11-23 11:15:02 (UTC+01:00)'."""
+    if not iso:
+        return "–"
+    try:
+        local = local_display(iso, offset or "+00:00")
+    except ValueError:
+        return iso
+    return f"{utc_text(iso)} · {local}"
+
+
+def zone_time(time: str | None, zone: str) -> str:
+    """A chat or timeline time with how to read its clock."""
+    if not time:
+        return "–"
+    if zone == "UTC":
+        return utc_text(time if time.endswith("Z") else time + "Z")
+    shown = time.replace("T", " ")[:19]
+    if zone == "device":
+        return _("{time} (phone's clock, time zone not stated)").format(time=shown)
+    return f"{shown} (UTC{zone})"
+
+
+def protection_text(data: ReportData) -> str:
+    if data.protection == "recipient":
+        return _("Encrypted with age to the recipient key {key}").format(key=data.recipient)
+    if data.protection == "passphrase":
+        return _("Encrypted with age using a passphrase (given separately)")
+    return _("Not encrypted (the sender chose this)")
+
+
+_SOURCE_KINDS = {
+    "import": lambda: _("Imported file"),
+    "screenshot": lambda: _("Screenshot taken in the app"),
+    "chat_export": lambda: _("Chat export"),
+    "chat": lambda: _("Chat export"),
+    "note": lambda: _("Written in the app"),
+}
+
+
+def source_text(source: dict[str, Any]) -> str:
+    kind = str(source.get("type", ""))
+    label = _SOURCE_KINDS.get(kind, lambda: kind)()
+    details = [f"{k}: {v}" for k, v in source.items() if k != "type" and v not in (None, "")]
+    return "; ".join([label, *details]) if details else label
+
+
+def sensitive_label() -> str:
+    return _("Sensitive item (e.g. an intimate image): no picture and no file name are "
+             "shown. The original is in the bundle, under its item number.")
+
+
+def title() -> str:
+    return _("Evidence report")
+
+
+def section_titles() -> dict[str, str]:
+    return {
+        "summary": _("Case summary"),
+        "statement": _("Statement in the victim's own words"),
+        "incident": _("What happened"),
+        "payments": _("Payments made"),
+        "timeline": _("Timeline"),
+        "items": _("Evidence items"),
+        "chats": _("Chat transcripts"),
+        "indicators": _("Indicators"),
+        "custody": _("Custody log"),
+        "verify": _("How to verify this bundle"),
+    }
+
+
+def summary_rows(data: ReportData) -> list[Row]:
+    case = data.case
+    rows: list[Row] = [
+        (_("Case reference"), case.reference or _("(none given)"), "text"),
+        (_("Bundle"), data.bundle_name, "mono"),
+        (_("Sealed at"), when_text(data.sealed_at, data.sealed_offset), "text"),
+        (_("Number of items"), str(data.item_count), "text"),
+        (_("Signer key fingerprint"), data.signer_fingerprint, "mono"),
+        (_("Protection"), protection_text(data), "text"),
+        (_("Made with"), data.software, "text"),
+    ]
+    rows += [(label or _("Contact"), value, "text") for label, value in case.contact]
+    return rows
+
+
+def incident_rows(data: ReportData) -> list[Row]:
+    case = data.case
+    rows: list[Row] = []
+    if case.incident_dates:
+        rows.append((_("Incident dates"), "\n".join(case.incident_dates), "text"))
+    if case.platforms:
+        rows.append((_("Platforms"), ", ".join(case.platforms), "text"))
+    for acc in case.offenders:
+        parts = [p for p in (acc.platform, acc.identifier, acc.name, acc.note) if p]
+        rows.append((_("Offender account"), " · ".join(parts), "text"))
+    rows += [(key, value, "text") for key, value in case.other]
+    for text, time in case.notes:
+        rows.append((_("Case note ({time})").format(time=utc_text(time)), text, "text"))
+    return rows
+
+
+def payment_header() -> list[str]:
+    return [_("Date"), _("Amount"), _("Currency"), _("Method"), _("Reference"), _("Wallet"),
+            _("Recipient")]
+
+
+def payment_rows(data: ReportData) -> list[list[str]]:
+    return [[p.date, p.amount, p.currency, p.method, p.reference, p.wallet,
+             " ".join(x for x in (p.recipient, p.note) if x)] for p in data.case.payments]
+
+
+def timeline_header() -> list[str]:
+    return [_("Time"), _("What"), _("Where"), _("Details")]
+
+
+def timeline_row(entry: TimelineEntry) -> list[str]:
+    if entry.kind == "item":
+        return [zone_time(entry.time, entry.timezone), _("Item added"),
+                _("Item {number}").format(number=entry.ref), entry.text or _("Sensitive item")]
+    if entry.kind == "messages":
+        return [zone_time(entry.time, entry.timezone), _("Chat messages"), entry.ref,
+                _("{count} messages on this day (all are in the transcript)").format(
+                    count=entry.count)]
+    return [zone_time(entry.time, entry.timezone), _("Chat message"), entry.ref, entry.text]
+
+
+def item_heading(item: ReportItem) -> str:
+    if item.sensitive:
+        return _("Item {number}: sensitive item").format(number=item.number)
+    return _("Item {number}: {name}").format(number=item.number, name=item.name)
+
+
+def item_rows(item: ReportItem) -> list[Row]:
+    """What the report says about one item; for sensitive ones only hash, type, description."""
+    if item.sensitive:
+        rows: list[Row] = [(_("Type"), item.media_type, "text"),
+                           (_("SHA-256"), item.sha256, "mono")]
+        if item.description:
+            rows.append((_("Description"), item.description, "text"))
+        return rows
+    rows = [(_("File name"), item.name, "text"),
+            (_("Type"), item.media_type, "text"),
+            (_("Size"), human_size(item.size), "text"),
+            (_("SHA-256"), item.sha256, "mono"),
+            (_("Added"), when_text(item.added_at, item.added_offset), "text")]
+    if item.file_mtime:
+        rows.append((_("File modified"), when_text(item.file_mtime, item.file_mtime_offset),
+                     "text"))
+    if item.trusted_time is not None:
+        rows.append((_("Trusted timestamp"), _("time confirmed by {tsa} at {time}").format(
+            tsa=item.trusted_time.tsa, time=utc_text(item.trusted_time.time)), "text"))
+    rows.append((_("Source"), source_text(item.source), "text"))
+    if item.description:
+        rows.append((_("Description"), item.description, "text"))
+    if item.image_size:
+        rows.append((_("Picture size"), "{} × {} px".format(*item.image_size), "text"))
+    if item.exif:
+        rows.append((_("EXIF"), "\n".join(f"{k}: {v}" for k, v in item.exif), "text"))
+    if item.derived_from:
+        rows.append((_("Made from"), _("Item {number}").format(number=item.derived_from),
+                     "text"))
+    if item.duplicate_of:
+        rows.append((_("Same content as"), _("Item {number}").format(number=item.duplicate_of),
+                     "text"))
+    if item.withdrawn_reason is not None:
+        rows.append((_("Withdrawn"), item.withdrawn_reason, "text"))
+    for note in item.notes:
+        rows.append((_("Note ({time})").format(time=utc_text(note.time)), note.text, "text"))
+    return rows
+
+
+def thumbnail_caption() -> str:
+    return _("Reduced preview. The original, byte for byte, is in the bundle.")
+
+
+def indicator_header() -> list[str]:
+    return [_("Type"), _("Value"), _("Where seen")]
+
+
+def no_indicators() -> str:
+    return _("No indicators were found in the sealed items.")
+
+
+def custody_header() -> list[str]:
+    return [_("No."), _("Time (UTC)"), _("Event"), _("Record hash")]
+
+
+def chat_header() -> list[str]:
+    return [_("Time"), _("From"), _("Message")]
+
+
+def message_text(text: str, attachments: list[str], flags: list[str]) -> str:
+    parts = [text] if text else []
+    parts += [_("[attachment: {name}]").format(name=a) for a in attachments]
+    parts += flags
+    return "\n".join(parts)
+
+
+def chat_flags(edited: bool, deleted: bool, forwarded_from: str) -> list[str]:
+    flags = []
+    if edited:
+        flags.append(_("[edited]"))
+    if deleted:
+        flags.append(_("[deleted]"))
+    if forwarded_from:
+        flags.append(_("[forwarded from {name}]").format(name=forwarded_from))
+    return flags
+
+
+def no_chats() -> str:
+    return _("No chat transcripts are part of this bundle.")
+
+
+def page_text(page: int, pages: int) -> str:
+    return _("Page {page} of {pages}").format(page=page, pages=pages)
+
+
+def footer_text(data: ReportData) -> str:
+    return _("Bundle {name} · signer key {fingerprint}").format(
+        name=data.bundle_name, fingerprint=data.signer_fingerprint)
+
+
+def intro_text() -> str:
+    return _("This report was made by the sender's Evidence Locker app when the bundle was "
+             "sealed. It describes the evidence; the evidence itself is the original files in "
+             "the bundle, whose SHA-256 fingerprints are listed here and can be checked "
+             "without this app (see \"How to verify this bundle\").")

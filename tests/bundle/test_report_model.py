@@ -1,0 +1,100 @@
+"""The report's data model, filled from a real vault."""
+
+from __future__ import annotations
+
+from evidence_app.bundle.report_model import build_timeline, exif_summary
+from tests.bundle.test_report_samples import (
+    HOSTILE_NAME,
+    SENSITIVE_NAME,
+    STATEMENT,
+    fill_case,
+    report_data,
+)
+
+
+def test_items_case_and_trusted_time_come_from_the_vault(vault):
+    ids = fill_case(vault)
+    data = report_data(vault)
+    assert data.item_count == 4
+    assert data.signer_fingerprint == vault.fingerprint()
+    by_number = {i.number: i for i in data.items}
+    photo = by_number[ids["photo"]]
+    assert photo.name == HOSTILE_NAME
+    assert photo.thumbnail == vault.thumbnail_bytes(ids["photo"])
+    assert photo.trusted_time is not None
+    assert photo.trusted_time.tsa == "FreeTSA"
+    assert ("Make", "Samsung") in photo.exif
+    assert photo.image_size == (800, 500)
+    assert [n.text for n in photo.notes] == ["<img src=x onerror=alert(1)> Notiz: Grüße"]
+    case = data.case
+    assert case.statement == STATEMENT
+    assert case.reference == "AZ 123/26 <b>"
+    assert case.incident_dates == ["2026-10-01 – 2026-11-20"]
+    assert case.offenders[0].identifier == "@lisa.invest_88"
+    assert case.payments[0].wallet == "TQ9x8V7Yh1kZ2c3Lm4Np5Qr6St7Uv8Wx9Y"
+    assert ("bank_notified", "yes, on 2026-11-21") in case.other
+    assert [t for t, _time in case.notes] == ["Fallnotiz: sie verlangte mehr Geld"]
+    assert [i.value for i in data.indicators][0].startswith("TQ9x8")
+
+
+def test_sensitive_item_keeps_only_hash_type_and_description(vault):
+    ids = fill_case(vault)
+    assert vault.thumbnail_bytes(ids["private"])  # the vault has one; the report must not
+    private = next(i for i in report_data(vault).items if i.number == ids["private"])
+    assert private.sensitive
+    assert private.thumbnail is None
+    assert private.notes == []
+    assert private.exif == []
+    assert private.image_size is None
+
+
+def test_copy_made_from_a_sensitive_item_is_sensitive_too(vault):
+    ids = fill_case(vault)
+    copy = vault.add_bytes(vault.thumbnail_bytes(ids["private"]), "crop.jpg",
+                           source={"type": "import"}, kind="derived",
+                           derived_from=ids["private"])
+    item = next(i for i in report_data(vault).items if i.number == copy.id)
+    assert item.sensitive
+    assert item.thumbnail is None
+
+
+def test_custody_log_covers_case_and_sealed_items_only(vault):
+    ids = fill_case(vault)
+    data = report_data(vault, items=[ids["photo"], ids["private"]])
+    events = " ".join(c.event for c in data.custody)
+    assert "Vault created" in events
+    assert HOSTILE_NAME in events
+    assert "Беларусь" not in events  # item not sealed: its record stays out
+    assert SENSITIVE_NAME not in events  # sensitive: no file name anywhere in the report
+    assert all(len(c.hash) == 64 for c in data.custody)
+    seqs = [c.seq for c in data.custody]
+    assert seqs == sorted(seqs)
+
+
+def test_timeline_orders_items_and_chat_messages_by_time(vault):
+    fill_case(vault)
+    data = report_data(vault)
+    kinds = [e.kind for e in data.timeline]
+    assert kinds[:3] == ["message", "message", "message"]  # October, before the items
+    assert kinds.count("item") == 4
+    private = next(e for e in data.timeline if e.text.startswith("Intimate"))
+    assert SENSITIVE_NAME not in private.text
+
+
+def test_long_chats_are_counted_per_day_in_the_timeline(vault):
+    fill_case(vault)
+    messages = [{"index": i, "time": f"2026-10-{1 + i // 300:02d}T10:{i % 60:02d}:00",
+                 "timezone": "device", "sender": "Lisa", "text": f"m{i}"} for i in range(900)]
+    data = report_data(vault, chats=[{"platform": "telegram", "title": "T",
+                                      "messages": messages}])
+    days = [e for e in data.timeline if e.kind == "messages"]
+    assert [d.count for d in days] == [300, 300, 300]
+    assert len(data.chats[0].messages) == 900  # the transcript itself keeps every message
+    assert build_timeline([], data.chats)[0].time.startswith("2026-10-01")
+
+
+def test_exif_summary_gives_decimal_gps():
+    rows = dict(exif_summary({"Make": "Apple", "GPS": {
+        "GPSLatitude": [52, 31, 12.0], "GPSLatitudeRef": "N",
+        "GPSLongitude": [13, 24, 36.0], "GPSLongitudeRef": "W"}}))
+    assert rows == {"Make": "Apple", "GPS": "52.520000, -13.410000"}
