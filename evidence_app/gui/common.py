@@ -1,0 +1,50 @@
+"""Small shared GUI pieces: plain-text labels, error dialogs, blurred previews."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from evidence_app.i18n import _
+from evidence_app.messages import describe
+
+log = logging.getLogger(__name__)
+
+
+class PlainLabel(QLabel):
+    """A label that never interprets rich text: names and chat text come from offenders."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """One calm sentence in a dialog; details only in the log file."""
+    if not hasattr(exc, "__traceback__") or exc.__traceback__ is None:
+        log.info("error shown: %s", type(exc).__name__)
+    else:
+        log.info("error shown: %s", type(exc).__name__, exc_info=exc)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Something needs your attention"))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(describe(exc))
+    box.setAccessibleName(_("Message"))
+    box.exec()
+
+
+def blurred(image: QImage, strength: int = 12) -> QPixmap:
+    """Heavily blurred version of an image: shrink hard, then scale back up smoothly."""
+    if image.isNull():
+        return QPixmap()
+    small = image.scaled(max(1, image.width() // strength), max(1, image.height() // strength),
+                         Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    return QPixmap.fromImage(small.scaled(image.width(), image.height(),
+                                          Qt.AspectRatioMode.IgnoreAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))

@@ -1,0 +1,142 @@
+"""The open vault as the GUI sees it: unlock, run vault work in the background, lock.
+
+Vault objects are not thread-safe, so every piece of vault work goes through run(), which
+holds one lock while the work runs in a worker thread. Widgets re-read vault.state only when
+`changed` is emitted (on the GUI thread, after the work is done).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from evidence_app.core.errors import VaultLocked
+from evidence_app.core.vault import Vault
+from evidence_app.gui import workers
+from evidence_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    changed = Signal()  # items, notes or case details changed
+    unlocked = Signal()
+    locked = Signal(str)  # reason: "user", "idle", "quick_exit"
+    busy_changed = Signal(bool)
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.vault: Vault | None = None
+        self._vault_lock = threading.RLock()
+        self._tasks: set[workers.Task] = set()
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.vault is not None and self.vault.is_open
+
+    def require_vault(self) -> Vault:
+        if self.vault is None or not self.vault.is_open:
+            raise VaultLocked()
+        return self.vault
+
+    # --- opening ---------------------------------------------------------------------------
+
+    def _opened(self, vault: Vault) -> None:
+        self.vault = vault
+        self.unlocked.emit()
+        self.changed.emit()
+
+    def unlock_async(self, path: Path, passphrase: str, *, on_error: Callable[[Any], None],
+                     recovery_key: str | None = None) -> workers.Task:
+        """Key derivation takes about a second: do it off the GUI thread."""
+
+        def open_vault(progress: Any = None, cancel: Any = None) -> Vault:
+            if recovery_key is not None:
+                return Vault.open_with_recovery_key(path, recovery_key)
+            return Vault.open(path, passphrase)
+
+        task = workers.Task(open_vault)
+        task.signals.finished.connect(self._opened)
+        task.signals.failed.connect(on_error)
+        return workers.start(task)
+
+    def create_async(self, path: Path, passphrase: str, *, on_done: Callable[[str], None],
+                     on_error: Callable[[Any], None]) -> workers.Task:
+        def create(progress: Any = None, cancel: Any = None) -> tuple[Vault, str]:
+            return Vault.create(path, passphrase)
+
+        def created(result: tuple[Vault, str]) -> None:
+            self._opened(result[0])
+            on_done(result[1])
+
+        task = workers.Task(create)
+        task.signals.finished.connect(created)
+        task.signals.failed.connect(on_error)
+        return workers.start(task)
+
+    # --- work ------------------------------------------------------------------------------
+
+    def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[Any], None] | None = None,
+            on_progress: Callable[[int, int, str], None] | None = None,
+            **kwargs: Any) -> workers.Task:
+        """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time."""
+        vault = self.require_vault()
+
+        def guarded(*a: Any, progress: Any = None, cancel: Any = None, **kw: Any) -> Any:
+            with self._vault_lock:
+                if not vault.is_open:
+                    raise VaultLocked()
+                return fn(vault, *a, progress=progress, cancel=cancel, **kw)
+
+        task = workers.Task(guarded, *args, **kwargs)
+        self._tasks.add(task)
+        self.busy_changed.emit(True)
+
+        def finished(result: Any) -> None:
+            self._forget(task)
+            self.changed.emit()
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: Any) -> None:
+            self._forget(task)
+            self.changed.emit()
+            if on_error is not None:
+                on_error(exc)
+
+        task.signals.finished.connect(finished)
+        task.signals.failed.connect(failed)
+        if on_progress is not None:
+            task.signals.progress.connect(on_progress)
+        return workers.start(task)
+
+    def _forget(self, task: workers.Task) -> None:
+        self._tasks.discard(task)
+        if not self._tasks:
+            self.busy_changed.emit(False)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    # --- locking ---------------------------------------------------------------------------
+
+    def lock(self, reason: str = "user") -> None:
+        """Cancel running work, close the vault and drop its keys."""
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            task.done.wait(10)
+        with self._vault_lock:
+            if self.vault is not None and self.vault.is_open:
+                self.vault.lock()
+            self.vault = None
+        log.info("vault locked (%s)", reason)
+        self.locked.emit(reason)
