@@ -63,7 +63,8 @@ def _load_json(raw: bytes, name: str, fmt: str) -> Any:
     except UnicodeDecodeError:
         raise ChatParseError(name, fmt, "bad_json", "not UTF-8") from None
     except json.JSONDecodeError as exc:
-        reason = "truncated" if exc.pos >= len(raw.rstrip()) - 1 else "bad_json"
+        at_end = exc.pos >= len(raw.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+        reason = "truncated" if at_end else "bad_json"
         raise ChatParseError(name, fmt, reason, f"line {exc.lineno}") from None
     except RecursionError:
         raise ChatParseError(name, fmt, "bad_json", "nested too deeply") from None

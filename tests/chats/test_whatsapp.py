@@ -1,0 +1,188 @@
+"""WhatsApp text exports: layouts, clocks, languages, markers, and hostile input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from evidence_app.chats import open_export
+from evidence_app.chats.whatsapp import parse_whatsapp
+from evidence_app.core.errors import ChatParseError, UnknownChatFormat
+from tests.chats.conftest import ASSETS
+
+# folder, first sender, second sender, deleted-marker text
+LANGUAGES = [
+    ("fr", "Lou Fictif", "Max Exemple", "Ce message a été supprimé"),
+    ("es", "Ana Ficticia", "Luis Ejemplo", "Se eliminó este mensaje."),
+    ("pt", "Rui Fictício", "Ana Exemplo", "Mensagem apagada"),
+    ("it", "Gio Finto", "Eva Esempio", "Questo messaggio è stato eliminato"),
+    ("ru", "Иван Вымышленный", "Олег Пример", "Данное сообщение удалено"),
+    ("tr", "Ali Kurgu", "Ece Örnek", "Bu mesaj silindi"),
+    ("bom_crlf", "Gio Finto", "Eva Esempio", "Questo messaggio è stato eliminato"),
+]
+
+
+def _one(path: Path):
+    with open_export(path) as parsed:
+        assert len(parsed.conversations) == 1
+        return parsed.conversations[0]
+
+
+def _file(folder: str) -> Path:
+    return next((ASSETS / "whatsapp" / folder).glob("*.txt"))
+
+
+@pytest.mark.parametrize(("folder", "first", "second", "deleted"), LANGUAGES)
+def test_languages_system_media_deleted(folder, first, second, deleted):
+    conv = _one(_file(folder))
+    system, hello, media, gone = conv.messages
+    assert system.system and system.sender is None
+    assert hello.sender == first and not hello.system
+    assert hello.time == "2023-12-31T23:59" and hello.timezone == "device"
+    assert media.attachments[0].omitted and media.text == ""
+    assert media.time == "2024-01-01T00:01"
+    assert gone.deleted and gone.sender == second and gone.text == deleted
+    assert gone.time == "2024-01-13T08:00"
+    assert conv.participants == [first, second]
+    assert conv.counts()["unparsed_lines"] == 0
+
+
+def test_android_english_12_hour_with_narrow_spaces():
+    conv = _one(_file("android_en_12h"))
+    assert conv.notes["date_order"] == "mdy"
+    assert conv.notes["date_order_basis"] == "values"
+    assert conv.title == "Sam Fiction"
+    assert conv.me == "Alex Example" and conv.me_basis == "file_name"
+    by_time = {m.time: m for m in conv.messages}
+    assert by_time["2023-12-30T21:16"].sender == "Sam Fiction"
+    assert by_time["2023-12-31T00:08"].text == "call me +44 7700 900123"  # 12:08 AM
+    multi = by_time["2023-12-31T10:02"]
+    assert multi.text.splitlines()[1:] == ["then I double it.", "Trust me."]
+    edited = by_time["2023-12-31T12:07"]
+    assert edited.edited and edited.text == "ok I sent it"
+    assert by_time["2023-12-31T10:06"].deleted
+
+
+def test_android_german_markers_and_attached_file():
+    conv = _one(_file("android_de_24h"))
+    assert conv.title == "Kim Erfunden" and conv.me == "Jo Beispiel"
+    msgs = conv.messages
+    assert msgs[0].system
+    assert msgs[2].attachments[0].omitted
+    assert msgs[3].deleted
+    assert msgs[4].edited and msgs[4].text == "Mache ich"
+    photo = msgs[5]
+    assert photo.attachments[0].name == "IMG-20240101-WA0001.jpg"
+    assert photo.attachments[0].kind == "photo" and photo.text == "Beweis"
+
+
+def test_ios_layout_direction_marks_and_system_lines():
+    conv = _one(ASSETS / "whatsapp/ios_en/_chat.txt")
+    assert conv.notes["layout"] == "ios"
+    assert conv.title == "Scam Group"
+    assert conv.participants == ["Lee Invented", "Pat Sample"]
+    assert conv.me is None and conv.me_unclear
+    enc, created, welcome, omitted, attached, question, deleted = conv.messages
+    assert enc.system and created.system
+    assert created.text == "Lee Invented created group “Scam Group”"
+    assert welcome.time == "2023-12-30T21:16:00"
+    assert "https://fake-invest.example.com/vip" in welcome.text
+    assert omitted.attachments[0].kind == "photo" and omitted.attachments[0].omitted
+    assert attached.attachments[0].name == "00000005-PHOTO-2023-12-30-21-18-00.jpg"
+    assert question.time == "2023-12-31T01:00:00"
+    assert deleted.deleted and not deleted.system
+    assert "\u200e" not in deleted.text
+
+
+def test_ios_german_day_first():
+    conv = _one(ASSETS / "whatsapp/ios_de/_chat.txt")
+    assert conv.notes["date_order"] == "dmy"
+    assert [a.kind for m in conv.messages for a in m.attachments] == ["photo", "photo"]
+    assert conv.messages[-1].time == "2024-01-13T18:00:00"
+
+
+def test_day_month_order_from_the_whole_file():
+    """Every value is <= 12: only the order of the messages can decide."""
+    conv = _one(ASSETS / "whatsapp/ambiguous/chat.txt")
+    assert conv.notes["date_order_basis"] == "sequence"
+    assert [m.time[:10] for m in conv.messages] == [
+        "2024-02-01", "2024-02-02", "2024-02-03", "2024-03-01"]
+
+
+def test_day_month_order_decided_late_in_the_file():
+    lines = [f"0{i}/0{i}/24, 10:00 - A: x" for i in range(1, 9)] + ["05/25/24, 10:00 - B: y"]
+    conv = parse_whatsapp(io.BytesIO("\n".join(lines).encode()))
+    assert conv.notes["date_order"] == "mdy"
+    assert conv.messages[-1].time == "2024-05-25T10:00"
+
+
+def test_unparsable_lines_are_kept_and_marked():
+    conv = _one(ASSETS / "whatsapp/leading_junk/chat.txt")
+    junk, hello, impossible = conv.messages
+    assert junk.unparsed and junk.text == "This line was typed in by hand before the export"
+    assert hello.text == "hi"
+    assert impossible.unparsed and impossible.text.startswith("45/45/23")
+    assert conv.counts()["unparsed_lines"] == 2
+
+
+def test_other_text_is_not_whatsapp():
+    with pytest.raises(UnknownChatFormat):
+        open_export(ASSETS / "not_a_chat.txt")
+    with pytest.raises(ChatParseError):
+        open_export(ASSETS / "not_a_chat.txt", "whatsapp")
+
+
+def test_binary_garbage_is_a_parse_error(tmp_path):
+    junk = tmp_path / "chat.txt"
+    junk.write_bytes(bytes(range(256)) * 50)
+    with pytest.raises(ChatParseError):
+        open_export(junk)
+    with pytest.raises(ChatParseError):
+        open_export(junk, "whatsapp")
+
+
+class _Endless(io.RawIOBase):
+    """A header, then `size` bytes of one line, produced on the fly (nothing on disk)."""
+
+    def __init__(self, size: int) -> None:
+        self._head = b"31/12/23, 23:59 - Sam Fiction: "
+        self._left = size
+        self._block = b"A" * (1 << 20)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            head, self._head = self._head, b""
+            return head
+        if self._left <= 0:
+            return b""
+        n = min(self._left, len(self._block), size if size > 0 else len(self._block))
+        self._left -= n
+        return self._block[:n]
+
+
+def test_one_gigabyte_line_in_constant_memory():
+    import tracemalloc
+
+    tracemalloc.start()
+    conv = parse_whatsapp(_Endless(1 << 30), source_name="huge.txt")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    (msg,) = conv.messages
+    assert msg.sender == "Sam Fiction"
+    assert len(msg.text) == (1 << 20) - len("31/12/23, 23:59 - Sam Fiction: ")
+    assert msg.extra["truncated_bytes"] == (1 << 30) - len(msg.text)
+    assert peak < 64 << 20
+
+
+def test_zip_with_media_links_files(whatsapp_zip):
+    with open_export(whatsapp_zip) as parsed:
+        assert parsed.format == "whatsapp_zip"
+        conv = parsed.conversations[0]
+        attached = conv.messages[4].attachments[0]
+        assert attached.path == "00000005-PHOTO-2023-12-30-21-18-00.jpg"
+        assert conv.messages[3].attachments[0].path is None
