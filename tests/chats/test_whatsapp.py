@@ -57,7 +57,7 @@ def test_android_english_12_hour_with_narrow_spaces():
     assert conv.me == "Alex Example" and conv.me_basis == "file_name"
     by_time = {m.time: m for m in conv.messages}
     assert by_time["2023-12-30T21:16"].sender == "Sam Fiction"
-    assert by_time["2023-12-31T00:08"].text == "call me +44 7700 900123"  # 12:08 AM
+    assert by_time["2023-12-31T00:08"].text == "call me +44 7400 123456"  # 12:08 AM
     multi = by_time["2023-12-31T10:02"]
     assert multi.text.splitlines()[1:] == ["then I double it.", "Trust me."]
     edited = by_time["2023-12-31T12:07"]
