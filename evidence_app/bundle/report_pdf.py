@@ -1,8 +1,8 @@
 """report.pdf: the same report as the HTML, laid out on A4 for printing and for the file.
 
 fpdf2 with HarfBuzz text shaping (uharfbuzz) and per-document fallback fonts, so Thai,
-Arabic (right to left), Chinese and emoji render as text, never as boxes. The PDF is drawn
-twice: the first pass counts the pages so every footer can say "page X of Y" exactly.
+Arabic (right to left), Chinese and emoji render as text, never as boxes. Footers are drawn
+last, once the page count is known, so every page says "page X of Y" exactly.
 Only thumbnails are embedded, never originals, and never a picture of a sensitive item.
 """
 
@@ -58,11 +58,10 @@ def shown(text: str, fonts: FontChoice) -> str:
 
 
 class _Report(FPDF):
-    def __init__(self, data: ReportData, fonts: FontChoice, pages: int | None) -> None:
+    def __init__(self, data: ReportData, fonts: FontChoice) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
         self.font_choice = fonts
-        self.total_pages = pages
         self.align_text = "R" if data.rtl else "L"
         self.set_margins(16, 18, 16)
         self.set_auto_page_break(True, margin=20)
@@ -90,17 +89,32 @@ class _Report(FPDF):
         self.set_text_color(0, 0, 0)
 
     def footer(self) -> None:
-        self.set_y(-14)
-        self.set_draw_color(*RULE)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.set_font("body", "", 7)
-        self.set_text_color(*GREY)
-        page = w.page_text(self.page_no(), self.total_pages or 99)
-        left, right = (page, w.footer_text(self.data)) if self.data.rtl else (
-            w.footer_text(self.data), page)
-        width = self.epw * 0.8
-        self.cell(width, 5, self.t(left), new_x="RIGHT", align="L")
-        self.cell(self.epw - width, 5, self.t(right), align="R")
+        """Drawn afterwards by add_footers(), once the number of pages is known."""
+
+    def add_footers(self) -> None:
+        """'Page X of Y', the bundle name and the signer key on every page, in one pass."""
+        last = self.page
+        self.set_auto_page_break(False)
+        for number in range(1, last + 1):
+            self.page = number
+            # Force every setting out again: this page's stream may have left others active.
+            self.set_line_width(0.21)
+            self.set_line_width(0.2)
+            self.set_draw_color(0)
+            self.set_draw_color(*RULE)
+            y = self.h - 14
+            self.line(self.l_margin, y, self.w - self.r_margin, y)
+            self.set_font("mono", "", 7)
+            self.set_font("body", "", 7)
+            self.set_text_color(*GREY)
+            page = w.page_text(number, last)
+            left, right = (page, w.footer_text(self.data)) if self.data.rtl else (
+                w.footer_text(self.data), page)
+            width = self.epw * 0.8
+            self.set_xy(self.l_margin, y)
+            self.cell(width, 5, self.t(left), new_x="RIGHT", align="L")
+            self.cell(self.epw - width, 5, self.t(right), align="R")
+        self.page = last
         self.set_text_color(0, 0, 0)
 
     # --- building blocks ---------------------------------------------------------------
@@ -214,8 +228,8 @@ def _chat(pdf: _Report, chat: ChatTranscript) -> None:
     pdf.grid(w.chat_header(), rows, (24, 18, 58))
 
 
-def _build(data: ReportData, fonts: FontChoice, pages: int | None) -> _Report:
-    pdf = _Report(data, fonts, pages)
+def _build(data: ReportData, fonts: FontChoice) -> _Report:
+    pdf = _Report(data, fonts)
     t = w.section_titles()
     pdf.add_page()
     pdf.set_font("body", "B", 20)
@@ -273,8 +287,9 @@ def render_pdf_bytes(data: ReportData, fonts: FontChoice | None = None) -> bytes
         # Every character the report will show is in its HTML twin; thumbnails are not text.
         text_only = replace(data, items=[replace(i, thumbnail=None) for i in data.items])
         fonts = choose_fonts([html.unescape(render_html(text_only))])
-    first = _build(data, fonts, None)
-    return bytes(_build(data, fonts, first.page).output())
+    pdf = _build(data, fonts)
+    pdf.add_footers()
+    return bytes(pdf.output())
 
 
 def render_pdf(data: ReportData, out_path: Path) -> Path:
