@@ -245,6 +245,7 @@ _TABLE += [
     (e.NotAnArchive, lambda x: _(
         "{path} is not a zip archive, or it is damaged."
     ).format(path=x.path)),
+    (e.CaptureFailed, lambda x: capture_problem(x.reason)),
 ]
 
 _UNSAFE_REASONS: dict[str, Callable[[], str]] = {
@@ -264,3 +265,24 @@ _UNSAFE_REASONS: dict[str, Callable[[], str]] = {
 
 def unsafe_reason(reason: str) -> str:
     return _UNSAFE_REASONS.get(reason, lambda: reason)()
+
+
+_CAPTURE_PROBLEMS: dict[str, Callable[[], str]] = {
+    "unavailable": lambda: _(
+        "This system does not let apps take screenshots, so please use its own screenshot "
+        "tool (for example the Print Screen key) and then add the picture with Import."),
+    "no_screen": lambda: _(
+        "That screen is no longer connected; choose another screen and try again."),
+    "window_gone": lambda: _(
+        "That window could not be captured (it may have closed); choose it again, or "
+        "capture the whole screen instead."),
+    "no_window_list": lambda: _(
+        "This system does not tell apps which windows are open, so please capture the whole "
+        "screen or a region instead."),
+    "empty_region": lambda: _(
+        "The chosen area was too small to capture; drag a larger rectangle."),
+}
+
+
+def capture_problem(reason: str) -> str:
+    return _CAPTURE_PROBLEMS.get(reason, _CAPTURE_PROBLEMS["unavailable"])()

@@ -379,3 +379,21 @@ class WrongBundleKey(EvidenceError):
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
+
+
+# --- screen capture ------------------------------------------------------------------------
+
+
+class CaptureFailed(EvidenceError):
+    """A screenshot could not be taken.
+
+    reason: "unavailable" (the system does not let apps read the screen, e.g. Wayland),
+    "no_screen" (no such monitor), "window_gone" (the window closed or cannot be read),
+    "no_window_list" (the system does not tell apps which windows are open),
+    "empty_region" (the chosen area has no size).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
