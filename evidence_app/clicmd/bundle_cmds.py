@@ -12,7 +12,6 @@ from evidence_app.clicmd.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
     CliError,
-    human_size,
     open_vault,
     out,
     print_json,
@@ -21,6 +20,7 @@ from evidence_app.clicmd.common import (
 )
 from evidence_app.core.errors import BundleKeyNeeded
 from evidence_app.core.safefs import private_tempdir
+from evidence_app.formatting import human_size
 from evidence_app.i18n import _
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from evidence_app.core.errors import EvidenceError, PassphraseMismatch
-from evidence_app.core.timeutil import local_display
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import _
 from evidence_app.paths import vault_dir_from
@@ -101,21 +100,6 @@ def warn(text: str) -> None:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False), flush=True)
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
-
-
-def when(utc: str | None, offset: str | None) -> str:
-    if not utc:
-        return "-"
-    return local_display(utc, offset or "+00:00")
 
 
 def progress_printer(label: str):

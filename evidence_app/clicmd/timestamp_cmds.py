@@ -13,10 +13,10 @@ from evidence_app.clicmd.common import (
     print_json,
     progress_printer,
     warn,
-    when,
 )
 from evidence_app.core.errors import TimestampsOff
 from evidence_app.core.vault import Vault
+from evidence_app.formatting import when
 from evidence_app.i18n import _
 from evidence_app.messages import describe
 from evidence_app.timestamp import (

@@ -12,7 +12,6 @@ from evidence_app.clicmd.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
     CliError,
-    human_size,
     new_passphrase,
     open_vault,
     out,
@@ -21,7 +20,6 @@ from evidence_app.clicmd.common import (
     progress_printer,
     vault_path,
     warn,
-    when,
 )
 from evidence_app.clicmd.timestamp_cmds import stamp_after_add
 from evidence_app.core.errors import (
@@ -34,6 +32,7 @@ from evidence_app.core.errors import (
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.events import describe_record
+from evidence_app.formatting import human_size, when
 from evidence_app.i18n import _
 from evidence_app.messages import describe, object_problem, record_problem
 

@@ -1,0 +1,449 @@
+"""First screens: choose a language, create a vault (with its recovery key), or unlock it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app.core.errors import EvidenceError
+from evidence_app.core.vault import HEADER_NAME
+from evidence_app.gui.common import show_error
+from evidence_app.gui.passphrase import strength_hint
+from evidence_app.gui.session import Session
+from evidence_app.i18n import _
+from evidence_app.languages import language_name
+from evidence_app.paths import PORTABLE_DATA, default_vault_dir, is_portable, program_dir
+
+PAGE_LANGUAGE, PAGE_WELCOME, PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK = range(5)
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def _text(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _secret_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
+
+
+class StartWindow(QWidget):
+    """Shown while no vault is open. Emits language_chosen, verify_requested."""
+
+    language_chosen = Signal(str)
+    verify_requested = Signal()
+    quick_exit_requested = Signal()
+
+    def __init__(self, session: Session, languages: list[str], first_start: bool) -> None:
+        super().__init__()
+        self.session = session
+        self._languages = languages
+        self.recovery_key = ""
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        self.quick_exit = QPushButton(_("Quick exit"))
+        self.quick_exit.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
+        self.quick_exit.setToolTip(_("Hides every window at once and locks the vault "
+                                     "(also: press Esc twice)."))
+        self.quick_exit.clicked.connect(self.quick_exit_requested)
+        top.addWidget(self.quick_exit)
+        outer.addLayout(top)
+        outer.addWidget(self.stack)
+        for build in (self._language_page, self._welcome_page, self._create_page,
+                      self._recovery_page, self._unlock_page):
+            self.stack.addWidget(build())
+        self.resize(640, 520)
+        self.show_page(PAGE_LANGUAGE if first_start else self._landing_page())
+
+    def _landing_page(self) -> int:
+        return PAGE_UNLOCK if self.vault_exists(self.vault_path()) else PAGE_WELCOME
+
+    def vault_path(self) -> Path:
+        chosen = self.session.settings.vault_path
+        return Path(chosen) if chosen else default_vault_dir()
+
+    @staticmethod
+    def vault_exists(path: Path) -> bool:
+        return (path / HEADER_NAME).is_file()
+
+    def show_page(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        focus = {PAGE_UNLOCK: getattr(self, "unlock_field", None),
+                 PAGE_CREATE: getattr(self, "new_pass", None)}.get(index)
+        if focus is not None:
+            focus.setFocus()
+
+    # --- language ------------------------------------------------------------------------
+
+    def _language_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_title("Language · Sprache · ภาษา · Ngôn ngữ · اللغة"))
+        self.language_list = QListWidget()
+        self.language_list.setAccessibleName(_("Language"))
+        for code in self._languages:
+            item = QListWidgetItem(language_name(code))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.language_list.addItem(item)
+        self.language_list.setCurrentRow(0)
+        self.language_list.itemActivated.connect(lambda _i: self._choose_language())
+        lay.addWidget(self.language_list)
+        ok = QPushButton("OK")
+        ok.setAccessibleName(_("Continue"))
+        ok.setDefault(True)
+        ok.clicked.connect(self._choose_language)
+        lay.addWidget(ok)
+        return page
+
+    def select_language(self, code: str) -> None:
+        for row in range(self.language_list.count()):
+            if self.language_list.item(row).data(Qt.ItemDataRole.UserRole) == code:
+                self.language_list.setCurrentRow(row)
+
+    def _choose_language(self) -> None:
+        item = self.language_list.currentItem()
+        if item is not None:
+            self.language_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    # --- welcome -------------------------------------------------------------------------
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_title(_("Keep what happened, safely")))
+        lay.addWidget(_text(_(
+            "Evidence Locker keeps screenshots, files and chats as evidence, exactly as they "
+            "were, locked with a passphrase only you know.")))
+        lay.addWidget(_text(_(
+            "It notes when each piece arrived and everything done with it since, so nobody can "
+            "say it was changed later.")))
+        lay.addWidget(_text(_(
+            "When you are ready, it seals everything into one file the police can check. You "
+            "decide what goes in and when.")))
+        lay.addStretch(1)
+        create = QPushButton(_("&Create a new vault"))
+        create.setAccessibleName(_("Create a new vault"))
+        create.setDefault(True)
+        create.clicked.connect(lambda: self.show_page(PAGE_CREATE))
+        open_existing = QPushButton(_("&Open an existing vault…"))
+        open_existing.setAccessibleName(_("Open an existing vault"))
+        open_existing.clicked.connect(self._pick_existing)
+        verify = QPushButton(_("Check a bundle (for police)…"))
+        verify.setAccessibleName(_("Check a sealed bundle"))
+        verify.clicked.connect(self.verify_requested)
+        for button in (create, open_existing, verify):
+            lay.addWidget(button)
+        return page
+
+    def _pick_existing(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the vault folder"))
+        if not folder:
+            return
+        if not self.vault_exists(Path(folder)):
+            self.welcome_hint(_("That folder is not a vault. Choose the folder you created the "
+                                "vault in."))
+            return
+        self.session.settings.vault_path = folder
+        self.session.settings.save()
+        self.show_page(PAGE_UNLOCK)
+
+    def welcome_hint(self, text: str) -> None:
+        from evidence_app.gui.common import PlainLabel
+
+        self.stack.widget(PAGE_WELCOME).layout().addWidget(PlainLabel(text))
+
+    # --- create --------------------------------------------------------------------------
+
+    def _create_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_title(_("Create your vault")))
+        lay.addWidget(_text(_("Choose a passphrase. It locks everything in the vault; without "
+                              "it (or the recovery key you get next) nobody can open it — not "
+                              "even us.")))
+        form = QFormLayout()
+        self.new_pass = _secret_field(_("Passphrase"))
+        self.new_pass2 = _secret_field(_("Passphrase again"))
+        form.addRow(_("&Passphrase:"), self.new_pass)
+        form.addRow(_("&Again:"), self.new_pass2)
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setAccessibleName(_("Passphrase strength"))
+        form.addRow("", self.strength)
+        lay.addLayout(form)
+        self.new_pass.textChanged.connect(
+            lambda text: self.strength.setText(strength_hint(text)[1]))
+        lay.addWidget(_text(_("Where should the vault be kept?")))
+        self.where_default = QRadioButton(_("In my user folder on this computer (recommended)"))
+        self.where_portable = QRadioButton(_("Next to the program, e.g. on this USB stick "
+                                             "(portable)"))
+        self.where_custom = QRadioButton(_("In a folder I choose…"))
+        self.where_default.setChecked(not is_portable())
+        self.where_portable.setChecked(is_portable())
+        for radio in (self.where_default, self.where_portable, self.where_custom):
+            lay.addWidget(radio)
+        self.create_error = QLabel()
+        self.create_error.setWordWrap(True)
+        self.create_error.setStyleSheet("color: #a4262c;")
+        lay.addWidget(self.create_error)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        back = QPushButton(_("Back"))
+        back.clicked.connect(lambda: self.show_page(PAGE_WELCOME))
+        self.create_button = QPushButton(_("Create vault"))
+        self.create_button.setDefault(True)
+        self.create_button.setAccessibleName(_("Create vault"))
+        self.create_button.clicked.connect(self._create)
+        self.new_pass2.returnPressed.connect(self._create)
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(self.create_button)
+        lay.addLayout(row)
+        return page
+
+    def _chosen_location(self) -> Path | None:
+        if self.where_portable.isChecked():
+            return program_dir() / PORTABLE_DATA / "vault"
+        if self.where_custom.isChecked():
+            folder = QFileDialog.getExistingDirectory(self, _("Choose an empty folder"))
+            return Path(folder) / "evidence-vault" if folder else None
+        return default_vault_dir()
+
+    def _create(self) -> None:
+        first, second = self.new_pass.text(), self.new_pass2.text()
+        level, hint = strength_hint(first)
+        if level == 0:
+            self.create_error.setText(hint)
+            return
+        if first != second:
+            self.create_error.setText(_("The two passphrases are not the same. Please type "
+                                        "them again."))
+            return
+        location = self._chosen_location()
+        if location is None:
+            return
+        self.create_error.setText(_("Creating the vault…"))
+        self.create_button.setEnabled(False)
+        self.session.settings.vault_path = "" if location == default_vault_dir() else \
+            str(location)
+        self.session.create_async(location, first, on_done=self._created,
+                                  on_error=self._create_failed)
+
+    def _create_failed(self, exc: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        self.create_error.setText("")
+        show_error(self, exc)
+
+    def _created(self, recovery_key: str) -> None:
+        self.session.settings.save()
+        self.new_pass.clear()
+        self.new_pass2.clear()
+        self.recovery_key = recovery_key
+        self.recovery_label.setText(recovery_key)
+        self.show_page(PAGE_RECOVERY)
+
+    # --- recovery key --------------------------------------------------------------------
+
+    def _recovery_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_title(_("Your recovery key")))
+        lay.addWidget(_text(_("If you ever forget your passphrase, this key is the only way "
+                              "back into your vault. It is shown only this once. Write it on "
+                              "paper (or print it) and keep it somewhere safe, away from this "
+                              "computer. Anyone who has it can open the vault.")))
+        self.recovery_label = QLabel()
+        self.recovery_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.recovery_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.recovery_label.setAccessibleName(_("Recovery key"))
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(self.font().pointSizeF() * 1.6)
+        self.recovery_label.setFont(mono)
+        self.recovery_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.recovery_label)
+        row = QHBoxLayout()
+        print_button = QPushButton(_("&Print…"))
+        print_button.setAccessibleName(_("Print the recovery key"))
+        print_button.clicked.connect(self._print_key)
+        save_button = QPushButton(_("&Save as file…"))
+        save_button.setAccessibleName(_("Save the recovery key as a file"))
+        save_button.clicked.connect(self._save_key)
+        row.addWidget(print_button)
+        row.addWidget(save_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.written_down = QCheckBox(_("I have written down, printed or saved my recovery key"))
+        self.written_down.setAccessibleName(_("I have kept my recovery key"))
+        lay.addWidget(self.written_down)
+        lay.addStretch(1)
+        self.recovery_done = QPushButton(_("Continue to my vault"))
+        self.recovery_done.setEnabled(False)
+        self.recovery_done.setDefault(True)
+        self.written_down.toggled.connect(self.recovery_done.setEnabled)
+        self.recovery_done.clicked.connect(self._recovery_finished)
+        lay.addWidget(self.recovery_done)
+        return page
+
+    recovery_finished = Signal()
+
+    def _recovery_finished(self) -> None:
+        self.recovery_key = ""
+        self.recovery_label.clear()
+        self.written_down.setChecked(False)
+        self.recovery_finished.emit()
+
+    def _print_key(self) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            doc = QTextDocument()
+            doc.setPlainText(_("Evidence Locker recovery key") + "\n\n" + self.recovery_key)
+            doc.print_(printer)
+
+    def _save_key(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save recovery key"),
+                                                    "recovery-key.txt")
+        if path:
+            from evidence_app.core.safefs import atomic_write
+
+            try:
+                atomic_write(Path(path), (_("Evidence Locker recovery key") + "\n\n" +
+                                          self.recovery_key + "\n").encode("utf-8"))
+            except EvidenceError as exc:
+                show_error(self, exc)
+
+    # --- unlock --------------------------------------------------------------------------
+
+    def _unlock_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_title(_("Unlock your vault")))
+        self.unlock_where = _text("")
+        lay.addWidget(self.unlock_where)
+        form = QFormLayout()
+        self.unlock_field = _secret_field(_("Passphrase"))
+        form.addRow(_("&Passphrase:"), self.unlock_field)
+        lay.addLayout(form)
+        self.unlock_message = QLabel()
+        self.unlock_message.setWordWrap(True)
+        self.unlock_message.setAccessibleName(_("Unlock message"))
+        lay.addWidget(self.unlock_message)
+        self.unlock_button = QPushButton(_("&Unlock"))
+        self.unlock_button.setDefault(True)
+        self.unlock_button.setAccessibleName(_("Unlock"))
+        self.unlock_button.clicked.connect(self._unlock)
+        self.unlock_field.returnPressed.connect(self._unlock)
+        lay.addWidget(self.unlock_button)
+        self.use_recovery = QCheckBox(_("I forgot my passphrase: use my recovery key"))
+        self.use_recovery.setAccessibleName(_("Use the recovery key"))
+        lay.addWidget(self.use_recovery)
+        self.recovery_box = QWidget()
+        rform = QFormLayout(self.recovery_box)
+        self.recovery_field = QLineEdit()
+        self.recovery_field.setAccessibleName(_("Recovery key"))
+        self.recovery_field.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.reset_pass = _secret_field(_("New passphrase"))
+        self.reset_pass2 = _secret_field(_("New passphrase again"))
+        rform.addRow(_("&Recovery key:"), self.recovery_field)
+        rform.addRow(_("&New passphrase:"), self.reset_pass)
+        rform.addRow(_("A&gain:"), self.reset_pass2)
+        self.recovery_box.setVisible(False)
+        self.use_recovery.toggled.connect(self.recovery_box.setVisible)
+        self.use_recovery.toggled.connect(lambda on: self.unlock_field.setEnabled(not on))
+        lay.addWidget(self.recovery_box)
+        lay.addStretch(1)
+        other = QPushButton(_("Use another vault…"))
+        other.clicked.connect(lambda: self.show_page(PAGE_WELCOME))
+        verify = QPushButton(_("Check a bundle (for police)…"))
+        verify.clicked.connect(self.verify_requested)
+        row = QHBoxLayout()
+        row.addWidget(other)
+        row.addWidget(verify)
+        row.addStretch(1)
+        lay.addLayout(row)
+        return page
+
+    def refresh_unlock_page(self) -> None:
+        self.unlock_where.setText(_("Vault: {path}").format(path=self.vault_path()))
+        self.unlock_message.clear()
+        self.unlock_button.setEnabled(True)
+
+    def _unlock(self) -> None:
+        self.unlock_button.setEnabled(False)
+        self.unlock_message.setText(_("Unlocking…"))
+        if self.use_recovery.isChecked():
+            first, second = self.reset_pass.text(), self.reset_pass2.text()
+            level, hint = strength_hint(first)
+            if level == 0 or first != second:
+                self.unlock_message.setText(hint if level == 0 else _(
+                    "The two passphrases are not the same. Please type them again."))
+                self.unlock_button.setEnabled(True)
+                return
+            self._pending_new = first
+            self.session.unlock_async(self.vault_path(), "", on_error=self._unlock_failed,
+                                      recovery_key=self.recovery_field.text())
+        else:
+            self._pending_new = ""
+            self.session.unlock_async(self.vault_path(), self.unlock_field.text(),
+                                      on_error=self._unlock_failed)
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        from evidence_app.core.errors import WrongPassphrase
+        from evidence_app.messages import describe
+
+        self.unlock_button.setEnabled(True)
+        if isinstance(exc, WrongPassphrase):
+            self.unlock_message.setText(describe(exc))
+            self.unlock_field.selectAll()
+            self.unlock_field.setFocus()
+        else:
+            self.unlock_message.setText("")
+            show_error(self, exc)
+
+    def after_unlock(self) -> None:
+        """Clear secrets from the fields; apply a new passphrase after recovery."""
+        new = getattr(self, "_pending_new", "")
+        self._pending_new = ""
+        for field in (self.unlock_field, self.recovery_field, self.reset_pass,
+                      self.reset_pass2):
+            field.clear()
+        self.use_recovery.setChecked(False)
+        if new:
+            self.session.run(lambda vault, progress=None, cancel=None: vault.change_passphrase(
+                new), on_error=lambda exc: show_error(self, exc))
