@@ -82,6 +82,7 @@ class _Report(FPDF):
             return
         self.set_font("body", "", 7.5)
         self.set_text_color(*GREY)
+        self.set_y(9)
         self.cell(0, 4, self.t(w.title() + " · " + self.data.bundle_name), align=self.align_text)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, 13.5, self.w - self.r_margin, 13.5)
