@@ -1,0 +1,189 @@
+"""Chunked AES-GCM objects: sizes at and around segment boundaries, and every kind of damage
+located to the right segment."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+
+import pytest
+
+from evidence_app.core.errors import CorruptObject, InputUnreadable, MissingObject
+from evidence_app.core.objectstore import ObjectStore
+from evidence_app.core.segments import (
+    HEADER_SIZE,
+    SEGMENT_SIZE,
+    TAG_SIZE,
+    encrypted_size,
+)
+
+SEG = SEGMENT_SIZE
+UNIT = SEG + TAG_SIZE
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ObjectStore(tmp_path / "objects", secrets.token_bytes(32))
+
+
+def _read_all(store: ObjectStore, object_id: str) -> bytes:
+    return b"".join(bytes(v) for v in store.iter_plaintext(object_id))
+
+
+@pytest.mark.parametrize("size", [0, 1, SEG - 1, SEG, SEG + 1, 2 * SEG, 3 * SEG, 3 * SEG + 7])
+def test_round_trip_sizes(store, size):
+    data = os.urandom(size)
+    stored = store.write_stream(io.BytesIO(data), total=size)
+    assert stored.size == size
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.head == data[:8192]
+    path = store.path(stored.object_id)
+    # Exact multiples get no empty trailing segment; an empty file is one empty segment.
+    assert path.stat().st_size == encrypted_size(size)
+    assert _read_all(store, stored.object_id) == data
+    assert store.hash_object(stored.object_id) == (stored.sha256, size)
+
+
+def test_reading_in_odd_chunks_gives_the_same_object(store):
+    """Readers that return short reads (pipes, zip members) must not change the result."""
+
+    class Dribble(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self._src = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buf) -> int:
+            chunk = self._src.read(min(len(buf), 4093))
+            buf[: len(chunk)] = chunk
+            return len(chunk)
+
+    data = os.urandom(2 * SEG + 100)
+    stored = store.write_stream(Dribble(data))
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert _read_all(store, stored.object_id) == data
+
+
+def test_object_names_reveal_nothing(store):
+    same = b"identical content"
+    a = store.write_bytes(same)
+    b = store.write_bytes(same)
+    assert a.object_id != b.object_id
+    assert store.path(a.object_id).read_bytes() != store.path(b.object_id).read_bytes()
+    assert hashlib.sha256(same).hexdigest()[:32] not in (a.object_id, b.object_id)
+
+
+def _damage(path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _failure(store, object_id) -> CorruptObject:
+    with pytest.raises(CorruptObject) as info:
+        _read_all(store, object_id)
+    return info.value
+
+
+@pytest.mark.parametrize("segment", [0, 1, 2])
+def test_flipped_byte_is_located(store, segment):
+    stored = store.write_stream(io.BytesIO(os.urandom(3 * SEG - 5)))
+    _damage(store.path(stored.object_id), HEADER_SIZE + segment * UNIT + 1234)
+    err = _failure(store, stored.object_id)
+    assert (err.segment, err.reason) == (segment, "auth")
+    assert err.object_id == stored.object_id
+
+
+def test_flipped_tag_byte_is_located(store):
+    stored = store.write_stream(io.BytesIO(os.urandom(2 * SEG)))
+    _damage(store.path(stored.object_id), HEADER_SIZE + 2 * UNIT - 1)
+    assert _failure(store, stored.object_id).segment == 1
+
+
+def test_header_damage(store):
+    stored = store.write_stream(io.BytesIO(os.urandom(100)))
+    path = store.path(stored.object_id)
+    _damage(path, 8)  # the salt: every segment's key changes
+    assert _failure(store, stored.object_id).segment == 0
+    path.write_bytes(b"NOTOBJ" + path.read_bytes()[6:])
+    assert _failure(store, stored.object_id).reason == "header"
+    path.write_bytes(path.read_bytes()[:10])
+    assert _failure(store, stored.object_id).reason == "truncated"
+
+
+@pytest.mark.parametrize("keep", [1, 2])
+def test_truncation_at_a_segment_boundary_is_detected(store, keep):
+    data = os.urandom(3 * SEG)
+    stored = store.write_stream(io.BytesIO(data))
+    path = store.path(stored.object_id)
+    path.write_bytes(path.read_bytes()[: HEADER_SIZE + keep * UNIT])
+    # The remaining segments are each intact, but the last of them was not written as last.
+    err = _failure(store, stored.object_id)
+    assert err.segment == keep - 1
+
+
+def test_truncation_inside_a_segment_and_extra_bytes(store):
+    stored = store.write_stream(io.BytesIO(os.urandom(2 * SEG)))
+    path = store.path(stored.object_id)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-100])
+    assert _failure(store, stored.object_id).segment == 1
+    path.write_bytes(whole + os.urandom(50))
+    assert _failure(store, stored.object_id).segment == 1  # no longer the last segment
+    path.write_bytes(whole + whole[HEADER_SIZE:][:UNIT])
+    assert _failure(store, stored.object_id).segment >= 1
+
+
+def test_segments_swapped_or_moved_between_objects(store):
+    first = store.write_stream(io.BytesIO(os.urandom(3 * SEG)))
+    path = store.path(first.object_id)
+    data = path.read_bytes()
+    seg0 = data[HEADER_SIZE : HEADER_SIZE + UNIT]
+    seg1 = data[HEADER_SIZE + UNIT : HEADER_SIZE + 2 * UNIT]
+    path.write_bytes(data[:HEADER_SIZE] + seg1 + seg0 + data[HEADER_SIZE + 2 * UNIT :])
+    assert _failure(store, first.object_id).segment == 0
+    path.write_bytes(data)
+    second = store.write_stream(io.BytesIO(os.urandom(3 * SEG)))
+    other = store.path(second.object_id).read_bytes()
+    path.write_bytes(data[: HEADER_SIZE + UNIT] + other[HEADER_SIZE + UNIT :])
+    assert _failure(store, first.object_id).segment == 1
+
+
+def test_other_key_cannot_read(store, tmp_path):
+    stored = store.write_bytes(b"secret")
+    stranger = ObjectStore(store.root, secrets.token_bytes(32))
+    assert _failure(stranger, stored.object_id).segment == 0
+
+
+def test_missing_and_malformed_ids(store):
+    with pytest.raises(MissingObject):
+        _read_all(store, "0" * 32)
+    with pytest.raises(MissingObject):
+        store.path("../../etc/passwd")
+
+
+def test_read_error_leaves_nothing(store):
+    class Failing(io.RawIOBase):
+        name = "/media/usb/broken.mp4"
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buf) -> int:
+            self.calls += 1
+            if self.calls > 3:
+                raise OSError(5, "Input/output error")
+            buf[:] = b"\0" * len(buf)
+            return len(buf)
+
+    with pytest.raises(InputUnreadable) as info:
+        store.write_stream(Failing())
+    assert str(info.value.path) == "/media/usb/broken.mp4"
+    assert store.all_ids() == set()
+    assert not [p for p in store.root.rglob("*") if p.is_file()]
