@@ -27,7 +27,7 @@ translations: $(STAMP) ## compile the .po catalogues into .mo files
 	$(PY) -m evidence_app.tools.catalogues compile
 
 run: $(STAMP) translations ## install everything and start the app
-	$(VENV)/bin/evidence-app --help
+	$(VENV)/bin/evidence-app
 
 test: $(DEVSTAMP) translations ## install dev extras and run the whole suite offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

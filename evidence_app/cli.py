@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--portable", action="store_true",
                         help=_("keep vault, settings and logs next to the program"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help=_("start the desktop app (also: no command at all)"))
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
@@ -59,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     set_language(_early_option(argv, "--lang") or os.environ.get("EVIDENCE_APP_LANG"))
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        from evidence_app.gui.app import run_gui
+
+        return run_gui(vault=args.vault)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE

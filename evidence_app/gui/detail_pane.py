@@ -39,6 +39,7 @@ class DetailPane(QScrollArea):
         self.item: Item | None = None
         self._shown = False
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.setWidget(body)
         lay = QVBoxLayout(body)
@@ -65,6 +66,7 @@ class DetailPane(QScrollArea):
                            ("exif", _("Camera details")), ("sha256", _("Fingerprint (SHA-256)"))):
             value = PlainLabel()
             value.setWordWrap(True)
+            value.setMinimumWidth(120)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
                                           Qt.TextInteractionFlag.TextSelectableByKeyboard)
             value.setAccessibleName(label)

@@ -129,8 +129,8 @@ class ItemListModel(QAbstractListModel):
         if pixmap is None:
             return style.standardIcon(generic)
         if self.reveal_all or item.id in self.revealed:
-            return pixmap
-        return blurred(pixmap.toImage())
+            return QIcon(pixmap)
+        return QIcon(blurred(pixmap.toImage()))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.items):

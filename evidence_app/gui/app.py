@@ -1,0 +1,183 @@
+"""The desktop app: one controller that owns the session, the windows and the safety filter."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from evidence_app import APP_NAME, __version__
+from evidence_app.gui.main_window import MainWindow
+from evidence_app.gui.safety import SafetyFilter, hide_everything
+from evidence_app.gui.session import Session
+from evidence_app.gui.start_window import PAGE_UNLOCK, PAGE_WELCOME, StartWindow
+from evidence_app.i18n import _, set_language, shipped_languages, system_language
+from evidence_app.languages import is_rtl
+from evidence_app.paths import vault_dir_from
+from evidence_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    def __init__(self, qapp: QApplication, settings: Settings) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.session = Session(settings)
+        self.safety = SafetyFilter(settings.quick_exit_shortcut, settings.auto_lock_minutes)
+        self.safety.install(qapp)
+        self.safety.quick_exit.connect(self.quick_exit)
+        self.safety.idle_timeout.connect(self._idle)
+        self.session.unlocked.connect(self._unlocked)
+        self.session.locked.connect(self._locked)
+        self._qt_translator: QTranslator | None = None
+        self.main: MainWindow | None = None
+        self.verify_window = None
+        self.apply_language(settings.language or system_language())
+        self.start = self._make_start(first_start=not settings.language)
+
+    # --- language ------------------------------------------------------------------------
+
+    def apply_language(self, code: str) -> None:
+        used = set_language(code)
+        if self._qt_translator is not None:
+            self.qapp.removeTranslator(self._qt_translator)
+        translator = QTranslator(self.qapp)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(QLocale(used), "qtbase", "_", folder):
+            self.qapp.installTranslator(translator)
+            self._qt_translator = translator
+        self.qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl(used)
+                                     else Qt.LayoutDirection.LeftToRight)
+
+    def _make_start(self, first_start: bool) -> StartWindow:
+        start = StartWindow(self.session, shipped_languages(), first_start)
+        start.setWindowTitle(self._title())
+        start.select_language(self.session.settings.language or system_language())
+        start.language_chosen.connect(self._language_chosen)
+        start.verify_requested.connect(self.open_verify)
+        start.quick_exit_requested.connect(self.quick_exit)
+        start.recovery_finished.connect(self._show_main)
+        start.refresh_unlock_page()
+        return start
+
+    def _title(self) -> str:
+        return "Notes" if self.session.settings.discreet else APP_NAME
+
+    def _language_chosen(self, code: str) -> None:
+        self.session.settings.language = code
+        self.session.settings.save()
+        self.apply_language(code)
+        old = self.start
+        self.start = self._make_start(first_start=False)
+        self.start.show()
+        old.close()
+        old.deleteLater()
+
+    # --- vault open / locked -------------------------------------------------------------
+
+    def _unlocked(self) -> None:
+        self.safety.poke()
+        if self.start.stack.currentIndex() == PAGE_UNLOCK:
+            self.start.after_unlock()
+            self._show_main()
+        # After creating a vault, the start window shows the recovery key first.
+
+    def _show_main(self) -> None:
+        if self.main is None:
+            self.main = MainWindow(self.session)
+            self.main.quick_exit_requested.connect(self.quick_exit)
+            self.main.lock_requested.connect(lambda: self.session.lock("user"))
+            self.main.settings_requested.connect(self.open_settings)
+            self.main.verify_requested.connect(self.open_verify)
+        self.main.apply_discreet(self.session.settings.discreet)
+        self.main.show()
+        self.start.hide()
+
+    def _locked(self, reason: str) -> None:
+        if self.main is not None:
+            self.main.clear_for_lock()
+            for child in self.main.findChildren(QObject):
+                if hasattr(child, "reject") and hasattr(child, "isVisible") and \
+                        child.isVisible() and child.isWindow():
+                    child.reject()
+            self.main.close()
+            self.main.deleteLater()
+            self.main = None
+        if reason == "quick_exit":
+            return
+        self.start.refresh_unlock_page()
+        self.start.show_page(PAGE_UNLOCK if self.start.vault_exists(self.start.vault_path())
+                             else PAGE_WELCOME)
+        if reason == "idle":
+            self.start.unlock_message.setText(_("Locked because the app was not used for a "
+                                                "while. Your evidence is safe."))
+        self.start.show()
+
+    def _idle(self) -> None:
+        if self.session.is_unlocked:
+            self.session.lock("idle")
+
+    def quick_exit(self) -> None:
+        """Hide every window at once, lock the vault, and quit."""
+        hide_everything(self.qapp)
+        self.qapp.processEvents()
+        self.session.lock("quick_exit")
+        self.qapp.quit()
+
+    # --- other windows -------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from evidence_app.gui.settings_dialog import SettingsDialog
+
+        settings = self.session.settings
+        before = settings.language
+        if SettingsDialog(settings, self.main).exec():
+            self.safety.set_shortcut(settings.quick_exit_shortcut)
+            self.safety.set_idle_minutes(settings.auto_lock_minutes)
+            if self.main is not None:
+                self.main.apply_discreet(settings.discreet)
+            if settings.language != before:
+                self.apply_language(settings.language)
+                QMessageBox.information(self.main, _("Language"), _(
+                    "The new language is used for windows opened from now on. Lock and unlock "
+                    "to see it everywhere."))
+
+    def open_verify(self) -> None:
+        from evidence_app.gui.verify_view import VerifyWindow
+
+        self.verify_window = VerifyWindow(None)
+        self.verify_window.setWindowTitle(_("Check a sealed bundle"))
+        self.verify_window.show()
+
+    def show(self) -> None:
+        self.start.show()
+
+
+def display_available() -> bool:
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or
+                    os.environ.get("QT_QPA_PLATFORM"))
+    return True
+
+
+def run_gui(argv: list[str] | None = None, vault: str | None = None) -> int:
+    if not display_available():
+        print(_("No display found: the desktop app needs a graphical session. The command "
+                "line works without one: evidence-app --help"), file=sys.stderr)
+        return 1
+    qapp = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationVersion(__version__)
+    settings = Settings.load()
+    if vault or os.environ.get("EVIDENCE_APP_VAULT"):
+        settings.vault_path = str(vault_dir_from(vault))
+    controller = AppController(qapp, settings)
+    controller.show()
+    code = qapp.exec()
+    if controller.session.is_unlocked:
+        controller.session.lock("user")
+    return code

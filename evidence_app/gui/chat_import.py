@@ -1,0 +1,49 @@
+"""Import a chat export from the GUI; asks who "me" is when the export does not say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from evidence_app.chats.importer import NOT_A_PARTICIPANT, import_chat
+from evidence_app.core.errors import ChatOwnerUnclear
+from evidence_app.gui.common import show_error
+from evidence_app.gui.session import Session
+from evidence_app.i18n import _
+
+
+def import_chat_dialog(session: Session, parent: QWidget) -> None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Import a chat export"), "",
+        _("Chat exports (*.txt *.zip *.json);;All files (*)"))
+    if path:
+        start_import(session, parent, Path(path), None)
+
+
+def start_import(session: Session, parent: QWidget, path: Path, me: str | None) -> None:
+    def run(vault, path, me, progress=None, cancel=None):
+        return import_chat(vault, path, me=me, cancel=cancel)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, ChatOwnerUnclear):
+            not_me = _("I am not in this chat")
+            choice, ok = QInputDialog.getItem(
+                parent, _("Which one is you?"),
+                _("Which of these names is you in this chat? (This marks your own messages; "
+                  "the others are treated as the other person's.)"),
+                [*exc.candidates, not_me], 0, False)
+            if ok:
+                start_import(session, parent, path, NOT_A_PARTICIPANT if choice == not_me
+                             else choice)
+            return
+        show_error(parent, exc)
+
+    def done(result) -> None:
+        summary = result.summary()
+        QMessageBox.information(parent, _("Chat imported"), _(
+            "The chat was added to the vault: {messages} messages, {attachments} attachments. "
+            "The original export is kept exactly as it was.").format(
+            messages=summary["messages"], attachments=summary["attachments"]))
+
+    session.run(run, path, me, on_done=done, on_error=failed)

@@ -1,0 +1,340 @@
+"""The main window: the evidence list, the selected item, and every action around them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_app import APP_NAME
+from evidence_app.gui.common import show_error
+from evidence_app.gui.detail_pane import DetailPane
+from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
+from evidence_app.gui.session import Session
+from evidence_app.i18n import _, ngettext
+
+NEUTRAL_TITLE = "Notes"
+
+
+class MainWindow(QMainWindow):
+    quick_exit_requested = Signal()
+    lock_requested = Signal()
+    settings_requested = Signal()
+    verify_requested = Signal()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._task = None
+        self.setAcceptDrops(True)
+        self.model = ItemListModel(session)
+        self.proxy = ItemFilter()
+        self.proxy.setSourceModel(self.model)
+        self._build_toolbar()
+        self._build_body()
+        self._build_status()
+        self.apply_discreet(session.settings.discreet)
+        session.changed.connect(self.refresh)
+        session.busy_changed.connect(self._busy)
+        self.resize(1100, 720)
+        self.refresh()
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: str | None = None,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(_("Actions"))
+        bar.setObjectName("actions")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        sp = QStyle.StandardPixmap
+        self.add_action = self._action(_("&Add files…"), self.add_files, "Ctrl+O",
+                                       sp.SP_FileDialogNewFolder)
+        self.capture_action = self._action(_("&Screenshot…"), self.open_capture, "Ctrl+Shift+S",
+                                           sp.SP_DesktopIcon)
+        self.chat_action = self._action(_("Import &chat…"), self.import_chat, "Ctrl+I",
+                                        sp.SP_FileDialogDetailedView)
+        self.case_action = self._action(_("Case &details…"), self.open_case, "Ctrl+D",
+                                        sp.SP_FileDialogInfoView)
+        self.seal_action = self._action(_("S&eal for police…"), self.open_seal_wizard,
+                                        "Ctrl+E", sp.SP_DialogSaveButton)
+        for action in (self.add_action, self.capture_action, self.chat_action,
+                       self.case_action, self.seal_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        self.verify_action = self._action(_("Check a bundle…"), self.verify_requested)
+        self.settings_action = self._action(_("Se&ttings…"), self.settings_requested, "Ctrl+,")
+        self.lock_action = self._action(_("&Lock"), self.lock_requested, "Ctrl+L",
+                                        sp.SP_DialogCloseButton)
+        for action in (self.verify_action, self.settings_action, self.lock_action):
+            bar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        self.quick_exit = QPushButton(_("Quick exit"))
+        self.quick_exit.setObjectName("quickExit")
+        self.quick_exit.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
+        self.quick_exit.setToolTip(_("Hides every window at once and locks the vault "
+                                     "(also: press Esc twice)."))
+        self.quick_exit.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: "
+                                      "white; font-weight: bold; padding: 4px 14px; }")
+        self.quick_exit.clicked.connect(self.quick_exit_requested)
+        bar.addWidget(self.quick_exit)
+
+    def _build_body(self) -> None:
+        left = QWidget()
+        lay = QVBoxLayout(left)
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search names and notes"))
+        self.search.setAccessibleName(_("Search names and notes"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Show which kind"))
+        for label, key in ((_("All kinds"), ""), (_("Pictures"), "image"),
+                           (_("Videos and audio"), "video"), (_("Documents"), "document"),
+                           (_("Chats"), "chat"), (_("Other"), "other")):
+            self.kind.addItem(label, key)
+        self.kind.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(kind=self.kind.currentData()))
+        self.added = QComboBox()
+        self.added.setAccessibleName(_("Added when"))
+        for label, days in ((_("Any time"), 0), (_("Today"), 1), (_("Last 7 days"), 7),
+                            (_("Last 30 days"), 30)):
+            self.added.addItem(label, days)
+        self.added.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(days=self.added.currentData()))
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.kind)
+        filters.addWidget(self.added)
+        lay.addLayout(filters)
+        view_row = QHBoxLayout()
+        self.grid_button = QPushButton(_("&Grid"))
+        self.grid_button.setCheckable(True)
+        self.grid_button.setAccessibleName(_("Show as a grid"))
+        self.grid_button.toggled.connect(self.set_grid)
+        self.reveal_button = QPushButton(_("Show &pictures"))
+        self.reveal_button.setCheckable(True)
+        self.reveal_button.setAccessibleName(_("Show pictures unblurred"))
+        self.reveal_button.toggled.connect(self._reveal_all)
+        view_row.addWidget(self.grid_button)
+        view_row.addWidget(self.reveal_button)
+        view_row.addStretch(1)
+        lay.addLayout(view_row)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.list.setAccessibleName(_("Evidence"))
+        self.list.setUniformItemSizes(True)
+        self.list.setIconSize(QSize(48, 48))
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list.setBatchSize(200)
+        self.list.selectionModel().currentChanged.connect(lambda cur, _prev: self._select(cur))
+        lay.addWidget(self.list, 1)
+        self.empty_hint = QLabel(_("Nothing here yet. Add files with \"Add files…\", drag them "
+                                   "into this window, take a screenshot, or import a chat."))
+        self.empty_hint.setWordWrap(True)
+        lay.addWidget(self.empty_hint)
+        self.detail = DetailPane(self.session)
+        self.detail.revealed.connect(lambda item_id: self.model.reveal(item_id))
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([560, 520])
+        self.setCentralWidget(splitter)
+        self.set_grid(self.session.settings.grid_view)
+
+    def _build_status(self) -> None:
+        self.count_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(240)
+        self.progress.setVisible(False)
+        self.progress.setAccessibleName(_("Progress"))
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+
+    # --- state --------------------------------------------------------------------------
+
+    def apply_discreet(self, on: bool) -> None:
+        self.model.discreet = on
+        if on:
+            self.setWindowTitle(NEUTRAL_TITLE)
+            self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        else:
+            case = self.session.vault.state.case if self.session.is_unlocked else {}
+            ref = case.get("reference") if case else ""
+            self.setWindowTitle(f"{APP_NAME} — {ref}" if ref else APP_NAME)
+            self.setWindowIcon(QIcon())
+        self.model.refresh()
+
+    def refresh(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        current = self.detail.item.id if self.detail.item else None
+        self.model.refresh()
+        count = len(self.model.items)
+        self.count_label.setText(ngettext("{count} item", "{count} items", count).format(
+            count=count))
+        self.empty_hint.setVisible(count == 0)
+        if current is not None:
+            self._select_id(current)
+
+    def _select_id(self, item_id: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            item = index.data(ItemRole)
+            if item is not None and item.id == item_id:
+                self.list.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.detail.show_item(item)
+                return
+
+    def _select(self, index) -> None:
+        self.detail.show_item(index.data(ItemRole) if index.isValid() else None)
+
+    def set_grid(self, on: bool) -> None:
+        self.grid_button.setChecked(on)
+        if on:
+            self.list.setViewMode(QListView.ViewMode.IconMode)
+            self.list.setIconSize(QSize(96, 96))
+            self.list.setGridSize(QSize(150, 140))
+            self.list.setResizeMode(QListView.ResizeMode.Adjust)
+            self.list.setWordWrap(True)
+        else:
+            self.list.setViewMode(QListView.ViewMode.ListMode)
+            self.list.setIconSize(QSize(48, 48))
+            self.list.setGridSize(QSize())
+        self.session.settings.grid_view = on
+
+    def _reveal_all(self, on: bool) -> None:
+        self.model.set_reveal_all(on)
+        self.reveal_button.setText(_("Blur &pictures") if on else _("Show &pictures"))
+
+    def clear_for_lock(self) -> None:
+        """Drop every preview and thumbnail from memory."""
+        self.detail.show_item(None)
+        self.model.clear_previews()
+
+    # --- background work ----------------------------------------------------------------
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy and self._task is not None)
+        if not busy:
+            self._task = None
+
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def add_paths(self, paths: list[Path]) -> None:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*") if p.is_file() and
+                                    not p.is_symlink()))
+            else:
+                files.append(path)
+        if not files:
+            return
+
+        def add_all(vault, files, progress=None, cancel=None):
+            total = sum(p.stat().st_size for p in files if p.exists()) or 1
+            done = 0
+            added = []
+            for path in files:
+                if cancel is not None and cancel():
+                    break
+
+                def one(d: int, _t: int, m: str, base: int = done) -> None:
+                    if progress is not None:
+                        progress(base + d, total, m)
+
+                added.append(vault.add_file(path, progress=one, cancel=cancel))
+                done += added[-1].size
+            return added
+
+        self._task = self.session.run(add_all, files, on_progress=self._progress,
+                                      on_done=self._added, on_error=lambda e: show_error(self, e))
+        self.cancel_button.setVisible(True)
+
+    def _added(self, items: list) -> None:
+        if items:
+            self.statusBar().showMessage(ngettext(
+                "{count} file added to the vault.", "{count} files added to the vault.",
+                len(items)).format(count=len(items)), 8000)
+            self._select_id(items[-1].id)
+
+    def add_files(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(self, _("Add files to the vault"))
+        self.add_paths([Path(n) for n in names])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.add_paths(paths)
+
+    # --- other screens ------------------------------------------------------------------
+
+    def open_case(self) -> None:
+        from evidence_app.gui.case_dialog import CaseDialog
+
+        CaseDialog(self.session, self).exec()
+
+    def open_capture(self) -> None:
+        from evidence_app.gui.capture_dialog import CaptureDialog
+
+        CaptureDialog(self.session, self).exec()
+
+    def open_seal_wizard(self) -> None:
+        from evidence_app.gui.seal_wizard import SealWizard
+
+        selected = [i.data(ItemRole).id for i in self.list.selectionModel().selectedIndexes()]
+        SealWizard(self.session, self, preselected=selected or None).exec()
+
+    def import_chat(self) -> None:
+        from evidence_app.gui.chat_import import import_chat_dialog
+
+        import_chat_dialog(self.session, self)
