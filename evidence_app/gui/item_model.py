@@ -172,13 +172,14 @@ class ItemFilter(QSortFilterProxyModel):
 
     def set_filter(self, *, text: str | None = None, kind: str | None = None,
                    days: int | None = None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self.text = text.lower().strip()
         if kind is not None:
             self.kind = kind
         if days is not None:
             self.days = days
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
         index = self.sourceModel().index(row, 0, parent)

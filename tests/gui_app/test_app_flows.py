@@ -1,0 +1,196 @@
+"""The desktop app driven through its real widgets: create, unlock, add, notes, case details,
+quick exit from a dialog, auto-lock, language switch."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from evidence_app.core.vault import Vault
+from evidence_app.gui.app import AppController
+from evidence_app.gui.start_window import PAGE_RECOVERY, PAGE_UNLOCK, PAGE_WELCOME
+from evidence_app.settings import Settings
+from tests.helpers import PASSPHRASE
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def controller(qapp, tmp_path: Path):
+    settings = Settings(language="en", vault_path=str(tmp_path / "vault"))
+    made = AppController(qapp, settings)
+    made.show()
+    yield made
+    if made.session.is_unlocked:
+        made.session.lock("user")
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+    qapp.removeEventFilter(made.safety)
+
+
+@pytest.fixture
+def unlocked(controller, qtbot, tmp_path: Path):
+    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
+    vault.lock()
+    controller.start.refresh_unlock_page()
+    controller.start.show_page(PAGE_UNLOCK)
+    controller.start.unlock_field.setText(PASSPHRASE)
+    controller.start.unlock_button.click()
+    qtbot.waitUntil(lambda: controller.main is not None and controller.main.isVisible(),
+                    timeout=10_000)
+    return controller
+
+
+def _files(tmp_path: Path) -> list[Path]:
+    from PIL import Image
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    Image.new("RGB", (120, 80), (20, 120, 220)).save(folder / "threat.png")
+    (folder / "receipt.txt").write_text("Paid 500 EUR")
+    return sorted(folder.iterdir())
+
+
+def test_create_vault_shows_recovery_key_then_main(controller, qtbot) -> None:
+    start = controller.start
+    assert start.stack.currentIndex() == PAGE_WELCOME
+    start.show_page(2)
+    start.new_pass.setText("short")
+    start.new_pass2.setText("short")
+    start.create_button.click()
+    assert "At least" in start.create_error.text()
+    start.new_pass.setText(PASSPHRASE)
+    start.new_pass2.setText(PASSPHRASE + "x")
+    start.create_button.click()
+    assert "not the same" in start.create_error.text()
+    start.new_pass2.setText(PASSPHRASE)
+    start.where_default.setChecked(False)
+    start.where_custom.setChecked(False)
+    start.where_portable.setChecked(False)
+    start.where_default.setChecked(True)
+    controller.session.settings.vault_path = ""
+    qtbot.mouseClick(start.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: start.stack.currentIndex() == PAGE_RECOVERY, timeout=10_000)
+    assert re.fullmatch(r"([0-9A-Z]{4}-){7}[0-9A-Z]{4}", start.recovery_label.text())
+    assert not start.recovery_done.isEnabled()
+    start.written_down.setChecked(True)
+    start.recovery_done.click()
+    assert controller.main is not None
+    assert controller.main.isVisible()
+    assert start.recovery_label.text() == ""
+
+
+def test_wrong_passphrase_is_kind_then_right_one_opens(controller, qtbot, tmp_path) -> None:
+    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
+    vault.lock()
+    start = controller.start
+    start.refresh_unlock_page()
+    start.show_page(PAGE_UNLOCK)
+    start.unlock_field.setText("not the passphrase")
+    start.unlock_button.click()
+    qtbot.waitUntil(lambda: "did not open" in start.unlock_message.text(), timeout=10_000)
+    assert controller.main is None
+    start.unlock_field.setText(PASSPHRASE)
+    qtbot.keyClick(start.unlock_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.main is not None, timeout=10_000)
+    assert start.unlock_field.text() == ""
+
+
+def test_add_by_button_path_and_by_drop(unlocked, qtbot, tmp_path) -> None:
+    main = unlocked.main
+    files = _files(tmp_path)
+    main.add_paths([files[0]])
+    qtbot.waitUntil(lambda: main.model.rowCount() == 1, timeout=10_000)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(files[1]))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    main.dropEvent(drop)
+    qtbot.waitUntil(lambda: main.model.rowCount() == 2, timeout=10_000)
+    names = {i.name for i in unlocked.session.vault.state.items.values()}
+    assert names == {"threat.png", "receipt.txt"}
+    main.search.setText("receipt")
+    assert main.proxy.rowCount() == 1
+    main.search.setText("")
+    main.kind.setCurrentIndex(main.kind.findData("image"))
+    assert main.proxy.rowCount() == 1
+
+
+def test_notes_and_case_details_are_recorded(unlocked, qtbot, tmp_path, monkeypatch) -> None:
+    main = unlocked.main
+    main.add_paths([_files(tmp_path)[1]])
+    qtbot.waitUntil(lambda: main.model.rowCount() == 1, timeout=10_000)
+    main.list.setCurrentIndex(main.proxy.index(0, 0))
+    assert main.detail.item is not None
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("He sent this after I refused.", True))
+    main.detail._add_note()
+    vault = unlocked.session.vault
+    qtbot.waitUntil(lambda: len(vault.state.notes) == 1, timeout=10_000)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("He sent this on 3 March.", True))
+    main.detail._edit_note()
+    qtbot.waitUntil(lambda: next(iter(vault.state.notes.values())).versions == 2,
+                    timeout=10_000)
+
+    from evidence_app.gui.case_dialog import CaseDialog
+
+    dialog = CaseDialog(unlocked.session, main)
+    dialog.statement.setPlainText("I met him on Instagram in March.")
+    dialog.platforms.setText("Instagram, WhatsApp")
+    dialog._save()
+    qtbot.waitUntil(lambda: vault.state.case.get("platforms") == ["Instagram", "WhatsApp"],
+                    timeout=10_000)
+    assert vault.state.case["statement"] == "I met him on Instagram in March."
+    types = [r["type"] for r in vault.records]
+    assert "note_edited" in types
+    assert "case_updated" in types
+
+
+def test_quick_exit_from_a_dialog_hides_everything_and_locks(unlocked, qtbot) -> None:
+    from evidence_app.gui.case_dialog import CaseDialog
+
+    dialog = CaseDialog(unlocked.session, unlocked.main)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.statement.setFocus()
+    target = QApplication.focusWidget() or dialog
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    qtbot.keyClick(QApplication.focusWidget() or unlocked.start, Qt.Key.Key_Escape)
+    assert not unlocked.session.is_unlocked
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+
+
+def test_quick_exit_button(unlocked) -> None:
+    unlocked.main.quick_exit.click()
+    assert not unlocked.session.is_unlocked
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+
+
+def test_auto_lock_after_idle_drops_previews(unlocked, qtbot, tmp_path) -> None:
+    main = unlocked.main
+    main.add_paths([_files(tmp_path)[0]])
+    qtbot.waitUntil(lambda: main.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(unlocked.session.locked, timeout=10_000) as locked:
+        unlocked.safety.set_idle_minutes(0, seconds=0.3)
+    assert locked.args == ["idle"]
+    assert unlocked.main is None
+    assert unlocked.session.vault is None
+    assert unlocked.start.isVisible()
+    assert "not used for a while" in unlocked.start.unlock_message.text()
+
+
+def test_switch_to_german(controller) -> None:
+    controller._language_chosen("de")
+    try:
+        assert controller.start.stack.currentIndex() == PAGE_WELCOME
+        texts = " ".join(w.text() for w in controller.start.findChildren(type(
+            controller.start.quick_exit)))
+        assert "Tresor" in texts
+    finally:
+        controller.apply_language("en")
