@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from evidence_app.chats import whatsapp_lang as lang
 from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
-from evidence_app.chats.textlines import LongLine, iter_lines
+from evidence_app.chats.textlines import LongLine, iter_text_blocks
 from evidence_app.core.errors import ChatParseError
 
 MAX_MESSAGE_CHARS = 4 << 20
@@ -30,6 +30,7 @@ HEAD = re.compile(
     r"(?:[ \u00a0\u202f]*(?P<ap>[^\W\d][^\]\-\d\n]{0,10}?))?"
     r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0])"
 )
+HEAD_M = re.compile("^" + HEAD.pattern, re.M)
 _ATTACHED = re.compile(r"^<[^<>:]{2,30}:\s?([^<>/\\]{1,200}\.[A-Za-z0-9]{1,8})>")
 _FILE_ATTACHED = re.compile(r"^(\S[^()]{0,200}\.[A-Za-z0-9]{1,8}) \(([^()]{3,40})\)$")
 _EDITED_TAIL = re.compile(r"\s*[\u200e\u200f]?<([^<>\n]{3,60})>$")
@@ -45,35 +46,63 @@ def looks_like_whatsapp(lines: list[str]) -> bool:
     return found >= 1 and found * 3 >= len([x for x in lines if x.strip()])
 
 
-def _collect(lines: Iterator[str]) -> tuple[list[_Rec], list[str]]:
+def _add_text(rec: _Rec, text: str, dropped: int) -> None:
+    """Continuation lines for a message (capped at MAX_MESSAGE_CHARS, the rest counted)."""
+    if rec[12] or rec[13] > MAX_MESSAGE_CHARS:
+        rec[12] += len(text.encode("utf-8", "replace")) + 1 + dropped
+        return
+    if rec[9] is None:
+        rec[9] = []
+    rec[9].append(text)
+    rec[13] += len(text)
+    rec[12] += dropped
+
+
+def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
+    """Header records (one regex scan per block of text) and the lines before the first."""
     recs: list[_Rec] = []
     leading: list[str] = []
-    match = HEAD.match
     current: _Rec | None = None
-    for line in lines:
-        m = match(line)
-        if m is not None:
-            g = m.groupdict()
-            current = [g["a"], g["b"], g["c"], g["sep"], g["H"], g["M"], g["S"], g["ap"],
-                       line[m.end():], None, line, g["br"] is not None, 0]
-            recs.append(current)
-            if type(line) is LongLine:
-                current[12] += line.dropped
-        elif current is None:
-            leading.append(line)
-            if len(leading) > _MAX_LEADING_JUNK:
-                break
-        else:
-            more = current[9]
-            if more is None:
-                current[9] = more = []
-            if current[12] or sum(map(len, more)) > MAX_MESSAGE_CHARS:
-                current[12] += len(line) + 1
+    finditer = HEAD_M.finditer
+    for piece in pieces:
+        if type(piece) is LongLine:
+            m = HEAD.match(piece)
+            if m is not None:
+                current = _record(m, piece, piece[m.end():])
+                current[12] = piece.dropped
+                recs.append(current)
+            elif current is None:
+                leading.append(piece)
             else:
-                more.append(line)
-            if type(line) is LongLine:
-                current[12] += line.dropped
+                _add_text(current, piece, piece.dropped)
+            continue
+        prev: re.Match[str] | None = None
+        for m in finditer(piece):
+            start = m.start()
+            if prev is not None:
+                recs.append(_record(prev, piece, piece[prev.end():start - 1]))
+            elif start > 0:
+                before = piece[:start - 1]
+                if current is not None:
+                    _add_text(current, before, 0)
+                else:
+                    leading.extend(before.split("\n"))
+            prev = m
+        if prev is not None:
+            current = _record(prev, piece, piece[prev.end():])
+            recs.append(current)
+        elif current is not None:
+            _add_text(current, piece, 0)
+        else:
+            leading.extend(piece.split("\n"))
+        if current is None and len(leading) > _MAX_LEADING_JUNK:
+            break
     return recs, leading
+
+
+def _record(m: re.Match[str], piece: str, body: str) -> _Rec:
+    a, b, c, sep, hh, mm, ss, ap, br = m.group("a", "b", "c", "sep", "H", "M", "S", "ap", "br")
+    return [a, b, c, sep, hh, mm, ss, ap, body, None, m.group(0), br is not None, 0, 0]
 
 
 def _date_order(recs: list[_Rec]) -> tuple[str, str]:
@@ -107,6 +136,7 @@ _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -> str | None:
+    """ISO date and time for a header, or None when it is not a real date or time."""
     key = (rec[0], rec[1], rec[2])
     date = cache.get(key, "")
     if date == "":
@@ -149,29 +179,31 @@ def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -
 
 
 def _system_sender(name: str) -> bool:
-    return len(name) > 60 or '"' in name or "\u201c" in name or "\u00ab" in name
+    """A "name" with quotes is the start of a system line such as a subject change."""
+    return '"' in name or "\u201c" in name or "\u00ab" in name
 
 
 def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
     """Fill attachments/deleted/edited/system from the first line's WhatsApp markers."""
-    tail = _EDITED_TAIL.search(text)
-    if tail is not None and lang.norm(tail.group(1)) in lang.EDITED:
-        msg.edited = True
-        text = text[:tail.start()]
+    if text.endswith(">"):
+        tail = _EDITED_TAIL.search(text)
+        if tail is not None and lang.norm(tail.group(1)) in lang.EDITED:
+            msg.edited = True
+            text = text[:tail.start()]
     first, _nl, rest = text.partition("\n")
-    bare = lang.strip_marks(first).strip()
-    marked = bare != first.strip()
-    key = lang.norm(bare)
-    if not rest and key in lang.DELETED:
+    marked = lang.has_marks(first)
+    bare = lang.strip_marks(first).strip() if marked else first.strip()
+    key = lang.norm(bare) if len(bare) <= 64 and not rest else ""
+    if key and key in lang.DELETED:
         msg.deleted = True
-    elif not rest and key in lang.MEDIA_OMITTED_ANY:
+    elif key and key in lang.MEDIA_OMITTED_ANY:
         msg.attachments.append(Attachment(name="", kind="file", omitted=True))
         text = ""
-    elif not rest and key in lang.MEDIA_OMITTED_KIND:
+    elif key and key in lang.MEDIA_OMITTED_KIND:
         msg.attachments.append(Attachment(name="", kind=lang.MEDIA_OMITTED_KIND[key],
                                           omitted=True))
         text = ""
-    else:
+    elif bare.startswith("<") or bare.endswith(")"):
         found = _ATTACHED.match(bare)
         name = found.group(1).strip() if found else None
         if name is None:
@@ -185,6 +217,8 @@ def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
             text = rest
         elif ios and marked and not _URL.search(text):
             msg.system = True
+    elif ios and marked and not _URL.search(text):
+        msg.system = True
     msg.text = lang.strip_marks(text) if marked and not rest else text
 
 
@@ -194,7 +228,7 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
     head = stream.read(4096)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ChatParseError(source_name, "whatsapp", "binary")
-    recs, leading = _collect(iter_lines(_Prefixed(head, stream)))
+    recs, leading = _collect(iter_text_blocks(_Prefixed(head, stream)))
     if not recs:
         raise ChatParseError(source_name, "whatsapp", "no_messages")
     media = media or set()
@@ -205,16 +239,20 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
         if line.strip():
             messages.append(Message(index=len(messages), text=line, unparsed=True))
     ios_layout = sum(1 for r in recs[:200] if r[11]) * 2 > min(len(recs), 200)
+    times: dict[tuple[str | None, ...], str | None] = {}
     for rec in recs:
-        when = _iso(rec, order, cache)
+        tkey = (rec[0], rec[1], rec[2], rec[4], rec[5], rec[6], rec[7])
+        when = times.get(tkey, "")
+        if when == "":
+            when = times[tkey] = _iso(rec, order, cache)
         if when is None:
-            raw = rec[10] if rec[9] is None else "\n".join(chain([rec[10]], rec[9]))
+            raw = rec[10] + (rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9])))
             messages.append(Message(index=len(messages), text=raw, unparsed=True))
             continue
         body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
         msg = Message(index=len(messages), time=when)
         sep = body.find(": ")
-        if sep > 0 and not _system_sender(body[:sep]):
+        if 0 < sep <= 60 and not _system_sender(body[:sep]):
             msg.sender = lang.strip_marks(body[:sep]).strip()
             _classify(msg, body[sep + 2:], ios_layout, media)
         elif body.endswith(":") and 0 < len(body) <= 61 and "\n" not in body:

@@ -10,17 +10,28 @@ from __future__ import annotations
 import re
 
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-_STRIP_TABLE = {ord(c): None for c in _MARKS}
 
 
 def norm(text: str) -> str:
     """Normalize a marker for lookup (case, direction marks, <>, final dot, spaces)."""
-    text = text.translate(_STRIP_TABLE).strip().strip("<>").strip().rstrip(".").strip()
-    return " ".join(text.split()).casefold()
+    text = strip_marks(text).strip().strip("<>").strip().rstrip(".").strip()
+    if "  " in text or "\u00a0" in text:
+        text = " ".join(text.split())
+    return text.casefold()
+
+
+_MARKS_RE = re.compile(f"[{_MARKS}]")
 
 
 def strip_marks(text: str) -> str:
-    return text.translate(_STRIP_TABLE)
+    """Text without direction marks (fast when there are none, as in most messages)."""
+    if text.isascii():
+        return text
+    return _MARKS_RE.sub("", text)
+
+
+def has_marks(text: str) -> bool:
+    return not text.isascii() and _MARKS_RE.search(text) is not None
 
 
 # Android: the whole message when media were left out of the export.
