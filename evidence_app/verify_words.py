@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evidence_app.bundle.verify import Check
+from evidence_app.bundle.verify import Check, VerifyReport
 from evidence_app.i18n import _
 
 _CHECK_NAMES: dict[str, Callable[[], str]] = {
@@ -33,6 +33,7 @@ _DETAILS: dict[str, Callable[[], str]] = {
     "header": lambda: _("the encryption header is damaged"),
     "mismatch": lambda: _("does not match the files present"),
     "not_as_recorded": lambda: _("differs from the SHA-256 signed when it was added"),
+    "not_in_bundle": lambda: _("the timestamp is for a file that is not in this bundle"),
 }
 
 
@@ -40,7 +41,22 @@ def check_name(check: Check) -> str:
     return _CHECK_NAMES.get(check.key, lambda: check.key)()
 
 
+def timestamp_lines(report: VerifyReport) -> list[str]:
+    """"time confirmed by <TSA> at <time>" for each file a good token covers."""
+    lines = []
+    for entry in report.timestamps:
+        if entry.get("ok"):
+            for rel in entry["covers"]:
+                lines.append(_("{file}: time confirmed by {tsa} at {time}").format(
+                    file=rel, tsa=entry["tsa"], time=entry["time"]))
+    return lines
+
+
 def check_detail(check: Check) -> str:
+    if check.key == "timestamps" and check.detail and not check.detail.isdigit() and \
+            check.detail not in _DETAILS:
+        return _("the timestamp token does not check out ({reason})").format(
+            reason=check.detail)
     if check.detail.startswith("record "):
         number, _sep, reason = check.detail[len("record "):].partition(": ")
         return _("record {number} fails ({reason})").format(number=number, reason=reason)

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidence_app.bundle import receipt, report_html, report_pdf
+from evidence_app.bundle import receipt, report_html, report_pdf, timestamps
 from evidence_app.bundle.report_model import build_report_data
+from evidence_app.chats.importer import load_transcript
+from evidence_app.chats.indicators import indicators_for_vault
 from evidence_app.core.safefs import atomic_write
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
+from evidence_app.timestamp.settings import current_settings
 
 if TYPE_CHECKING:
     from evidence_app.bundle.seal import SealResult
@@ -32,6 +35,8 @@ class BundleExtras:
     payload: list[tuple[str, bytes]] = field(default_factory=list)
     timestamp_commands: list[str] = field(default_factory=list)
     report_extra: dict[str, Any] = field(default_factory=dict)
+    tokens: list[Any] = field(default_factory=list)
+    manifest_stamped: bool = False
 
     def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
         extra = dict(self.report_extra, protection=self.protection, verify_text=verify_txt)
@@ -44,7 +49,13 @@ class BundleExtras:
         ]
 
     def timestamp_files(self, tagmanifest: bytes) -> list[tuple[str, bytes]]:
-        return []
+        """Tokens for the sealed items, and a fresh one over the tag manifest when allowed."""
+        tokens = list(self.tokens)
+        fresh = timestamps.stamp_tagmanifest(self.vault, tagmanifest, self.name)
+        if fresh is not None:
+            tokens.append(fresh)
+        self.manifest_stamped = fresh is not None
+        return timestamps.token_files(tokens)
 
     def write_receipts(self, result: SealResult, out_dir: Path) -> list[Path]:
         """The small unencrypted receipt beside the bundle: text and PDF with a QR code."""
@@ -73,6 +84,24 @@ class BundleExtras:
 def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str, offset: str,
                   protection: str, fingerprint: str) -> BundleExtras:
     extras = BundleExtras(vault, items, name, sealed_at, offset, protection, fingerprint)
+    ids = {i.id for i in items}
+    found = [ind for ind in indicators_for_vault(vault) if _seen_in(ind, ids)]
     extras.payload.append(("data/metadata/indicators.json",
-                           json.dumps([], indent=2).encode("utf-8")))
+                           json.dumps(found, indent=2, ensure_ascii=False).encode("utf-8")))
+    chats = []
+    for item in items:
+        if item.kind == "transcript" and item.source.get("role") == "json":
+            chats.append(load_transcript(vault, item.id).to_dict() | {"item_id": item.id})
+    extras.report_extra = {"indicators": found, "chats": chats}
+    extras.tokens = timestamps.item_tokens(vault, {i.sha256 for i in items})
+    extras.timestamp_commands = timestamps.token_commands(extras.tokens)
+    if current_settings(vault).enabled:
+        extras.timestamp_commands.append(timestamps.manifest_stamp_hint())
     return extras
+
+
+def _seen_in(indicator: dict[str, Any], item_ids: set[str]) -> bool:
+    """Keep indicators seen in a sealed item, or in case details and case notes."""
+    sources = indicator.get("sources") or []
+    return not sources or any(s.get("item_id") in item_ids or not s.get("item_id")
+                              for s in sources)

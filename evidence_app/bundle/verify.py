@@ -7,7 +7,6 @@ Every failure names the file and the check. Nothing is written outside `workdir`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,6 @@ def verify_bundle(
     limits: ZipLimits | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-    timestamp_checker: Callable[[Path, VerifyReport], None] | None = None,
 ) -> VerifyReport:
     path = Path(path)
     report = VerifyReport(bundle=path)
@@ -146,9 +144,20 @@ def verify_bundle(
     _check_bag(folder, files, report)
     _check_signature(folder, report)
     _check_custody(folder, files, report)
-    if timestamp_checker is not None and (folder / bag.TIMESTAMP_DIR).is_dir():
-        timestamp_checker(folder, report)
+    if (folder / bag.TIMESTAMP_DIR).is_dir():
+        _check_timestamps(folder, files, report)
     return report
+
+
+def _check_timestamps(folder: Path, files: dict[str, str], report: VerifyReport) -> None:
+    from evidence_app.bundle.timestamps import check_bag_timestamps
+
+    report.timestamps = check_bag_timestamps(folder, files)
+    bad = [t for t in report.timestamps if not t["ok"]]
+    for entry in bad:
+        report.add("timestamps", False, entry["file"], entry["detail"])
+    if report.timestamps and not bad:
+        report.add("timestamps", True, bag.TIMESTAMP_DIR, str(len(report.timestamps)))
 
 
 def _check_bag(folder: Path, files: dict[str, str], report: VerifyReport) -> None:

@@ -165,6 +165,7 @@ def _print_report(report, args: argparse.Namespace, check_line) -> int:
             "items": len(report.items), "sealed_at": report.info.get("Sealed-At-UTC"),
             "checks": [{"check": c.key, "ok": c.ok, "file": c.file, "detail": c.detail}
                        for c in report.checks],
+            "timestamps": report.timestamps,
         })
     else:
         out(_("Bundle: {name}").format(name=report.name or report.bundle.name))
@@ -176,6 +177,10 @@ def _print_report(report, args: argparse.Namespace, check_line) -> int:
             out(_("Signer key: {fingerprint}").format(fingerprint=report.fingerprint))
         for check in report.checks:
             out(check_line(check))
+        from evidence_app.verify_words import timestamp_lines
+
+        for line in timestamp_lines(report):
+            out("        " + line)
         out(_("Result: VERIFIED - every check passed.") if report.ok else
             _("Result: NOT VERIFIED - see the FAILED lines above."))
     return EXIT_OK if report.ok else EXIT_INTEGRITY
