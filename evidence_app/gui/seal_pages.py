@@ -53,6 +53,14 @@ def wrapped(text: str) -> QLabel:
     return label
 
 
+def button(text: str, name: str, slot: Any) -> QPushButton:
+    """A push button with its accessible name and action in one line."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(name)
+    widget.clicked.connect(slot)
+    return widget
+
+
 def kind_words(item: Item) -> str:
     """What an item is, in words a person uses (no media types)."""
     if item.kind == "transcript":
@@ -90,12 +98,10 @@ class ItemsPage(QWizardPage):
             self.tree.resizeColumnToContents(col)
         self.tree.itemChanged.connect(self._changed)
         self.count = QLabel()
-        all_button = QPushButton(_("Choose &all"))
-        all_button.setAccessibleName(_("Choose all items"))
-        all_button.clicked.connect(lambda: self._set_all(Qt.CheckState.Checked))
-        none_button = QPushButton(_("Choose &none"))
-        none_button.setAccessibleName(_("Choose no items"))
-        none_button.clicked.connect(lambda: self._set_all(Qt.CheckState.Unchecked))
+        all_button = button(_("Choose &all"), _("Choose all items"),
+                            lambda: self._set_all(Qt.CheckState.Checked))
+        none_button = button(_("Choose &none"), _("Choose no items"),
+                             lambda: self._set_all(Qt.CheckState.Unchecked))
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
         buttons.addWidget(all_button)
@@ -196,9 +202,8 @@ class ProtectionPage(QWizardPage):
         self.key = QLineEdit()
         self.key.setPlaceholderText("age1…")
         self.key.setAccessibleName(_("The police unit's public key"))
-        self.load = QPushButton(_("&Load key from file…"))
-        self.load.setAccessibleName(_("Load the police unit's key from a file"))
-        self.load.clicked.connect(self._load_key)
+        self.load = button(_("&Load key from file…"),
+                           _("Load the police unit's key from a file"), self._load_key)
         self.hint = wrapped("")
         self.hint.setAccessibleName(_("Key check"))
         self.confirm = QCheckBox(_("I understand that anyone who gets this file can see all "
@@ -330,9 +335,8 @@ class SavePage(QWizardPage):
         self.folder = QLineEdit(str(default_folder()))
         self.folder.setAccessibleName(_("Folder for the bundle"))
         self.folder.textChanged.connect(self.completeChanged)
-        choose = QPushButton(_("C&hoose folder…"))
-        choose.setAccessibleName(_("Choose the folder for the bundle"))
-        choose.clicked.connect(self._choose)
+        choose = button(_("C&hoose folder…"), _("Choose the folder for the bundle"),
+                        self._choose)
         self.note = wrapped("")
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)

@@ -1,0 +1,165 @@
+"""The officer's Verify window with real bundles: a good one, a wrong passphrase, a tampered one."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+
+from evidence_app.bundle.seal import Protection, seal  # noqa: E402
+from evidence_app.gui.verify_view import VerifyWindow  # noqa: E402
+
+pytestmark = pytest.mark.gui
+TIMEOUT = 60_000
+
+
+@pytest.fixture
+def filled(vault):
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(png, "PNG")
+    vault.add_bytes(b"Send 500 EUR or else.\n", "threat.txt", source={"type": "test"})
+    vault.add_bytes(png.getvalue(), "screenshot.png", source={"type": "test"})
+    vault.update_case({"reference": "POL-7"})
+    return vault
+
+
+@pytest.fixture
+def window(qtbot):
+    from evidence_app.gui import workers
+
+    win = VerifyWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    workers.wait_all()
+
+
+def wait_done(qtbot, win: VerifyWindow) -> None:
+    qtbot.waitUntil(lambda: win.task is None, timeout=TIMEOUT)
+
+
+def rows(win: VerifyWindow) -> list[tuple[str, bool]]:
+    """(text, shown in red) for each check line."""
+    out = []
+    for i in range(win.checks.count()):
+        item = win.checks.item(i)
+        out.append((item.text(), item.foreground().color().name() == "#b00020"))
+    return out
+
+
+def drop(win: VerifyWindow, path: Path) -> bool:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    win.dragEnterEvent(enter)
+    if not enter.isAccepted():
+        return False
+    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+    return True
+
+
+def test_good_bundle_with_a_passphrase(qtbot, window, filled, tmp_path):
+    result = seal(filled, tmp_path / "out", Protection.with_new_passphrase())
+    win = window
+    assert win.verify_button.isEnabled() is False  # nothing chosen yet
+    win.open_bundle(result.bundle_path)
+    assert win.passphrase_row.isVisibleTo(win)
+    assert not win.identity_row.isVisibleTo(win)
+    # A wrong passphrase: a kind sentence, and the words stay for correcting.
+    qtbot.keyClicks(win.passphrase, "wrong words here")
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    assert win.cancel_button.isEnabled()
+    wait_done(qtbot, win)
+    assert "does not open this bundle" in win.key_message.text()
+    assert win.passphrase.text() == "wrong words here"
+    assert win.checks.count() == 0
+    win.passphrase.setText("  " + result.passphrase.replace(" ", "   ") + " ")
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, win)
+    assert win.report is not None
+    assert win.report.ok
+    assert "Verified" in win.headline.text()
+    assert win.key_message.text() == ""
+    lines = rows(win)
+    assert lines
+    assert all(text.startswith("✓") and not red for text, red in lines)
+    assert win.summary["key"].text() == result.fingerprint
+    assert win.summary["items"].text() == "2"
+    assert win.summary["case"].text() == "POL-7"
+    assert win.open_report.isEnabled()
+    assert win.open_folder.isEnabled()
+    folder = win.report.folder
+    assert (folder / "data/report/report.html").is_file()
+    assert filled.path not in folder.parents
+    win.close()
+    assert not folder.exists()  # the private folder goes with the window
+    assert win.passphrase.text() == ""
+
+
+def test_identity_bundle_shows_only_the_identity_field(qtbot, window, filled, tmp_path):
+    key = tmp_path / "unit.txt"
+    subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+    public = next(line.split(": ", 1)[1] for line in key.read_text().splitlines()
+                  if "public key" in line)
+    result = seal(filled, tmp_path / "out", Protection.for_recipients([public]))
+    win = window
+    assert drop(win, result.bundle_path)
+    assert win.identity_row.isVisibleTo(win)
+    assert not win.passphrase_row.isVisibleTo(win)
+    win.identity.setText(str(tmp_path / "missing.txt"))
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    assert "cannot be opened" in win.key_message.text()
+    win.identity.setText(str(key))
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, win)
+    assert win.report.ok
+
+
+def test_tampered_bundle_names_the_changed_file(qtbot, window, filled, tmp_path):
+    result = seal(filled, tmp_path / "out", Protection.unencrypted())
+    unpacked = tmp_path / "unpacked"
+    subprocess.run(["unzip", "-q", str(result.bundle_path), "-d", str(unpacked)], check=True)
+    (folder,) = list(unpacked.iterdir())
+    target = next((folder / "data/evidence").glob("0001-*"))
+    data = bytearray(target.read_bytes())
+    data[3] ^= 0x01
+    target.write_bytes(bytes(data))
+    tampered = tmp_path / "tampered" / result.bundle_path.name
+    tampered.parent.mkdir()
+    with zipfile.ZipFile(tampered, "w", zipfile.ZIP_STORED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{folder.name}/{path.relative_to(folder)}")
+    win = window
+    assert drop(win, tampered)
+    assert not win.identity_row.isVisibleTo(win)
+    assert not win.passphrase_row.isVisibleTo(win)
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, win)
+    assert not win.report.ok
+    assert "Not verified" in win.headline.text()
+    rel = f"data/evidence/{target.name}"
+    assert rel in win.failed_files()
+    red = [text for text, is_red in rows(win) if is_red]
+    assert any(rel in text and "✗" in text for text in red)
+    assert all(text.startswith("✓") for text, is_red in rows(win) if not is_red)
+
+
+def test_only_bundles_are_accepted_by_drop(window, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("x")
+    assert not drop(window, other)
+    assert window.bundle is None
