@@ -15,7 +15,7 @@ from itertools import chain
 from typing import BinaryIO
 
 from evidence_app.chats import whatsapp_lang as lang
-from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
+from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message
 from evidence_app.chats.textlines import LongLine, iter_text_blocks
 from evidence_app.core.errors import ChatParseError
 
@@ -240,32 +240,47 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
             messages.append(Message(index=len(messages), text=line, unparsed=True))
     ios_layout = sum(1 for r in recs[:200] if r[11]) * 2 > min(len(recs), 200)
     times: dict[tuple[str | None, ...], str | None] = {}
+    seen: dict[str, None] = {}
+    markers = lang.PLAIN_MARKERS
     for rec in recs:
         tkey = (rec[0], rec[1], rec[2], rec[4], rec[5], rec[6], rec[7])
         when = times.get(tkey, "")
         if when == "":
             when = times[tkey] = _iso(rec, order, cache)
+        index = len(messages)
         if when is None:
             raw = rec[10] + (rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9])))
-            messages.append(Message(index=len(messages), text=raw, unparsed=True))
+            messages.append(Message(index, text=raw, unparsed=True))
             continue
         body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
-        msg = Message(index=len(messages), time=when)
         sep = body.find(": ")
         if 0 < sep <= 60 and not _system_sender(body[:sep]):
-            msg.sender = lang.strip_marks(body[:sep]).strip()
-            _classify(msg, body[sep + 2:], ios_layout, media)
+            name = body[:sep]
+            sender = (name if name.isascii() else lang.strip_marks(name)).strip()
+            text = body[sep + 2:]
+            nl = text.find("\n")
+            if (text[-1:] != ">" and text[:1] != "<"
+                    and (text if nl < 0 else text[:nl])[-1:] not in ">)"
+                    and (text.isascii() or not lang.has_marks(text))
+                    and (len(text) > 64 or text.lower() not in markers)):
+                msg = Message(index, when, DEVICE_TIME, sender, text)
+            else:
+                msg = Message(index, when, DEVICE_TIME, sender)
+                _classify(msg, text, ios_layout, media)
+            if not msg.system and sender not in seen:
+                seen[sender] = None
         elif body.endswith(":") and 0 < len(body) <= 61 and "\n" not in body:
-            msg.sender = lang.strip_marks(body[:-1]).strip()
+            msg = Message(index, when, DEVICE_TIME, lang.strip_marks(body[:-1]).strip())
+            seen.setdefault(msg.sender or "", None)
         else:
-            msg.system = True
-            msg.text = lang.strip_marks(body) if body[:1] in "\u200e\u200f" else body
+            msg = Message(index, when, system=True,
+                          text=lang.strip_marks(body) if body[:1] in "\u200e\u200f" else body)
         if rec[12]:
             msg.extra["truncated_bytes"] = rec[12]
         messages.append(msg)
     conv = Conversation(platform="whatsapp", format=fmt, messages=messages,
                         source_name=source_name)
-    conv.participants = participants_in_order(messages)
+    conv.participants = [p for p in seen if p]
     conv.notes = {"date_order": order, "date_order_basis": basis,
                   "layout": "ios" if ios_layout else "android",
                   "time_note": "as shown on the exporting phone; time zone not recorded"}

@@ -154,3 +154,16 @@ def title_from_file_name(stem: str) -> str | None:
         if found:
             return found.group(1).strip()
     return None
+
+
+def _variants(phrases: set[str] | dict[str, str]) -> set[str]:
+    out = set()
+    for phrase in phrases:
+        for form in (phrase, phrase + "."):
+            out.update((form, f"<{form}>"))
+    return out
+
+
+# Marker texts as they appear (lower case): a message not in here and not starting with
+# "<" or ending in ">", ")" or "." cannot carry a marker (the parser's fast path).
+PLAIN_MARKERS = _variants(DELETED) | _variants(MEDIA_OMITTED_ANY) | _variants(MEDIA_OMITTED_KIND)
