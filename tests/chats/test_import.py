@@ -32,24 +32,30 @@ def test_zip_kept_as_zip_with_media_and_transcripts(vault, whatsapp_zip):
     (original,) = result.original_ids
     item = vault.item(original)
     assert item.sha256 == hashlib.sha256(whatsapp_zip.read_bytes()).hexdigest()
-    assert item.source["type"] == "chat_export" and item.source["format"] == "whatsapp_zip"
+    assert item.source["type"] == "chat_export"
+    assert item.source["format"] == "whatsapp_zip"
     (media_id,) = result.media_ids
     media = vault.item(media_id)
-    assert media.kind == "chat_media" and media.derived_from == original
-    assert media.media_type == "image/jpeg" and media.thumbnail is not None
+    assert media.kind == "chat_media"
+    assert media.derived_from == original
+    assert media.media_type == "image/jpeg"
+    assert media.thumbnail is not None
     conv = load_transcript(vault, result.transcript_ids[0])
-    assert conv.me == "Pat Sample" and conv.me_basis == "user"
+    assert conv.me == "Pat Sample"
+    assert conv.me_basis == "user"
     assert conv.messages[4].attachments[0].item_id == media_id
     roles = {vault.item(i).source.get("role"): vault.item(i)
              for i in vault.state.items if vault.item(i).kind == "transcript"}
     assert set(roles) == {"json", "html", "text"}
     assert all(t.derived_from == original for t in roles.values())
     html = _bytes(vault, roles["html"].id).decode()
-    assert "Welcome to the VIP investment club" in html and "item #" + media_id in html
+    assert "Welcome to the VIP investment club" in html
+    assert "item #" + media_id in html
     assert load_transcript(vault, roles["html"].id).title == conv.title
     assert load_transcript(vault, original).title == conv.title
     summary = result.summary()
-    assert summary["messages"] == 7 and summary["system_messages"] == 2
+    assert summary["messages"] == 7
+    assert summary["system_messages"] == 2
     assert summary["transcript_id"] == result.transcript_ids[0]
 
 
@@ -142,9 +148,11 @@ def test_html_escapes_everything_from_the_chat():
                                           text=evil),
                                   Message(index=1, text=evil, unparsed=True)])
     html = render_transcript_html(conv)
-    assert "<script>" not in html and "<img" not in html
+    assert "<script>" not in html
+    assert "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "onerror=alert(2)&gt;&quot;&amp;" in html
     assert "http" not in html.split("<body>")[0].replace('content="width=device-width"', "")
     text = render_transcript_text(conv)
-    assert evil in text and "NOT UNDERSTOOD" in text
+    assert evil in text
+    assert "NOT UNDERSTOOD" in text

@@ -63,7 +63,9 @@ def test_bech32_and_bech32m_reference_vectors():
     assert segwit_wallet("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4") == "btc"
     assert segwit_wallet("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0")
     # v1 with a bech32 (not bech32m) checksum is invalid (BIP-350)
-    assert segwit_wallet("bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7k7grplx") is None
+    v1_bech32 = ("bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7k"
+                 "7grplx")
+    assert segwit_wallet(v1_bech32) is None
     assert segwit_wallet("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5") is None
     assert segwit_wallet("bc1Qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4") is None
 
@@ -123,6 +125,7 @@ def test_indicators_for_vault(vault):
     assert ("phone", "+447400123456") not in pairs  # the victim's own number
     tron = next(i for i in found if i["type"] == "tron")
     (where,) = tron["sources"]
-    assert where["message_index"] == 3 and where["time"] == "2023-12-31T10:02"
+    assert where["message_index"] == 3
+    assert where["time"] == "2023-12-31T10:02"
     assert vault.item(where["item_id"]).kind == "transcript"
     json.dumps(found)

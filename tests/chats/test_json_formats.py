@@ -19,20 +19,26 @@ def test_telegram_single_chat():
     with open_export(ASSETS / "telegram/single/result.json") as parsed:
         (conv,) = parsed.conversations
     assert parsed.format == "telegram_json"
-    assert conv.title == "Crypto Mentor" and conv.me == "Robin Victim"
+    assert conv.title == "Crypto Mentor"
+    assert conv.me == "Robin Victim"
     call, hello, entities, reply, photo, forwarded, unknown = conv.messages
-    assert call.system and "phone call" in call.text
-    assert hello.time == "2024-01-05T10:01:00+00:00" and hello.timezone == "UTC"
+    assert call.system
+    assert "phone call" in call.text
+    assert hello.time == "2024-01-05T10:01:00+00:00"
+    assert hello.timezone == "UTC"
     assert hello.extra["time_shown"] == "2024-01-05T10:01:00"
     assert entities.text == f"Send to {WALLETS['btc']} or visit our site"
     assert entities.extra["links"] == ["https://mentor-invest.example.net/pay"]
-    assert reply.reply_to == "3" and reply.edited
+    assert reply.reply_to == "3"
+    assert reply.edited
     assert reply.edited_time == "2024-01-05T10:04:00+00:00"
     assert photo.attachments[0].path == "photos/photo_1@05-01-2024_10-05-00.jpg"
     assert photo.reactions == [{"actor": "Robin Victim", "reaction": "\U0001F44D"}]
     assert forwarded.forwarded_from == "Profit Channel"
-    assert forwarded.attachments[0].omitted and forwarded.attachments[0].kind == "video"
-    assert unknown.unparsed and "mystery_future_type" in unknown.text
+    assert forwarded.attachments[0].omitted
+    assert forwarded.attachments[0].kind == "video"
+    assert unknown.unparsed
+    assert "mystery_future_type" in unknown.text
     assert conv.participant_ids["Crypto Mentor"] == "user5550001"
 
 
@@ -41,13 +47,15 @@ def test_telegram_full_export_knows_me():
         convs = parsed.conversations
     assert [c.title for c in convs] == ["Crypto Mentor", "VIP Signals"]
     assert all(c.me == "Robin Victim" and c.me_basis == "export" for c in convs)
-    assert convs[1].messages[0].system and "Robin Victim" in convs[1].messages[0].text
+    assert convs[1].messages[0].system
+    assert "Robin Victim" in convs[1].messages[0].text
 
 
 def test_telegram_old_export_keeps_device_time():
     with open_export(ASSETS / "telegram/old_result.json") as parsed:
         msg = parsed.conversations[0].messages[0]
-    assert msg.time == "2019-03-04T05:06:07" and msg.timezone == "device"
+    assert msg.time == "2019-03-04T05:06:07"
+    assert msg.timezone == "device"
 
 
 def test_telegram_html_export_says_how_to_get_json():
@@ -71,7 +79,8 @@ def test_instagram_mojibake_parts_and_media():
     times = [m.time for m in conv.messages]
     assert times == sorted(times)
     unsent, heart, share, photo, reply, threat = conv.messages
-    assert unsent.deleted and unsent.extra["unsent"]
+    assert unsent.deleted
+    assert unsent.extra["unsent"]
     assert heart.text == "Hi beautiful \u2764\ufe0f"
     assert share.attachments[0].url == "https://www.instagram.com/luxury.coach.real/"
     assert photo.attachments[0].path == "photos/1111.jpg"
@@ -89,12 +98,14 @@ def test_mojibake_fix_leaves_correct_text_alone():
 def test_messenger_export():
     with open_export(ASSETS / "messenger/message_1.json") as parsed:
         (conv,) = parsed.conversations
-    assert conv.platform == "messenger" and conv.me == "Mia Test"
+    assert conv.platform == "messenger"
+    assert conv.me == "Mia Test"
     left, call, reply, threat = conv.messages
     assert left.system
     assert call.extra["call_duration"] == 0
     assert reply.text == "Wer sind Sie? Ich höre nichts."
-    assert "\U0001F6A8" in threat.text and "€2.500" in threat.text
+    assert "\U0001F6A8" in threat.text
+    assert "€2.500" in threat.text
 
 
 def test_messenger_choice_is_respected():
@@ -107,12 +118,15 @@ def test_messenger_choice_is_respected():
 def test_discord_export():
     with open_export(ASSETS / "discord/dm.json") as parsed:
         (conv,) = parsed.conversations
-    assert conv.platform == "discord" and conv.me is None
+    assert conv.platform == "discord"
+    assert conv.me is None
     hello, reply, call, garbage = conv.messages
-    assert hello.time == "2024-01-10T20:00:00.123+01:00" and hello.timezone == "+01:00"
+    assert hello.time == "2024-01-10T20:00:00.123+01:00"
+    assert hello.timezone == "+01:00"
     assert hello.sender_id == "1300000000000000001"
     assert hello.reactions == [{"actor": "kid_victim", "reaction": "\U0001F602"}]
-    assert reply.reply_to == hello.id and reply.edited
+    assert reply.reply_to == hello.id
+    assert reply.edited
     assert reply.attachments[0].path == "gamer_friend_99-Files/screenshot-AB12.png"
     assert call.system
     assert garbage.unparsed

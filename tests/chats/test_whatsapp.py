@@ -38,12 +38,18 @@ def _file(folder: str) -> Path:
 def test_languages_system_media_deleted(folder, first, second, deleted):
     conv = _one(_file(folder))
     system, hello, media, gone = conv.messages
-    assert system.system and system.sender is None
-    assert hello.sender == first and not hello.system
-    assert hello.time == "2023-12-31T23:59" and hello.timezone == "device"
-    assert media.attachments[0].omitted and media.text == ""
+    assert system.system
+    assert system.sender is None
+    assert hello.sender == first
+    assert not hello.system
+    assert hello.time == "2023-12-31T23:59"
+    assert hello.timezone == "device"
+    assert media.attachments[0].omitted
+    assert media.text == ""
     assert media.time == "2024-01-01T00:01"
-    assert gone.deleted and gone.sender == second and gone.text == deleted
+    assert gone.deleted
+    assert gone.sender == second
+    assert gone.text == deleted
     assert gone.time == "2024-01-13T08:00"
     assert conv.participants == [first, second]
     assert conv.counts()["unparsed_lines"] == 0
@@ -54,28 +60,33 @@ def test_android_english_12_hour_with_narrow_spaces():
     assert conv.notes["date_order"] == "mdy"
     assert conv.notes["date_order_basis"] == "values"
     assert conv.title == "Sam Fiction"
-    assert conv.me == "Alex Example" and conv.me_basis == "file_name"
+    assert conv.me == "Alex Example"
+    assert conv.me_basis == "file_name"
     by_time = {m.time: m for m in conv.messages}
     assert by_time["2023-12-30T21:16"].sender == "Sam Fiction"
     assert by_time["2023-12-31T00:08"].text == "call me +44 7400 123456"  # 12:08 AM
     multi = by_time["2023-12-31T10:02"]
     assert multi.text.splitlines()[1:] == ["then I double it.", "Trust me."]
     edited = by_time["2023-12-31T12:07"]
-    assert edited.edited and edited.text == "ok I sent it"
+    assert edited.edited
+    assert edited.text == "ok I sent it"
     assert by_time["2023-12-31T10:06"].deleted
 
 
 def test_android_german_markers_and_attached_file():
     conv = _one(_file("android_de_24h"))
-    assert conv.title == "Kim Erfunden" and conv.me == "Jo Beispiel"
+    assert conv.title == "Kim Erfunden"
+    assert conv.me == "Jo Beispiel"
     msgs = conv.messages
     assert msgs[0].system
     assert msgs[2].attachments[0].omitted
     assert msgs[3].deleted
-    assert msgs[4].edited and msgs[4].text == "Mache ich"
+    assert msgs[4].edited
+    assert msgs[4].text == "Mache ich"
     photo = msgs[5]
     assert photo.attachments[0].name == "IMG-20240101-WA0001.jpg"
-    assert photo.attachments[0].kind == "photo" and photo.text == "Beweis"
+    assert photo.attachments[0].kind == "photo"
+    assert photo.text == "Beweis"
 
 
 def test_ios_layout_direction_marks_and_system_lines():
@@ -83,16 +94,20 @@ def test_ios_layout_direction_marks_and_system_lines():
     assert conv.notes["layout"] == "ios"
     assert conv.title == "Scam Group"
     assert conv.participants == ["Lee Invented", "Pat Sample"]
-    assert conv.me is None and conv.me_unclear
+    assert conv.me is None
+    assert conv.me_unclear
     enc, created, welcome, omitted, attached, question, deleted = conv.messages
-    assert enc.system and created.system
+    assert enc.system
+    assert created.system
     assert created.text == "Lee Invented created group “Scam Group”"
     assert welcome.time == "2023-12-30T21:16:00"
     assert "https://fake-invest.example.com/vip" in welcome.text
-    assert omitted.attachments[0].kind == "photo" and omitted.attachments[0].omitted
+    assert omitted.attachments[0].kind == "photo"
+    assert omitted.attachments[0].omitted
     assert attached.attachments[0].name == "00000005-PHOTO-2023-12-30-21-18-00.jpg"
     assert question.time == "2023-12-31T01:00:00"
-    assert deleted.deleted and not deleted.system
+    assert deleted.deleted
+    assert not deleted.system
     assert "\u200e" not in deleted.text
 
 
@@ -121,9 +136,11 @@ def test_day_month_order_decided_late_in_the_file():
 def test_unparsable_lines_are_kept_and_marked():
     conv = _one(ASSETS / "whatsapp/leading_junk/chat.txt")
     junk, hello, impossible = conv.messages
-    assert junk.unparsed and junk.text == "This line was typed in by hand before the export"
+    assert junk.unparsed
+    assert junk.text == "This line was typed in by hand before the export"
     assert hello.text == "hi"
-    assert impossible.unparsed and impossible.text.startswith("45/45/23")
+    assert impossible.unparsed
+    assert impossible.text.startswith("45/45/23")
     assert conv.counts()["unparsed_lines"] == 2
 
 
