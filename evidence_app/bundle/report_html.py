@@ -136,7 +136,9 @@ def render_html(data: ReportData) -> str:
     out.append(_section("timeline", t, _grid(w.timeline_header(),
                                              [w.timeline_row(e) for e in data.timeline])))
     out.append(_section("items", t, "".join(_item(i) for i in data.items)))
-    out.append(_section("chats", t, "".join(_chat(c) for c in data.chats)
+    device = any(m.timezone == "device" for c in data.chats for m in c.messages)
+    note = f'<p class="intro">{_e(w.device_time_note())}</p>' if device else ""
+    out.append(_section("chats", t, note + "".join(_chat(c) for c in data.chats)
                         if data.chats else _empty(w.no_chats())))
     indicators = [[i.kind, i.value, i.seen_in] for i in data.indicators]
     out.append(_section("indicators", t, _grid(w.indicator_header(), indicators, (1,))

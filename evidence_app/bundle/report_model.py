@@ -25,7 +25,7 @@ from evidence_app.i18n import _
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 # Above this many chat messages, the timeline counts messages per chat and day instead.
-TIMELINE_MESSAGE_LIMIT = 400
+TIMELINE_MESSAGE_LIMIT = 200
 TIMELINE_SNIPPET = 90
 
 __all__ = [

@@ -15,13 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace as Style
 from PIL import Image
 
 from evidence_app.bundle import report_words as w
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.report_html import render_html
 from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
+from evidence_app.bundle.report_pdf_grid import Cell, Grid, use_shaping
 from evidence_app.core.safefs import atomic_write
 from evidence_app.core.timeutil import parse_utc
 
@@ -95,7 +95,7 @@ class _Report(FPDF):
     def add_footers(self) -> None:
         """'Page X of Y', the bundle name and the signer key on every page, in one pass."""
         last = self.page
-        self.set_auto_page_break(False)
+        self.set_auto_page_break(False, margin=self.b_margin)
         for number in range(1, last + 1):
             self.page = number
             # Force every setting out again: this page's stream may have left others active.
@@ -151,50 +151,42 @@ class _Report(FPDF):
         if fill:
             self.set_fill_color(*fill)
         align = "L" if family == "mono" else self.align_text
+        use_shaping(self, text)
         self.multi_cell(0, size * 0.5, self.t(text), align=align, fill=fill is not None,
                         padding=2 if fill else 0, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_shaping(True)
         self.set_text_color(0, 0, 0)
         self.set_fill_color(255, 255, 255)  # tables fill with the current colour
         self.ln(1.5)
 
-    def kv_table(self, rows: list[w.Row]) -> None:
-        label_style = Style(emphasis="BOLD", fill_color=HEAD_FILL)
-        widths = (68, 32) if self.data.rtl else (32, 68)
-        self.set_font("body", "", 8.8)
-        with self.table(col_widths=widths, first_row_as_headings=False, line_height=4.6,
-                        padding=1.4, text_align=self.align_text) as table:
-            for label, value, kind in rows:
-                row = table.row()
-                cells = [(self.t(label), label_style, self.align_text),
-                         self._value_cell(value, kind)]
-                for text, style, align in reversed(cells) if self.data.rtl else cells:
-                    row.cell(text, style=style, align=align)
-        self.ln(1.5)
+    def _ordered(self, cells: list[Cell]) -> list[Cell]:
+        return list(reversed(cells)) if self.data.rtl else cells
 
-    def _value_cell(self, value: str, kind: str) -> tuple[str, Style | None, str]:
+    def _widths(self, fractions: tuple[float, ...]) -> list[float]:
+        total = sum(fractions)
+        widths = [self.epw * f / total for f in fractions]
+        return list(reversed(widths)) if self.data.rtl else widths
+
+    def _value(self, value: str, kind: str) -> Cell:
         if kind == "mono":
-            return self.t(value), Style(family="mono", emphasis="", size_pt=7.6), "L"
-        return self.t(value), None, self.align_text
+            return Cell(self.t(value), "mono", "L")
+        return Cell(self.t(value), "text", self.align_text)
+
+    def kv_table(self, rows: list[w.Row]) -> None:
+        grid = Grid(self, self._widths((32, 68)), size=8.8)
+        for label, value, kind in rows:
+            grid.row(self._ordered([Cell(self.t(label), "label", self.align_text),
+                                    self._value(value, kind)]))
+        self.ln(2.5)
 
     def grid(self, header: list[str], rows: list[list[str]], widths: tuple[float, ...],
              mono_cols: tuple[int, ...] = ()) -> None:
-        order = list(range(len(header)))
-        if self.data.rtl:
-            order.reverse()
-        heading = Style(emphasis="BOLD", fill_color=HEAD_FILL)
-        self.set_font("body", "", 8.5)
-        with self.table(col_widths=tuple(widths[i] for i in order), headings_style=heading,
-                        line_height=4.2, padding=1.2, text_align=self.align_text) as table:
-            head = table.row()
-            for i in order:
-                head.cell(self.t(header[i]))
-            for values in rows:
-                row = table.row()
-                for i in order:
-                    text, style, align = self._value_cell(
-                        values[i], "mono" if i in mono_cols else "text")
-                    row.cell(text, style=style, align=align)
-        self.ln(1.5)
+        heading = self._ordered([Cell(self.t(h), "head", self.align_text) for h in header])
+        grid = Grid(self, self._widths(widths), size=8.3, heading=heading)
+        for values in rows:
+            grid.row(self._ordered([self._value(v, "mono" if i in mono_cols else "text")
+                                    for i, v in enumerate(values)]))
+        self.ln(2.5)
 
 
 def _item(pdf: _Report, item: ReportItem) -> None:
@@ -253,7 +245,7 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
         pdf.kv_table(incident)
     if data.case.payments:
         pdf.h2(t["payments"])
-        pdf.grid(w.payment_header(), w.payment_rows(data), (13, 11, 9, 12, 18, 22, 15),
+        pdf.grid(w.payment_header(), w.payment_rows(data), (12, 10, 11, 11, 16, 25, 15),
                  mono_cols=(4, 5))
     pdf.h2(t["timeline"])
     pdf.grid(w.timeline_header(), [w.timeline_row(e) for e in data.timeline], (27, 15, 16, 42))
@@ -262,6 +254,8 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
     for item in data.items:
         _item(pdf, item)
     pdf.h2(t["chats"])
+    if any(m.timezone == "device" for c in data.chats for m in c.messages):
+        pdf.para(w.device_time_note(), size=8.5, color=GREY)
     if data.chats:
         for chat in data.chats:
             _chat(pdf, chat)

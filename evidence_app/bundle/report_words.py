@@ -62,7 +62,7 @@ def zone_time(time: str | None, zone: str) -> str:
         return utc_text(time if time.endswith("Z") else time + "Z")
     shown = time.replace("T", " ")[:19]
     if zone == "device":
-        return _("{time} (phone's clock, time zone not stated)").format(time=shown)
+        return _("{time} (phone's clock)").format(time=shown)
     return f"{shown} (UTC{zone})"
 
 
@@ -251,6 +251,11 @@ def chat_flags(edited: bool, deleted: bool, forwarded_from: str) -> list[str]:
     if forwarded_from:
         flags.append(_("[forwarded from {name}]").format(name=forwarded_from))
     return flags
+
+
+def device_time_note() -> str:
+    return _("Times marked \"phone's clock\" are as the phone showed them; the chat export "
+             "does not say which time zone that was.")
 
 
 def no_chats() -> str:

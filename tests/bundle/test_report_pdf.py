@@ -134,3 +134,32 @@ def test_fallbacks_are_chosen_by_the_text():
     assert choose_fonts(["Grüße, Привет"]).fallbacks == []
     names = [f.path.name for f in choose_fonts(["ภาษาไทย 😀"]).fallbacks]
     assert names == ["NotoColorEmoji.ttf", "NotoSansThai-Regular.ttf"]
+
+
+def test_wrapped_lines_fit_and_keep_every_character():
+    from fpdf import FPDF
+
+    from evidence_app.bundle.report_pdf import register_fonts
+    from evidence_app.bundle.report_pdf_grid import needs_shaping, wrap
+
+    thai = "ผมถูกหลอกให้โอนเงินไปยังบัญชีของคนร้าย" * 6  # Thai has no spaces between words
+    pdf = FPDF()
+    register_fonts(pdf, choose_fonts([thai]))
+    pdf.add_page()
+    pdf.set_font("body", "", 9)
+    lines = wrap(pdf, thai, 40.0, {})
+    assert len(lines) > 3
+    assert "".join(lines) == thai
+    for line in lines:
+        pdf.set_text_shaping(needs_shaping(line))
+        assert pdf.get_string_width(line) <= 40.5
+    mixed = "  indented start\nsecond paragraph with words " * 3
+    assert wrap(pdf, mixed, 200.0, {})[0] == "  indented start"
+
+
+def test_a_row_taller_than_a_page_continues_on_the_next(vault, tmp_path):
+    ids = fill_case(vault)
+    vault.add_note("\n".join(f"line {n} of a long note" for n in range(1, 181)), ids["spoof"])
+    pdf = render_pdf(report_data(vault), tmp_path / "long.pdf")
+    text = _run("pdftotext", str(pdf), "-")
+    assert all(f"line {n} of a long note" in text for n in (1, 90, 180))
