@@ -195,9 +195,9 @@ class ProtectionPage(QWizardPage):
         self.recipient = QRadioButton(_("A police &unit's key"))
         self.none = QRadioButton(_("&No encryption"))
         self.group = QButtonGroup(self)
-        for button in (self.passphrase, self.recipient, self.none):
-            button.setAccessibleName(button.text().replace("&", ""))
-            self.group.addButton(button)
+        for option in (self.passphrase, self.recipient, self.none):
+            option.setAccessibleName(option.text().replace("&", ""))
+            self.group.addButton(option)
         self.passphrase.setChecked(True)
         self.key = QLineEdit()
         self.key.setPlaceholderText("age1…")
