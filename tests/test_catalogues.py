@@ -1,0 +1,151 @@
+"""Every shipped catalogue is complete and safe to format, and German really comes out.
+
+A missing or broken translation shows up for a frightened person as English in the middle of
+German, or as a crash in `.format()`; these tests catch both before a release.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from evidence_app.tools.catalogues import extract, missing, po_files
+from tests.helpers import run_cli
+
+PO_FILES = po_files()
+PRINTF = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
+def _read(po_path: Path) -> Catalog:
+    with open(po_path, "rb") as fh:
+        return read_po(fh)
+
+
+def _placeholders(text: str) -> set[str]:
+    """`{name}` fields (not `{{` escapes) and printf-style `%s` conversions in one string."""
+    fields = {"{" + name + "}" for _lit, name, _spec, _conv in string.Formatter().parse(text)
+              if name is not None}
+    return fields | set(PRINTF.findall(text.replace("%%", "")))
+
+
+def _pairs(message: Message) -> list[tuple[str, str]]:
+    """(English, translation) for every form of a message; plural forms against the plural."""
+    if isinstance(message.id, str):
+        return [(message.id, message.string)]
+    singular, plural = message.id
+    return [(singular if i == 0 else plural, form) for i, form in enumerate(message.string)]
+
+
+def _translated(po_path: Path) -> list[Message]:
+    return [m for m in _read(po_path) if m.id and m.string and not m.fuzzy]
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return extract()
+
+
+def test_german_is_shipped() -> None:
+    assert any(p.parent.parent.name == "de" for p in PO_FILES), PO_FILES
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
+def test_catalogue_translates_every_source_message(po_path: Path, template: Catalog) -> None:
+    assert len(template) > 100
+    gaps = missing(po_path, template)
+    assert gaps == [], (
+        f"{len(gaps)} messages untranslated or fuzzy in {po_path.name} "
+        f"(run `make extract-messages`, then translate): {gaps[:10]}"
+    )
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
+def test_placeholders_mnemonics_and_edges_match_english(po_path: Path) -> None:
+    problems = []
+    for message in _translated(po_path):
+        for english, translated in _pairs(message):
+            try:
+                same = _placeholders(english) == _placeholders(translated)
+            except ValueError as exc:  # an unbalanced brace would crash .format() at run time
+                problems.append(f"{english!r}: {exc}")
+                continue
+            if not same:
+                problems.append(f"{english!r}: placeholders {sorted(_placeholders(english))} "
+                                f"became {sorted(_placeholders(translated))}")
+            if english.count("&") != translated.count("&"):
+                problems.append(f"{english!r}: keyboard mnemonic '&' count differs")
+            if english[:len(english) - len(english.lstrip())] != translated[
+                    :len(translated) - len(translated.lstrip())] or \
+                    english[len(english.rstrip()):] != translated[len(translated.rstrip()):]:
+                problems.append(f"{english!r}: leading or trailing spaces differ")
+    assert problems == []
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
+def test_compiled_catalogue_matches_the_po(po_path: Path) -> None:
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.is_file(), f"{mo_path} is missing: run `make translations`"
+    with open(mo_path, "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    stale = []
+    for message in _translated(po_path):
+        if isinstance(message.id, str):
+            if compiled.gettext(message.id) != message.string:
+                stale.append(message.id)
+        elif (compiled.ngettext(message.id[0], message.id[1], 1),
+              compiled.ngettext(message.id[0], message.id[1], 2)) != tuple(message.string[:2]):
+            stale.append(message.id[0])
+    assert stale == [], f"{mo_path.name} is older than the .po: run `make translations`"
+
+
+def _german(english: str) -> str:
+    po_path = next(p for p in PO_FILES if p.parent.parent.name == "de")
+    found = _read(po_path).get(english)
+    assert found is not None, english
+    assert found.string, english
+    return found.string
+
+
+def test_set_language_german_translates_error_sentences() -> None:
+    from evidence_app.core.errors import WrongPassphrase
+    from evidence_app.i18n import current_language, set_language
+    from evidence_app.messages import describe
+
+    english = describe(WrongPassphrase())
+    try:
+        assert set_language("de") == "de"
+        assert current_language() == "de"
+        german = describe(WrongPassphrase())
+    finally:
+        set_language("en")
+    assert german == _german(english)
+    assert german != english
+    assert "Passphrase" in german
+    assert describe(WrongPassphrase()) == english
+
+
+def test_qt_ships_its_own_german_translation() -> None:
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    assert (Path(folder) / "qtbase_de.qm").is_file(), folder
+    translator = QTranslator()
+    assert translator.load(QLocale("de"), "qtbase", "_", folder)
+    assert translator.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+
+
+def test_cli_speaks_german(tmp_path: Path) -> None:
+    result = run_cli("--lang", "de", "--vault", str(tmp_path / "nothing"), "list")
+    assert result.returncode != 0
+    sentence = _german("There is no vault at {path}. Check the folder, or create a vault there "
+                       "first.")
+    before, after = sentence.split("{path}")
+    assert _german("error: ") + before in result.stderr
+    assert after in result.stderr
+    assert "There is no vault" not in result.stderr
