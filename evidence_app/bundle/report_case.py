@@ -81,7 +81,8 @@ class Indicator:
 
     kind: str
     value: str
-    seen_in: str
+    seen_in: str = ""
+    sources: tuple[dict[str, Any], ...] = ()  # as evidence_app.chats.indicators gives them
 
 
 def as_text(value: Any) -> str:
@@ -202,7 +203,8 @@ def indicators_from(values: list[Any]) -> list[Indicator]:
         if isinstance(value, Indicator):
             out.append(value)
         elif isinstance(value, dict):
-            seen = value.get("seen_in") or value.get("where") or value.get("sources")
+            sources = tuple(s for s in value.get("sources") or [] if isinstance(s, dict))
+            seen = value.get("seen_in") or value.get("where")
             out.append(Indicator(as_text(value.get("type") or value.get("kind")),
-                                 as_text(value.get("value")), as_text(seen)))
+                                 as_text(value.get("value")), as_text(seen), sources))
     return out

@@ -140,7 +140,7 @@ def render_html(data: ReportData) -> str:
     note = f'<p class="intro">{_e(w.device_time_note())}</p>' if device else ""
     out.append(_section("chats", t, note + "".join(_chat(c) for c in data.chats)
                         if data.chats else _empty(w.no_chats())))
-    indicators = [[i.kind, i.value, i.seen_in] for i in data.indicators]
+    indicators = [w.indicator_row(i) for i in data.indicators]
     out.append(_section("indicators", t, _grid(w.indicator_header(), indicators, (1,))
                         if indicators else _empty(w.no_indicators())))
     custody = [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody]

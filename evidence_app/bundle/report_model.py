@@ -165,7 +165,7 @@ def _trusted_times(records: list[dict[str, Any]], extra: dict[str, Any]) -> dict
             continue
         tsa = data.get("tsa") or data.get("tsa_name") or data.get("tsa_url") or ""
         when = data.get("gen_time") or data.get("time") or rec.get("time", "")
-        found[str(data["item_id"])] = TrustedTime(str(tsa), str(when))
+        found.setdefault(str(data["item_id"]), TrustedTime(str(tsa), str(when)))  # earliest
     for item_id, info in (extra.get("timestamps") or {}).items():
         found[str(item_id)] = TrustedTime(str(info.get("tsa", "")), str(info.get("time", "")))
     return found

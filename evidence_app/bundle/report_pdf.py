@@ -263,7 +263,7 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
         pdf.para(w.no_chats(), color=GREY)
     pdf.h2(t["indicators"])
     if data.indicators:
-        pdf.grid(w.indicator_header(), [[i.kind, i.value, i.seen_in] for i in data.indicators],
+        pdf.grid(w.indicator_header(), [w.indicator_row(i) for i in data.indicators],
                  (20, 45, 35), mono_cols=(1,))
     else:
         pdf.para(w.no_indicators(), color=GREY)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidence_app.bundle.report_model import ReportData, ReportItem, TimelineEntry
+from evidence_app.bundle.report_model import Indicator, ReportData, ReportItem, TimelineEntry
 from evidence_app.core.timeutil import local_display
 from evidence_app.i18n import _
 
@@ -221,6 +221,35 @@ def thumbnail_caption() -> str:
 
 def indicator_header() -> list[str]:
     return [_("Type"), _("Value"), _("Where seen")]
+
+
+_WHERE_SHOWN = 6
+
+
+def _where_one(source: dict[str, Any]) -> str:
+    item, kind = source.get("item_id"), source.get("kind")
+    if kind == "note" or source.get("note_id"):
+        return _("note {note}").format(note=source.get("note_id", ""))
+    if kind == "case" or (source.get("field") and not item):
+        return _("case details ({field})").format(field=source.get("field", ""))
+    if source.get("message_index") is not None:
+        text = _("item {item}, message {number}").format(
+            item=item, number=int(source["message_index"]) + 1)
+    else:
+        text = _("item {item}").format(item=item)
+    if source.get("sender"):
+        text += _(", from {sender}").format(sender=source["sender"])
+    return text
+
+
+def indicator_row(indicator: Indicator) -> list[str]:
+    """(type, value, where seen); where: the first few places, then how many more."""
+    places = [_where_one(s) for s in indicator.sources[:_WHERE_SHOWN]]
+    if len(indicator.sources) > _WHERE_SHOWN:
+        places.append(_("and {count} more").format(
+            count=len(indicator.sources) - _WHERE_SHOWN))
+    where = "; ".join(places) if places else indicator.seen_in
+    return [indicator.kind, indicator.value, where]
 
 
 def no_indicators() -> str:

@@ -98,3 +98,25 @@ def test_exif_summary_gives_decimal_gps():
         "GPSLatitude": [52, 31, 12.0], "GPSLatitudeRef": "N",
         "GPSLongitude": [13, 24, 36.0], "GPSLongitudeRef": "W"}}))
     assert rows == {"Make": "Apple", "GPS": "52.520000, -13.410000"}
+
+
+def test_chat_importer_objects_and_indicator_sources_are_read(vault):
+    from evidence_app.bundle import report_words as w
+    from evidence_app.chats.model import Attachment, Conversation, Message
+
+    fill_case(vault)
+    conversation = Conversation(platform="telegram", format="telegram_json", title="Lisa",
+                                participants=["Me", "Lisa"], me="Me", messages=[
+                                    Message(0, "2026-10-02T08:00:00", "+07:00", "Lisa", "สวัสดี",
+                                            attachments=[Attachment("qr.png", "photo")])])
+    sources = [{"item_id": "5", "message_index": n, "kind": "transcript", "sender": "Lisa"}
+               for n in range(9)]
+    data = report_data(vault, chats=[conversation], indicators=[
+        {"type": "phone", "value": "+66812345678", "sources": sources}])
+    message = data.chats[0].messages[0]
+    assert (message.sender, message.text, message.attachments) == ("Lisa", "สวัสดี", ["qr.png"])
+    assert w.zone_time(message.time, message.timezone) == "2026-10-02 08:00:00 (UTC+07:00)"
+    kind, value, where = w.indicator_row(data.indicators[0])
+    assert (kind, value) == ("phone", "+66812345678")
+    assert where.startswith("item 5, message 1, from Lisa; item 5, message 2")
+    assert where.endswith("and 3 more")

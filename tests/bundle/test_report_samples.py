@@ -83,8 +83,11 @@ def fill_case(vault) -> dict[str, str]:
         "bank_notified": "yes, on 2026-11-21",
     })
     vault.add_note("Fallnotiz: sie verlangte mehr Geld")
-    vault.record("timestamp_obtained", {"item_id": photo.id, "subject": "item 1",
-                                        "tsa": "FreeTSA", "gen_time": "2026-11-23T10:15:02Z"})
+    # Shaped like evidence_app.timestamp.vaultstamps.record_token's record.
+    vault.record("timestamp_obtained", {
+        "item_id": photo.id, "subject": {"kind": "item", "item_id": photo.id},
+        "sha256": photo.sha256, "tsa": "FreeTSA", "tsa_url": "https://freetsa.org/tsr",
+        "time": "2026-11-23T10:15:02.000000Z", "serial": "1"})
     return {"photo": photo.id, "private": private.id, "text": text.id, "spoof": spoof.id}
 
 
