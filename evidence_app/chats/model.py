@@ -15,7 +15,7 @@ TRANSCRIPT_VERSION = 1
 DEVICE_TIME = "device"
 
 
-@dataclass
+@dataclass(slots=True)
 class Attachment:
     """A file a message carried; `path` is where the export kept it, if it did."""
 
@@ -27,7 +27,7 @@ class Attachment:
     url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     index: int
     time: str | None = None

@@ -80,7 +80,9 @@ def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
         for m in finditer(piece):
             start = m.start()
             if prev is not None:
-                recs.append(_record(prev, piece, piece[prev.end():start - 1]))
+                a, b, c, sep, hh, mm, ss, ap, br = prev.group(*_GROUPS)
+                recs.append([a, b, c, sep, hh, mm, ss, ap, piece[prev.end():start - 1], None,
+                             prev.group(0), br is not None, 0, 0])
             elif start > 0:
                 before = piece[:start - 1]
                 if current is not None:
@@ -100,8 +102,11 @@ def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
     return recs, leading
 
 
+_GROUPS = ("a", "b", "c", "sep", "H", "M", "S", "ap", "br")
+
+
 def _record(m: re.Match[str], piece: str, body: str) -> _Rec:
-    a, b, c, sep, hh, mm, ss, ap, br = m.group("a", "b", "c", "sep", "H", "M", "S", "ap", "br")
+    a, b, c, sep, hh, mm, ss, ap, br = m.group(*_GROUPS)
     return [a, b, c, sep, hh, mm, ss, ap, body, None, m.group(0), br is not None, 0, 0]
 
 
@@ -239,14 +244,13 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
         if line.strip():
             messages.append(Message(index=len(messages), text=line, unparsed=True))
     ios_layout = sum(1 for r in recs[:200] if r[11]) * 2 > min(len(recs), 200)
-    times: dict[tuple[str | None, ...], str | None] = {}
+    times: dict[str, str | None] = {}
     seen: dict[str, None] = {}
     markers = lang.PLAIN_MARKERS
     for rec in recs:
-        tkey = (rec[0], rec[1], rec[2], rec[4], rec[5], rec[6], rec[7])
-        when = times.get(tkey, "")
+        when = times.get(rec[10], "")  # the header text fixes the time
         if when == "":
-            when = times[tkey] = _iso(rec, order, cache)
+            when = times[rec[10]] = _iso(rec, order, cache)
         index = len(messages)
         if when is None:
             raw = rec[10] + (rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9])))
@@ -254,8 +258,8 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
             continue
         body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
         sep = body.find(": ")
-        if 0 < sep <= 60 and not _system_sender(body[:sep]):
-            name = body[:sep]
+        name = body[:sep]
+        if 0 < sep <= 60 and ('"' not in name if name.isascii() else not _system_sender(name)):
             sender = (name if name.isascii() else lang.strip_marks(name)).strip()
             text = body[sep + 2:]
             nl = text.find("\n")
