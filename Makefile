@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
-.PHONY: help run test test-slow lint translations extract-messages bench clean
+.PHONY: help run test test-slow lint translations extract-messages screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ lint: $(DEVSTAMP) ## ruff
 
 extract-messages: $(DEVSTAMP) ## refresh the .pot template and merge it into every .po
 	$(PY) -m evidence_app.tools.catalogues extract
+
+screenshots: $(DEVSTAMP) translations ## screenshots of every screen (en, de) under Xvfb
+	xvfb-run -a -s "-screen 0 1280x800x24" $(PY) tests/make_screenshots.py docs/screenshots
 
 bench: $(STAMP) ## run the benchmarks (ratios against baselines)
 	$(PY) benchmarks/ingest.py --size-mib 256

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QFontDatabase, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
@@ -72,6 +73,15 @@ class DetailPane(QScrollArea):
             value.setAccessibleName(label)
             self.fields[key] = value
             self.form.addRow(label + ":", value)
+        # The fingerprint is one long word: a read-only line that scrolls and copies whole.
+        sha_label = self.fields.pop("sha256")
+        self.form.removeRow(sha_label)
+        self.sha256 = QLineEdit()
+        self.sha256.setReadOnly(True)
+        self.sha256.setAccessibleName(_("Fingerprint (SHA-256)"))
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.sha256.setFont(mono)
+        self.form.addRow(_("Fingerprint (SHA-256)") + ":", self.sha256)
         content.addLayout(self.form)
         actions = QHBoxLayout()
         self.sensitive_button = QPushButton()
@@ -139,7 +149,8 @@ class DetailPane(QScrollArea):
         bits = [str(exif[k]) for k in ("Make", "Model", "DateTimeOriginal", "DateTime")
                 if k in exif]
         f["exif"].setText(" · ".join(bits) or "-")
-        f["sha256"].setText(item.sha256)
+        self.sha256.setText(item.sha256)
+        self.sha256.setCursorPosition(0)
         self.sensitive_button.setText(_("Unmark sensitive") if item.sensitive else
                                       _("Mark as &sensitive"))
         self.sensitive_button.setAccessibleName(self.sensitive_button.text().replace("&", ""))

@@ -1,0 +1,127 @@
+"""Screenshots of every screen, in English and German, for docs/screenshots/.
+
+Run under a real X server: `make screenshots` (xvfb-run). Each screen is driven through its
+real widgets with a fresh vault in a temporary HOME; nothing here is a mock-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("EVIDENCE_APP_INSECURE_FAST_KDF", "1")
+_HOME = tempfile.mkdtemp(prefix="evidence-shots-")
+os.environ["HOME"] = _HOME
+os.environ["XDG_DATA_HOME"] = f"{_HOME}/data"
+os.environ["XDG_CONFIG_HOME"] = f"{_HOME}/config"
+os.environ["EVIDENCE_APP_LOG_DIR"] = f"{_HOME}/logs"
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from evidence_app.gui.app import AppController  # noqa: E402
+from evidence_app.gui.start_window import PAGE_CREATE, PAGE_UNLOCK, PAGE_WELCOME  # noqa: E402
+from evidence_app.settings import Settings  # noqa: E402
+
+PASSPHRASE = "blue river quiet morning"
+
+
+def settle(app: QApplication, ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def wait_for(app: QApplication, condition, timeout_ms: int = 15_000) -> None:
+    waited = 0
+    while not condition() and waited < timeout_ms:
+        settle(app, 50)
+        waited += 50
+    if not condition():
+        raise RuntimeError("screen did not appear in time")
+
+
+def shot(app: QApplication, widget: QWidget, out: Path, name: str, lang: str) -> None:
+    settle(app)
+    widget.grab().save(str(out / f"{name}-{lang}.png"))
+
+
+def sample_files(folder: Path) -> list[Path]:
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    img = Image.new("RGB", (640, 400), (236, 229, 221))
+    draw = ImageDraw.Draw(img)
+    for n, text in enumerate(["Send 500 USDT now", "or I post the pictures", "You have 2 hours"]):
+        draw.rounded_rectangle((30, 30 + n * 110, 420, 110 + n * 110), 18, fill=(255, 255, 255))
+        draw.text((50, 60 + n * 110), text, fill=(20, 20, 20))
+    img.save(folder / "threat-chat.png")
+    Image.new("RGB", (400, 300), (90, 120, 160)).save(folder / "profile-photo.jpg")
+    (folder / "bank-transfer.txt").write_text("Transfer 500 EUR to DE89370400440532013000\n")
+    return sorted(folder.iterdir())
+
+
+def run(lang: str, out: Path, app: QApplication) -> None:
+    home = Path(_HOME) / lang
+    os.environ["XDG_DATA_HOME"] = str(home / "data")  # a fresh default vault location
+    settings = Settings(language=lang)
+    controller = AppController(app, settings)
+    start = controller.start
+    start.show()
+    start.show_page(0)
+    shot(app, start, out, "language", lang)
+    start.show_page(PAGE_WELCOME)
+    shot(app, start, out, "welcome", lang)
+    start.show_page(PAGE_CREATE)
+    start.new_pass.setText(PASSPHRASE)
+    start.new_pass2.setText(PASSPHRASE)
+    shot(app, start, out, "create", lang)
+    start._create()
+    wait_for(app, lambda: bool(start.recovery_key))
+    shot(app, start, out, "recovery-key", lang)
+    start.written_down.setChecked(True)
+    start.recovery_done.click()
+    main = controller.main
+    assert main is not None
+    main.add_paths(sample_files(home / "files"))
+    wait_for(app, lambda: main.model.rowCount() == 3 and not controller.session.busy)
+    main.list.setCurrentIndex(main.proxy.index(2, 0))
+    shot(app, main, out, "main", lang)
+    main.set_grid(True)
+    shot(app, main, out, "main-grid", lang)
+    main.set_grid(False)
+    from evidence_app.gui.case_dialog import CaseDialog
+    from evidence_app.gui.settings_dialog import SettingsDialog
+
+    case = CaseDialog(controller.session, main)
+    case.statement.setPlainText("He contacted me on Instagram in March and asked for photos.")
+    case.show()
+    shot(app, case, out, "case-details", lang)
+    case.close()
+    dialog = SettingsDialog(controller.session.settings, main)
+    dialog.show()
+    shot(app, dialog, out, "settings", lang)
+    dialog.close()
+    controller.session.lock("idle")
+    wait_for(app, lambda: start.isVisible())
+    start.show_page(PAGE_UNLOCK)
+    shot(app, start, out, "unlock", lang)
+    for widget in app.topLevelWidgets():
+        widget.close()
+    app.removeEventFilter(controller.safety)
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    for lang in ("en", "de"):
+        run(lang, out, app)
+    print(f"screenshots written to {out}")
+
+
+if __name__ == "__main__":
+    main()
