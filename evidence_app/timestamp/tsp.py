@@ -15,6 +15,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -97,11 +98,9 @@ def load_roots(pem: bytes | str | Iterable[bytes | str | x509.Certificate]) -> l
     return roots
 
 
-def read_root_file(path: object) -> str:
+def read_root_file(path: str | Path) -> str:
     """PEM text of a trust-root file given by the person; raises when it holds none."""
-    from pathlib import Path
-
-    target = Path(str(path))
+    target = Path(path)
     try:
         data = target.read_bytes()
     except OSError:
@@ -168,7 +167,23 @@ def check_response(
     policy: str | None = None,
     url: str = "",
 ) -> TokenInfo:
-    """Every check a token must pass; raises a typed TimestampError naming the first failure."""
+    """Every check a token must pass; raises a typed TimestampError naming the first failure.
+
+    Parts of the answer are decoded lazily, so a damaged one can fail anywhere below; any
+    such decoding error means the same thing: not a valid time-stamp.
+    """
+    try:
+        return _check(reply, digest, roots, nonce, policy, url)
+    except _DECODING_ERRORS:
+        raise TsaBadResponse(url, "malformed") from None
+
+
+_DECODING_ERRORS = (ValueError, KeyError, TypeError, IndexError, x509.InvalidVersion,
+                    x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
+
+
+def _check(reply: bytes, digest: bytes, roots: Sequence[x509.Certificate], nonce: int | None,
+           policy: str | None, url: str) -> TokenInfo:
     response = _parse(reply, url)
     tst = response.tst_info
     imprint = tst.message_imprint

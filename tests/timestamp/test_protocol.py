@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from rfc3161_client import _rust as rfc3161_rust
 
 from evidence_app.core.errors import (
+    TimestampError,
     TimestampMismatch,
     TimestampsOff,
     TsaBadResponse,
@@ -148,3 +149,21 @@ def test_nothing_is_sent_while_off(tsa, tsa_pki):
     with pytest.raises(TimestampsOff):
         stamp_digest(DIGEST, off)
     assert tsa.requests == 0
+
+
+def test_any_damaged_byte_is_refused_or_changes_nothing_signed(tsa, tsa_pki):
+    """Flip each byte of a real token: either a typed refusal, or the same signed claim (the
+    few bytes outside what the signature covers, such as version numbers)."""
+    token = stamp_digest(DIGEST, settings_for(tsa, tsa_pki.root_pem))
+    root = tsa_pki.root_pem.read_bytes()
+    claim = (token.info.serial, token.info.gen_time, token.info.tsa_name, token.info.policy)
+    accepted = 0
+    for at in range(len(token.tsr)):
+        damaged = token.tsr[:at] + bytes([token.tsr[at] ^ 0x01]) + token.tsr[at + 1:]
+        try:
+            info = verify_token(damaged, DIGEST, root)
+        except TimestampError:
+            continue
+        accepted += 1
+        assert (info.serial, info.gen_time, info.tsa_name, info.policy) == claim
+    assert accepted < 20
