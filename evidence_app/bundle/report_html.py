@@ -28,7 +28,8 @@ h3 { font-size: 11.5pt; margin: 6mm 0 2mm; break-after: avoid; }
 p.intro { color: #444; font-size: 9.5pt; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
 th, td { border: 1px solid #8c9aa8; padding: 1.2mm 2mm; vertical-align: top;
-  text-align: start; overflow-wrap: anywhere; }
+  text-align: left; overflow-wrap: anywhere; word-wrap: break-word; }
+[dir="rtl"] th, [dir="rtl"] td { text-align: right; }
 th { background: #e8eef4; font-weight: 600; }
 table.kv th { width: 32%; }
 tr { break-inside: avoid; }
