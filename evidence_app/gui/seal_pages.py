@@ -171,7 +171,7 @@ class CasePage(QWizardPage):
         layout.addWidget(self.text)
         layout.addWidget(wrapped(_(
             "To change them, close this window and open \"Case details\" in the main window. "
-            "Nothing is sealed until the last step.")))
+            "Nothing is sealed until you press \"Seal now\".")))
 
 
 def key_from_text(text: str) -> str:
@@ -267,8 +267,8 @@ class ProtectionPage(QWizardPage):
 
     def _update(self, *_args: Any) -> None:
         mode = self.mode()
-        self.key_box.setEnabled(mode == "recipient")
-        self.none_box.setEnabled(mode == "none")
+        self.key_box.setVisible(mode == "recipient")  # details only for the chosen way
+        self.none_box.setVisible(mode == "none")
         text = self.key.text().strip()
         if not text:
             self.hint.setText(_("Paste the key that starts with age1."))
@@ -316,6 +316,8 @@ def default_folder() -> Path:
 
 
 def language_name(code: str) -> str:
+    if code == "en":
+        return "English"  # Qt calls it "American English"; the reports are plain English
     name = QLocale(code).nativeLanguageName() or code
     return name[:1].upper() + name[1:]
 

@@ -66,7 +66,7 @@ class ProgressPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(_("Sealing the bundle"))
-        self.setSubTitle(_("Please wait. The window stays usable; you can cancel at any time."))
+        self.setSubTitle(_("Please wait a moment. You can cancel at any time."))
         self.bar = QProgressBar()
         self.bar.setAccessibleName(_("Sealing progress"))
         self.current = PlainLabel()
@@ -137,15 +137,17 @@ class ResultPage(QWizardPage):
         path_row.addWidget(self.path, 1)
         path_row.addWidget(self.open_folder)
         layout = QVBoxLayout(self)
-        layout.addWidget(wrapped(_("Saved as:")))
-        layout.addLayout(path_row)
-        layout.addWidget(wrapped(_("Fingerprint (SHA-256) of the bundle, also on the receipt:")))
-        layout.addWidget(self.sha)
-        layout.addWidget(wrapped(_("Receipt (print it and bring it along):")))
-        layout.addWidget(self.receipts)
-        layout.addWidget(self.protection)
-        layout.addWidget(self.pass_box)
-        layout.addWidget(self.next_steps)
+        layout.setSpacing(4)
+        for part in (wrapped(_("Saved as:")), path_row, 8,
+                     wrapped(_("Fingerprint (SHA-256) of the bundle, also on the receipt:")),
+                     self.sha, 8, wrapped(_("Receipt (print it and bring it along):")),
+                     self.receipts, 8, self.protection, self.pass_box, 12, self.next_steps):
+            if isinstance(part, int):
+                layout.addSpacing(part)
+            elif isinstance(part, QWidget):
+                layout.addWidget(part)
+            else:
+                layout.addLayout(part)
         layout.addStretch(1)
 
     @staticmethod
@@ -177,6 +179,7 @@ class ResultPage(QWizardPage):
         if has_passphrase:
             steps += " " + _("Give them the passphrase separately, for example by phone.")
         self.next_steps.setText(steps)
+        (self.print_button if has_passphrase else self.open_folder).setFocus()
         self.completeChanged.emit()
 
     def forget(self) -> None:

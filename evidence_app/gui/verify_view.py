@@ -55,10 +55,6 @@ MAX_IDENTITY_FILE = 64 * 1024
 RED = QColor("#b00020")
 
 
-def is_bundle_name(path: Path) -> bool:
-    return path.name.lower().endswith(BUNDLE_SUFFIXES)
-
-
 def check_text(check: Any) -> str:
     """One row of the list: ✓ name, or ✗ name — file: what is wrong."""
     if check.ok:
@@ -119,6 +115,7 @@ class VerifyWindow(QWidget):
         big_font(self.headline, 1.8)
         self.checks = QListWidget()
         self.checks.setAccessibleName(_("Checks"))
+        self.checks.setWordWrap(True)  # long file names and German words stay readable
         self.summary = {key: PlainLabel() for key in ("name", "items", "sealed", "case", "key")}
         for label in self.summary.values():
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -136,7 +133,7 @@ class VerifyWindow(QWidget):
         layout = QHBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         for w in widgets:
-            layout.addWidget(w, 1 if isinstance(w, QLineEdit) else 0)
+            layout.addWidget(w, 1 if isinstance(w, QLineEdit | QProgressBar) else 0)
         return box
 
     def _lay_out(self) -> None:
@@ -149,20 +146,18 @@ class VerifyWindow(QWidget):
         layout.addWidget(self.identity_row)
         layout.addWidget(self.passphrase_row)
         layout.addWidget(self.key_message)
-        layout.addWidget(self._row(self.bar, self.verify_button, self.cancel_button))
+        layout.addWidget(self._row(self.verify_button, self.cancel_button, self.bar))
         layout.addWidget(self.headline)
         layout.addWidget(self.checks, 1)
-        form = QFormLayout()
+        self.result_box = QWidget()
+        form = QFormLayout(self.result_box)
+        form.setContentsMargins(0, 0, 0, 0)
         for key, text in (("name", _("Bundle:")), ("items", _("Items:")),
                           ("sealed", _("Sealed at:")), ("case", _("Case reference:")),
                           ("key", _("Signer key fingerprint (compare with the receipt):"))):
             form.addRow(text, self.summary[key])
-        layout.addLayout(form)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_report)
-        buttons.addWidget(self.open_folder)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        form.addRow(self._row(self.open_report, self.open_folder, QWidget()))
+        layout.addWidget(self.result_box)
         note = wrapped(_("The unpacked bundle is kept in a private temporary folder while this "
                          "window is open, and deleted when you close it. The bundle file "
                          "itself is never changed."))
@@ -232,7 +227,8 @@ class VerifyWindow(QWidget):
     def _dropped_bundle(event: QDragEnterEvent | QDropEvent) -> Path | None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-        return paths[0] if len(paths) == 1 and is_bundle_name(paths[0]) else None
+        ok = len(paths) == 1 and paths[0].name.lower().endswith(BUNDLE_SUFFIXES)
+        return paths[0] if ok else None
 
     # --- verifying --------------------------------------------------------------------------
 
@@ -293,8 +289,9 @@ class VerifyWindow(QWidget):
         self.verify_button.setEnabled(not running and self.bundle is not None)
         self.cancel_button.setEnabled(running)
         self.open_button.setEnabled(not running)
-        self.bar.setVisible(running)
-        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(running)
+        self.bar.setRange(0, 0 if running else 1)
+        self.bar.setValue(0)
         if running:
             self.headline.setStyleSheet("")
             self.headline.setText(_("Checking…"))
@@ -322,7 +319,11 @@ class VerifyWindow(QWidget):
             return
         self.headline.clear()
         if isinstance(exc, e.WrongBundleKey):
-            self.key_message.setText(describe(exc))
+            # Not describe(): its words point at the receipt, which never holds the passphrase.
+            self.key_message.setText(_(
+                "That passphrase does not open this bundle. Check each word with the person "
+                "who gave it to you, and try again.") if self.kind == "passphrase"
+                else describe(exc))
             field = self.passphrase if self.kind == "passphrase" else self.identity
             field.setFocus()
             field.selectAll()
@@ -340,6 +341,7 @@ class VerifyWindow(QWidget):
         self.open_report.setEnabled(folder is not None
                                     and (folder / "data/report/report.html").is_file())
         self.open_folder.setEnabled(folder is not None)
+        self.result_box.setVisible(report is not None)
         if report is None:
             self.headline.clear()
             for label in self.summary.values():

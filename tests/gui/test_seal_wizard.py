@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 from pathlib import Path
 
@@ -188,7 +189,8 @@ def test_no_encryption_needs_confirmation(qtbot, session, tmp_path):
     page = wizard.protect_page
     click_option(qtbot, page.none)
     assert not wizard.button(NEXT).isEnabled()
-    assert page.none_box.isEnabled()
+    assert page.none_box.isVisibleTo(page)
+    assert not page.key_box.isVisibleTo(page)
     page.confirm.setChecked(True)
     assert wizard.button(NEXT).isEnabled()
     seal_into(qtbot, wizard, tmp_path / "out")
@@ -240,3 +242,41 @@ def test_locking_closes_the_wizard_and_forgets_the_passphrase(qtbot, session, tm
     session.lock("quick_exit")
     assert not wizard.isVisible()
     assert wizard.result_page.passphrase.text() == ""
+
+
+SHOTS = os.environ.get("EVIDENCE_APP_SCREENSHOTS")
+
+
+@pytest.mark.skipif(not SHOTS, reason="set EVIDENCE_APP_SCREENSHOTS=<folder> to save them")
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_screenshots(qtbot, session, tmp_path, lang):
+    from evidence_app.i18n import set_language
+
+    set_language(lang)
+    out = Path(SHOTS)
+    out.mkdir(parents=True, exist_ok=True)
+    wizard = open_wizard(qtbot, session)
+    wizard.resize(820, 640)
+
+    def shot(name: str) -> None:
+        qtbot.wait(50)
+        assert wizard.grab().save(str(out / f"seal-{name}-{lang}.png"))
+
+    shot("items")
+    click_next(qtbot, wizard)
+    shot("case")
+    click_next(qtbot, wizard)
+    shot("protection")
+    click_option(qtbot, wizard.protect_page.recipient)
+    qtbot.keyClicks(wizard.protect_page.key, "age1notquiteakey")
+    shot("protection-key")
+    click_option(qtbot, wizard.protect_page.none)
+    shot("protection-none")
+    click_option(qtbot, wizard.protect_page.passphrase)
+    click_next(qtbot, wizard)
+    wizard.save_page.folder.setText(str(tmp_path / "USB-STICK"))
+    shot("save")
+    click_next(qtbot, wizard)
+    shot("progress")
+    qtbot.waitUntil(lambda: wizard.currentId() == RESULT, timeout=SEAL_TIMEOUT)
+    shot("result")

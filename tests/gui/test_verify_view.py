@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -84,6 +85,7 @@ def test_good_bundle_with_a_passphrase(qtbot, window, filled, tmp_path):
     assert win.cancel_button.isEnabled()
     wait_done(qtbot, win)
     assert "does not open this bundle" in win.key_message.text()
+    assert "receipt" not in win.key_message.text()
     assert win.passphrase.text() == "wrong words here"
     assert win.checks.count() == 0
     win.passphrase.setText("  " + result.passphrase.replace(" ", "   ") + " ")
@@ -128,21 +130,29 @@ def test_identity_bundle_shows_only_the_identity_field(qtbot, window, filled, tm
     assert win.report.ok
 
 
-def test_tampered_bundle_names_the_changed_file(qtbot, window, filled, tmp_path):
-    result = seal(filled, tmp_path / "out", Protection.unencrypted())
+def tamper(bundle: Path, tmp_path: Path) -> Path:
+    """Flip one byte of the first evidence file and zip the bag again as the app lays it out."""
     unpacked = tmp_path / "unpacked"
-    subprocess.run(["unzip", "-q", str(result.bundle_path), "-d", str(unpacked)], check=True)
+    subprocess.run(["unzip", "-q", str(bundle), "-d", str(unpacked)], check=True)
     (folder,) = list(unpacked.iterdir())
     target = next((folder / "data/evidence").glob("0001-*"))
     data = bytearray(target.read_bytes())
     data[3] ^= 0x01
     target.write_bytes(bytes(data))
-    tampered = tmp_path / "tampered" / result.bundle_path.name
+    tampered = tmp_path / "tampered" / bundle.name
     tampered.parent.mkdir()
     with zipfile.ZipFile(tampered, "w", zipfile.ZIP_STORED) as zf:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 zf.write(path, f"{folder.name}/{path.relative_to(folder)}")
+    return tampered
+
+
+def test_tampered_bundle_names_the_changed_file(qtbot, window, filled, tmp_path):
+    result = seal(filled, tmp_path / "out", Protection.unencrypted())
+    tampered = tamper(result.bundle_path, tmp_path)
+    target_name = next(z for z in zipfile.ZipFile(tampered).namelist()
+                       if "/data/evidence/0001-" in z).rsplit("/", 1)[1]
     win = window
     assert drop(win, tampered)
     assert not win.identity_row.isVisibleTo(win)
@@ -151,7 +161,7 @@ def test_tampered_bundle_names_the_changed_file(qtbot, window, filled, tmp_path)
     wait_done(qtbot, win)
     assert not win.report.ok
     assert "Not verified" in win.headline.text()
-    rel = f"data/evidence/{target.name}"
+    rel = f"data/evidence/{target_name}"
     assert rel in win.failed_files()
     red = [text for text, is_red in rows(win) if is_red]
     assert any(rel in text and "✗" in text for text in red)
@@ -163,3 +173,45 @@ def test_only_bundles_are_accepted_by_drop(window, tmp_path):
     other.write_text("x")
     assert not drop(window, other)
     assert window.bundle is None
+
+
+SHOTS = os.environ.get("EVIDENCE_APP_SCREENSHOTS")
+
+
+@pytest.mark.skipif(not SHOTS, reason="set EVIDENCE_APP_SCREENSHOTS=<folder> to save them")
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_screenshots(qtbot, filled, tmp_path, lang):
+    from evidence_app.gui import workers
+    from evidence_app.i18n import set_language
+
+    set_language(lang)
+    out = Path(SHOTS)
+    out.mkdir(parents=True, exist_ok=True)
+    good = seal(filled, tmp_path / "good", Protection.with_new_passphrase())
+    plain = seal(filled, tmp_path / "plain", Protection.unencrypted())
+    tampered = tamper(plain.bundle_path, tmp_path)
+    win = VerifyWindow()
+    qtbot.addWidget(win)
+    win.resize(820, 720)
+    win.show()
+
+    def shot(name: str) -> None:
+        qtbot.wait(50)
+        assert win.grab().save(str(out / f"verify-{name}-{lang}.png"))
+
+    shot("empty")
+    win.open_bundle(good.bundle_path)
+    win.passphrase.setText("wrong words")
+    win.start_verify()
+    wait_done(qtbot, win)
+    shot("wrong-passphrase")
+    win.passphrase.setText(good.passphrase)
+    win.start_verify()
+    wait_done(qtbot, win)
+    shot("ok")
+    win.open_bundle(tampered)
+    win.start_verify()
+    wait_done(qtbot, win)
+    shot("failed")
+    win.close()
+    workers.wait_all()
