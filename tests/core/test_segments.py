@@ -187,3 +187,15 @@ def test_read_error_leaves_nothing(store):
     assert str(info.value.path) == "/media/usb/broken.mp4"
     assert store.all_ids() == set()
     assert not [p for p in store.root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("every", [0, SEG + 5, 8 << 20])
+def test_early_write_back_keeps_objects_whole(store, monkeypatch, every):
+    """Starting write-back part-way (or never) changes nothing about what is stored."""
+    from evidence_app.core import objectstore
+
+    monkeypatch.setattr(objectstore, "WRITEBACK_EVERY", every)
+    data = os.urandom(20 * SEG + 3)
+    stored = store.write_stream(io.BytesIO(data))
+    assert store.path(stored.object_id).stat().st_size == encrypted_size(len(data))
+    assert _read_all(store, stored.object_id) == data
