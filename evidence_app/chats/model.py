@@ -27,25 +27,79 @@ class Attachment:
     url: str | None = None
 
 
-@dataclass(slots=True)
+MESSAGE_FIELDS: dict[str, Any] = {
+    "index": 0, "time": None, "timezone": DEVICE_TIME, "sender": None, "text": "",
+    "attachments": list, "id": None,
+    "reply_to": None,  # the platform id of the message answered
+    "forwarded_from": None, "edited": False, "edited_time": None, "deleted": False,
+    "system": False,
+    "unparsed": False,  # kept exactly as found: the parser could not understand it
+    "reactions": list, "sender_id": None, "extra": dict,
+}
+_LAZY = {"attachments": list, "reactions": list, "extra": dict}
+
+
 class Message:
+    """One message. A plain class rather than a dataclass: exports hold hundreds of
+    thousands of messages, and most fields keep their class-level default (the lists and
+    the dict are created on first use), which makes building one three times cheaper."""
+
     index: int
-    time: str | None = None
-    timezone: str = DEVICE_TIME
-    sender: str | None = None
-    text: str = ""
-    attachments: list[Attachment] = field(default_factory=list)
+    time: str | None
+    timezone: str
+    sender: str | None
+    text: str
+    attachments: list[Attachment]
+    reactions: list[dict[str, str]]
+    extra: dict[str, Any]
     id: str | None = None
-    reply_to: str | None = None  # the platform id of the message answered
+    reply_to: str | None = None
     forwarded_from: str | None = None
     edited: bool = False
     edited_time: str | None = None
     deleted: bool = False
     system: bool = False
-    unparsed: bool = False  # kept exactly as found: the parser could not understand it
-    reactions: list[dict[str, str]] = field(default_factory=list)
+    unparsed: bool = False
     sender_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, index: int, time: str | None = None, timezone: str = DEVICE_TIME,
+                 sender: str | None = None, text: str = "", **rest: Any) -> None:
+        self.index = index
+        self.time = time
+        self.timezone = timezone
+        self.sender = sender
+        self.text = text
+        for key, value in rest.items():
+            if key not in MESSAGE_FIELDS:
+                raise TypeError(f"Message has no field {key!r}")
+            setattr(self, key, value)
+
+    def __getattr__(self, name: str) -> Any:
+        make = _LAZY.get(name)
+        if make is None:
+            raise AttributeError(name)
+        value = make()
+        setattr(self, name, value)
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {key: getattr(self, key) for key in MESSAGE_FIELDS}
+        data["attachments"] = [asdict(a) for a in self.attachments]
+        data["reactions"] = [dict(r) for r in self.reactions]
+        data["extra"] = dict(self.extra)
+        return data
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items()
+                          if v not in (None, False, [], {}))
+        return f"Message({shown})"
 
 
 @dataclass
@@ -79,8 +133,10 @@ class Conversation:
 
     def to_dict(self) -> dict[str, Any]:
         """The stored transcript; message fields left at their defaults are omitted."""
-        data = asdict(self)
-        data["messages"] = [_compact(m) for m in data["messages"]]
+        data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "messages"}
+        data = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                for k, v in data.items()}
+        data["messages"] = [_compact(m.as_dict()) for m in self.messages]
         data["format_version"] = TRANSCRIPT_VERSION
         data["kind"] = TRANSCRIPT_FORMAT
         return data

@@ -112,11 +112,14 @@ def _record(m: re.Match[str], piece: str, body: str) -> _Rec:
 
 def _date_order(recs: list[_Rec]) -> tuple[str, str]:
     """("dmy"|"mdy"|"ymd", basis) decided from every header in the file."""
-    if any(len(r[0]) == 4 for r in recs):
+    firsts = {r[0] for r in recs}
+    if any(len(a) == 4 for a in firsts):
         return "ymd", "values"
-    recs = [r for r in recs if int(r[0]) <= 12 or int(r[1]) <= 12]  # else invalid anyway
-    max_a = max((int(r[0]) for r in recs), default=0)
-    max_b = max((int(r[1]) for r in recs), default=0)
+    # Pairs where both are over 12 are no date in either order; they do not vote.
+    pairs = {(int(a), int(b)) for a, b in {(r[0], r[1]) for r in recs}}
+    pairs = {(a, b) for a, b in pairs if a <= 12 or b <= 12}
+    max_a = max((a for a, _b in pairs), default=0)
+    max_b = max((b for _a, b in pairs), default=0)
     if max_a > 12 >= max_b:
         return "dmy", "values"
     if max_b > 12 >= max_a:
@@ -159,8 +162,15 @@ def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -
         cache[key] = date
     if date is None:
         return None
-    hour, minute = int(rec[4]), int(rec[5])
     ap = rec[7]
+    if ap is None:  # 24-hour clock: compare the digits as text, no arithmetic needed
+        hh, mm, ss = rec[4], rec[5], rec[6]
+        if len(hh) == 1:
+            hh = "0" + hh
+        if hh > "23" or mm > "59" or (ss is not None and ss > "59"):
+            return None
+        return f"{date}T{hh}:{mm}" if ss is None else f"{date}T{hh}:{mm}:{ss}"
+    hour, minute = int(rec[4]), int(rec[5])
     if ap:
         word = lang.norm(ap.replace(".", "").replace(" ", ""))
         if word in lang.PM:
