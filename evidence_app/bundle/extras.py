@@ -82,7 +82,7 @@ class BundleExtras:
 
 
 def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str, offset: str,
-                  protection: str, fingerprint: str) -> BundleExtras:
+                  protection: str, fingerprint: str, recipients: list[str]) -> BundleExtras:
     extras = BundleExtras(vault, items, name, sealed_at, offset, protection, fingerprint)
     ids = {i.id for i in items}
     found = [ind for ind in indicators_for_vault(vault) if _seen_in(ind, ids)]
@@ -92,7 +92,8 @@ def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str,
     for item in items:
         if item.kind == "transcript" and item.source.get("role") == "json":
             chats.append(load_transcript(vault, item.id).to_dict() | {"item_id": item.id})
-    extras.report_extra = {"indicators": found, "chats": chats}
+    extras.report_extra = {"indicators": found, "chats": chats,
+                           "recipient": ", ".join(recipients)}
     extras.tokens = timestamps.item_tokens(vault, {i.sha256 for i in items})
     extras.timestamp_commands = timestamps.token_commands(extras.tokens)
     if current_settings(vault).enabled:

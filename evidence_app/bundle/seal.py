@@ -183,7 +183,7 @@ def seal(
             ids = {i.id for i in items}
             extras = bundle_extras(vault, items, name=name, sealed_at=sealed_at,
                                    offset=offset, protection=protection.mode,
-                                   fingerprint=fingerprint)
+                                   fingerprint=fingerprint, recipients=protection.recipients)
             writer.add_payload("data/metadata/items.json", _json(
                 [dict(vault.item_details(i.id), path=payload_path(i)) for i in items]))
             writer.add_payload("data/metadata/case.json", _json(

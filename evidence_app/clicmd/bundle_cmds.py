@@ -106,7 +106,8 @@ def cmd_seal(args: argparse.Namespace) -> int:
         out(_("Receipt: {path}").format(path=receipt))
     if result.passphrase:
         out()
-        out(_("Passphrase (shown only now; it is also on the receipt):"))
+        out(_("Passphrase (shown only now and saved nowhere: write it down, and give it to "
+              "the police separately from the bundle):"))
         out("    " + result.passphrase)
     out()
     out(_("Next: bring the bundle and the printed receipt to the police. They can check it "

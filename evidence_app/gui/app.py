@@ -81,6 +81,7 @@ class AppController(QObject):
 
     def _unlocked(self) -> None:
         self.safety.poke()
+        self._send_waiting_timestamps()
         if self.start.stack.currentIndex() == PAGE_UNLOCK:
             self.start.after_unlock()
             self._show_main()
@@ -116,6 +117,14 @@ class AppController(QObject):
             self.start.unlock_message.setText(_("Locked because the app was not used for a "
                                                 "while. Your evidence is safe."))
         self.start.show()
+
+    def _send_waiting_timestamps(self) -> None:
+        """On unlock, items queued while offline are sent (only if the person turned it on)."""
+        from evidence_app.timestamp import current_settings, flush_queue, waiting
+
+        vault = self.session.vault
+        if vault is not None and current_settings(vault).enabled and waiting(vault):
+            self.session.run(lambda v, progress=None, cancel=None: flush_queue(v))
 
     def _idle(self) -> None:
         if self.session.is_unlocked:

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
                                         sp.SP_FileDialogInfoView)
         self.seal_action = self._action(_("S&eal for police…"), self.open_seal_wizard,
                                         "Ctrl+E", sp.SP_DialogSaveButton)
+        self.timestamp_action = self._action(_("&Timestamps…"), self.open_timestamps)
         for action in (self.add_action, self.capture_action, self.chat_action,
                        self.case_action, self.seal_action):
             bar.addAction(action)
@@ -93,7 +94,8 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(_("Se&ttings…"), self.settings_requested, "Ctrl+,")
         self.lock_action = self._action(_("&Lock"), self.lock_requested, "Ctrl+L",
                                         sp.SP_DialogCloseButton)
-        for action in (self.verify_action, self.settings_action, self.lock_action):
+        for action in (self.timestamp_action, self.verify_action, self.settings_action,
+                       self.lock_action):
             bar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -333,6 +335,11 @@ class MainWindow(QMainWindow):
 
         selected = [i.data(ItemRole).id for i in self.list.selectionModel().selectedIndexes()]
         SealWizard(self.session, self, preselected=selected or None).exec()
+
+    def open_timestamps(self) -> None:
+        from evidence_app.gui.timestamp_dialog import TimestampDialog
+
+        TimestampDialog(self.session, self).exec()
 
     def import_chat(self) -> None:
         from evidence_app.gui.chat_import import import_chat_dialog
