@@ -128,6 +128,9 @@ def test_passphrase_mode_end_to_end(qtbot, session, tmp_path):
     assert all(p.is_file() for p in page.result.receipt_paths)
     assert "by phone" in page.next_steps.text()
     assert not page.pass_box.isHidden()
+    sheet = page.sheet().toPlainText()  # what "Print passphrase sheet" prints
+    assert passphrase in sheet
+    assert bundle.name in sheet
     # Finish waits until the person confirms the passphrase was written down.
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()

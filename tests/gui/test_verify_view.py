@@ -215,3 +215,18 @@ def test_screenshots(qtbot, filled, tmp_path, lang):
     shot("failed")
     win.close()
     workers.wait_all()
+
+
+def test_cancel_stops_the_check_and_the_window_stays_usable(qtbot, window, filled, tmp_path):
+    result = seal(filled, tmp_path / "out", Protection.with_new_passphrase())
+    win = window
+    win.open_bundle(result.bundle_path)
+    win.passphrase.setText(result.passphrase)
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(win.cancel_button, Qt.MouseButton.LeftButton)  # during key derivation
+    wait_done(qtbot, win)
+    assert win.report is None
+    assert "cancelled" in win.headline.text()
+    assert win.verify_button.isEnabled()
+    assert not win.cancel_button.isEnabled()
+    assert win.passphrase.text() == result.passphrase
