@@ -178,6 +178,10 @@ class Journal:
         """Keep the damaged bytes (still encrypted) beside the vault, then cut them off."""
         data = self.path.read_bytes()[torn.offset :]
         aside = vault_dir / f"journal.torn-{stamp}.bin"
+        number = 1
+        while aside.exists() and aside.read_bytes() != data:  # never overwrite another one
+            number += 1
+            aside = vault_dir / f"journal.torn-{stamp}-{number}.bin"
         atomic_write(aside, data)
         truncate_durably(self.path, torn.offset)
         torn.moved_to = aside
