@@ -307,15 +307,11 @@ class Vault:
             return  # read-only inspection: repair nothing, delete nothing
         if scan.torn is not None:
             stamp = now_utc_and_offset()[0].replace(":", "").replace("-", "")[:15] + "Z"
-            aside = journal.move_torn_tail(scan.torn, self.path, stamp)
+            journal.move_torn_tail(scan.torn, self.path, stamp)
             log.warning("journal: an unfinished last record was moved aside")
-            self.notices.append(
-                Notice("torn_tail", {"bytes": scan.torn.length, "moved_to": str(aside)})
-            )
-            self._append("journal_repaired", {"moved_aside": aside.name,
-                                              "bytes": scan.torn.length})
         elif head_seq is not None and head_seq < len(records):
             journal.sync_head()
+        self._report_torn_tails(journal)
         store = self._store()
         # Temp files of writes a crash cut short: objects, and the head or header updates.
         remove_stale_temps(self.path)
@@ -325,6 +321,17 @@ class Vault:
         if orphans:
             log.info("removed %d unrecorded objects left by an interrupted add", len(orphans))
             self.notices.append(Notice("orphans_removed", {"count": len(orphans)}))
+
+    def _report_torn_tails(self, journal: Journal) -> None:
+        """Report and record every torn tail set aside, including one whose recording a
+        crash prevented (it was moved aside, then the process died before the record)."""
+        recorded = {r["data"].get("moved_aside") for r in journal.records
+                    if r["type"] == "journal_repaired"}
+        for aside in sorted(self.path.glob("journal.torn-*.bin")):
+            if aside.name not in recorded:
+                size = aside.stat().st_size
+                self.notices.append(Notice("torn_tail", {"bytes": size, "moved_to": str(aside)}))
+                self._append("journal_repaired", {"moved_aside": aside.name, "bytes": size})
 
     def lock(self) -> None:
         """Close the vault and drop the keys this object holds."""
