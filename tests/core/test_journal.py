@@ -150,3 +150,35 @@ def test_times_are_utc_with_local_offset(vault_path):
         for record in v.records:
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", record["time"])
             assert re.fullmatch(r"[+-]\d\d:\d\d", record["offset"])
+
+
+def test_tail_moved_aside_but_not_recorded_is_still_reported(vault_path):
+    """A crash after the torn tail was moved aside, before the repair was recorded."""
+    aside = vault_path / "journal.torn-20261123T101010Z.bin"
+    aside.write_bytes(b"\x00\x00\x03\xe8" + b"\xab" * 40)
+    with _open(vault_path) as v:
+        assert [(n.kind, n.detail["moved_to"]) for n in v.notices] == [("torn_tail", str(aside))]
+        assert v.records[-1]["data"] == {"moved_aside": aside.name, "bytes": 44}
+    with _open(vault_path) as v:
+        assert v.notices == []
+    assert aside.read_bytes() == b"\x00\x00\x03\xe8" + b"\xab" * 40
+
+
+def test_two_torn_tails_in_the_same_second_are_both_kept(vault_path, monkeypatch):
+    from evidence_app.core import vault as vault_module
+
+    monkeypatch.setattr(vault_module, "now_utc_and_offset",
+                        lambda: ("2026-11-23T10:10:10.000000Z", "+00:00"))
+    tails = [struct.pack(">I", 500) + b"first", struct.pack(">I", 500) + b"second"]
+    for tail in tails:
+        with open(vault_path / "journal", "ab") as fh:
+            fh.write(tail)
+        with _open(vault_path) as v:
+            assert [n.kind for n in v.notices] == ["torn_tail"]
+    asides = sorted(vault_path.glob("journal.torn-*"))
+    assert sorted(p.read_bytes() for p in asides) == sorted(tails)
+    with _open(vault_path) as v:
+        recorded = [r["data"]["moved_aside"] for r in v.records
+                    if r["type"] == "journal_repaired"]
+        assert sorted(recorded) == [p.name for p in asides]
+        assert v.verify_log() == len(v.records)
