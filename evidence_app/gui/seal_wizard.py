@@ -83,11 +83,14 @@ class ProgressPage(QWizardPage):
     def reset(self) -> None:
         self.bar.setRange(0, 0)  # busy until the first progress report
         self.current.setText(_("Preparing the encryption…"))
+        # Translated now: while seal() runs it switches the language to the report's.
+        self.sealing_text = _("Sealing: {name}")
+        self.cancelling_text = _("Cancelling…")
 
     def show_progress(self, done: int, total: int, message: str) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
-        self.current.setText(_("Sealing: {name}").format(name=message))
+        self.current.setText(self.sealing_text.format(name=message))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return False
@@ -358,7 +361,7 @@ class SealWizard(QWizard):
         """While sealing, Cancel (or closing the window) cancels the work first."""
         if self.task is not None:
             self.task.cancel()
-            self.progress_page.current.setText(_("Cancelling…"))
+            self.progress_page.current.setText(self.progress_page.cancelling_text)
             return
         super().reject()
 
