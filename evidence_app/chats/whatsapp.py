@@ -30,7 +30,7 @@ HEAD = re.compile(
     r"(?:[ \u00a0\u202f]*(?P<ap>[^\W\d][^\]\-\d\n]{0,10}?))?"
     r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0])"
 )
-HEAD_M = re.compile("^" + HEAD.pattern, re.M)
+HEAD_NL = re.compile("\n" + HEAD.pattern)
 _ATTACHED = re.compile(r"^<[^<>:]{2,30}:\s?([^<>/\\]{1,200}\.[A-Za-z0-9]{1,8})>")
 _FILE_ATTACHED = re.compile(r"^(\S[^()]{0,200}\.[A-Za-z0-9]{1,8}) \(([^()]{3,40})\)$")
 _EDITED_TAIL = re.compile(r"\s*[\u200e\u200f]?<([^<>\n]{3,60})>$")
@@ -63,12 +63,12 @@ def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
     recs: list[_Rec] = []
     leading: list[str] = []
     current: _Rec | None = None
-    finditer = HEAD_M.finditer
+    finditer = HEAD_NL.finditer
     for piece in pieces:
         if type(piece) is LongLine:
             m = HEAD.match(piece)
             if m is not None:
-                current = _record(m, piece, piece[m.end():])
+                current = _record(m, m.group(0), piece[m.end():])
                 current[12] = piece.dropped
                 recs.append(current)
             elif current is None:
@@ -76,22 +76,24 @@ def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
             else:
                 _add_text(current, piece, piece.dropped)
             continue
+        # A newline in front lets the regex engine jump from newline to newline.
+        text = "\n" + piece
         prev: re.Match[str] | None = None
-        for m in finditer(piece):
+        for m in finditer(text):
             start = m.start()
             if prev is not None:
                 a, b, c, sep, hh, mm, ss, ap, br = prev.group(*_GROUPS)
-                recs.append([a, b, c, sep, hh, mm, ss, ap, piece[prev.end():start - 1], None,
-                             prev.group(0), br is not None, 0, 0])
+                recs.append([a, b, c, sep, hh, mm, ss, ap, text[prev.end():start], None,
+                             text[prev.start() + 1:prev.end()], br is not None, 0, 0])
             elif start > 0:
-                before = piece[:start - 1]
+                before = text[1:start]
                 if current is not None:
                     _add_text(current, before, 0)
                 else:
                     leading.extend(before.split("\n"))
             prev = m
         if prev is not None:
-            current = _record(prev, piece, piece[prev.end():])
+            current = _record(prev, text[prev.start() + 1:prev.end()], text[prev.end():])
             recs.append(current)
         elif current is not None:
             _add_text(current, piece, 0)
@@ -105,9 +107,9 @@ def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
 _GROUPS = ("a", "b", "c", "sep", "H", "M", "S", "ap", "br")
 
 
-def _record(m: re.Match[str], piece: str, body: str) -> _Rec:
+def _record(m: re.Match[str], header: str, body: str) -> _Rec:
     a, b, c, sep, hh, mm, ss, ap, br = m.group(*_GROUPS)
-    return [a, b, c, sep, hh, mm, ss, ap, body, None, m.group(0), br is not None, 0, 0]
+    return [a, b, c, sep, hh, mm, ss, ap, body, None, header, br is not None, 0, 0]
 
 
 def _date_order(recs: list[_Rec]) -> tuple[str, str]:
