@@ -557,6 +557,7 @@ class Vault:
         store = self._store()
         stored = store.write_stream(src, total=total, progress=progress, cancel=cancel)
         created = [stored.object_id]
+        recording = False
         try:
             media_type = media.sniff_media_type(stored.head)
             exif: dict[str, Any] = {}
@@ -597,10 +598,14 @@ class Vault:
             if note:
                 data["note"] = note
                 data["note_id"] = self.state.next_note_id()
+            recording = True
             self._append("item_added", data)
-        except BaseException:
-            for object_id in created:
-                store.remove(object_id)
+        except BaseException as exc:
+            # An interruption (Ctrl-C) while recording may come after the record became
+            # durable: keep the objects then; the next open removes them if nothing names them.
+            if not recording or isinstance(exc, EvidenceError):
+                for object_id in created:
+                    store.remove(object_id)
             raise
         return self.state.items[item_id]
 
