@@ -1,4 +1,5 @@
-"""Crash consistency: `evidence-app add` killed with SIGKILL at random points, many times.
+"""Crash consistency: `evidence-app add` killed with SIGKILL (or stopped with Ctrl-C) at
+random points, many times.
 
 After every kill the vault must open (a torn tail reported and moved aside, never silently
 dropped), its custody log and every object must verify, every acknowledged item ("added N:"
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import signal
 import struct
 import subprocess
 import sys
@@ -34,6 +36,7 @@ MIB = 1 << 20
 @dataclass
 class Tally:
     kills: int = 0
+    interrupts: int = 0  # of the kills, how many were SIGINT (Ctrl-C) rather than SIGKILL
     simulated_torn: int = 0
     torn_reported: int = 0
     orphans_reported: int = 0
@@ -91,8 +94,8 @@ def _calibrate(tmp_path: Path, rng: random.Random, lanes: int) -> list[float]:
     return timeline
 
 
-def _kill_somewhere(proc: subprocess.Popen, rng: random.Random,
-                    timeline: list[float]) -> tuple[str, int]:
+def _kill_somewhere(proc: subprocess.Popen, rng: random.Random, timeline: list[float],
+                    sig: int = signal.SIGKILL) -> tuple[str, int]:
     """Kill while file k+1 is being added (k random), at a random point of its ingest.
 
     Returns the add's whole stdout and k. Waiting for the k-th "added" line first keeps the
@@ -110,8 +113,10 @@ def _kill_somewhere(proc: subprocess.Popen, rng: random.Random,
                 break
             seen.append(line)
         time.sleep(rng.uniform(0, (timeline[k + 1] - timeline[k]) * 1.2))
-    proc.kill()
-    rest, _stderr = proc.communicate()
+    proc.send_signal(sig)
+    rest, stderr = proc.communicate(timeout=60)
+    if sig == signal.SIGINT and proc.returncode == 130:
+        assert stderr.strip().splitlines()[-1] == "Stopped. Nothing half-saved was kept.", stderr
     return "".join(seen) + rest, k
 
 
@@ -179,8 +184,11 @@ def _lane(folder: Path, kills: int, rng: random.Random, window: list[float],
         for f in files:
             tally.sources[f.name] = hashlib.sha256(f.read_bytes()).hexdigest()
         proc = _start_add(vault, files)
-        stdout, target = _kill_somewhere(proc, rng, window)
+        # Every fifth time Ctrl-C instead: the program stops itself, at any point.
+        sig = signal.SIGINT if n % 5 == 2 else signal.SIGKILL
+        stdout, target = _kill_somewhere(proc, rng, window, sig)
         tally.kills += 1
+        tally.interrupts += sig == signal.SIGINT
         acked = added_ids(stdout)
         tally.acked_per_kill[len(acked)] = tally.acked_per_kill.get(len(acked), 0) + 1
         tally.aimed_at[target] = tally.aimed_at.get(target, 0) + 1
@@ -213,7 +221,7 @@ def run_kills(tmp_path: Path, kills: int, seed: int, vault_every: int = 5,
         parts = [f.result() for f in futures]
     total = Tally(window=window)
     for part in parts:
-        for name in ("kills", "simulated_torn", "torn_reported",
+        for name in ("kills", "interrupts", "simulated_torn", "torn_reported",
                      "orphans_reported", "acknowledged", "verified",
                      "kept_but_unacknowledged"):
             setattr(total, name, getattr(total, name) + getattr(part, name))
@@ -226,7 +234,7 @@ def run_kills(tmp_path: Path, kills: int, seed: int, vault_every: int = 5,
 
 def _report(tally: Tally, capsys: pytest.CaptureFixture) -> None:
     with capsys.disabled():
-        print(f"\ncrash harness: kills={tally.kills} "
+        print(f"\ncrash harness: kills={tally.kills} (of them SIGINT {tally.interrupts}) "
               f"aimed_at_file={dict(sorted(tally.aimed_at.items()))} "
               f"torn_tails_reported={tally.torn_reported} (simulated {tally.simulated_torn}) "
               f"orphan_cleanups={tally.orphans_reported} "
