@@ -262,6 +262,7 @@ def indicators_for_vault(vault: Any, region: str | None = None) -> list[dict[str
     conversations = [(item_id, load_transcript(vault, item_id))
                      for item_id in transcript_items(vault)]
     for _item_id, conv in conversations:
+        own.extend(str(v) for v in conv.notes.get("me_contacts", []))
         if conv.me:
             own.append(conv.me)
             if conv.participant_ids.get(conv.me):
@@ -304,16 +305,17 @@ def _account_ids(conversations: list[tuple[str, Any]], exclude: set[str]
                  ) -> list[dict[str, Any]]:
     """Platform account ids of the other participants (Telegram, Discord): what a data
     request to the platform needs, and a name can change while an id does not."""
-    found: list[dict[str, Any]] = []
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for item_id, conv in conversations:
         for name, account in conv.participant_ids.items():
             if name == conv.me or account.lower() in exclude:
                 continue
             first = next((m for m in conv.messages if m.sender == name), None)
-            found.append({"type": "account_id", "value": account, "platform": conv.platform,
-                          "name": name,
-                          "sources": [{"item_id": item_id,
-                                       "message_index": first.index if first else None,
-                                       "time": first.time if first else None,
-                                       "kind": "participant"}]})
-    return found
+            entry = found.setdefault((conv.platform, account), {
+                "type": "account_id", "value": account, "platform": conv.platform,
+                "name": name, "sources": []})
+            entry["sources"].append({"item_id": item_id,
+                                     "message_index": first.index if first else None,
+                                     "time": first.time if first else None,
+                                     "kind": "participant", "sender": name})
+    return list(found.values())

@@ -176,11 +176,23 @@ def parse_telegram(data: Any, source_name: str = "result.json") -> list[Conversa
     if not isinstance(data, dict):
         raise ChatParseError(source_name, "telegram", "structure")
     me_id = None
+    contacts: list[str] = []
     info = data.get("personal_information")
-    if isinstance(info, dict) and info.get("user_id") is not None:
-        me_id = f"user{info['user_id']}"
+    if isinstance(info, dict):
+        if info.get("user_id") is not None:
+            me_id = f"user{info['user_id']}"
+        contacts = [str(info[k]) for k in ("phone_number", "username") if info.get(k)]
     if isinstance(data.get("messages"), list):
-        return [_chat(data, source_name, me_id)]
+        chats = [_chat(data, source_name, me_id)]
+    else:
+        chats = _all_chats(data, source_name, me_id)
+    for conv in chats:
+        if contacts:
+            conv.notes["me_contacts"] = contacts
+    return chats
+
+
+def _all_chats(data: dict[str, Any], source_name: str, me_id: str | None) -> list[Conversation]:
     chats: list[Any] = []
     for key in ("chats", "left_chats"):
         section = data.get(key)

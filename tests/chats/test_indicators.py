@@ -129,3 +129,16 @@ def test_indicators_for_vault(vault):
     assert where["time"] == "2023-12-31T10:02"
     assert vault.item(where["item_id"]).kind == "transcript"
     json.dumps(found)
+
+
+def test_telegram_full_export_excludes_own_phone_and_merges_accounts(vault):
+    import_chat(vault, ASSETS / "telegram/full_result.json")
+    import_chat(vault, ASSETS / "telegram/single/result.json")
+    vault.add_note("Mine is +44 7400 654321, his is +44 7400 123456")
+    vault.update_case({"region": "GB"})
+    found = indicators_for_vault(vault)
+    phones = {i["value"] for i in found if i["type"] == "phone"}
+    assert phones == {"+447400123456"}
+    (mentor,) = [i for i in found if i["type"] == "account_id" and i["value"] == "user5550001"]
+    assert len(mentor["sources"]) == 2
+    assert ("handle", "@vip_support_desk") in {(i["type"], i["value"]) for i in found}
