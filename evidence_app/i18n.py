@@ -5,9 +5,12 @@ Strings are looked up at call time, so switching language later changes every ne
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import locale
 import os
+import threading
+from collections.abc import Iterator
 
 from evidence_app.paths import resources_dir
 
@@ -16,6 +19,7 @@ DEFAULT_LANGUAGE = "en"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
+_local = threading.local()  # a per-thread language, e.g. a report sealed in another language
 
 
 def locale_dir() -> str:
@@ -57,32 +61,53 @@ def system_language() -> str:
     return DEFAULT_LANGUAGE
 
 
+def _load(language: str) -> tuple[gettext.NullTranslations, str]:
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations(), language
+    found = gettext.translation(DOMAIN, localedir=locale_dir(), languages=[language],
+                                fallback=True)
+    if not isinstance(found, gettext.GNUTranslations):
+        return gettext.NullTranslations(), DEFAULT_LANGUAGE
+    return found, language
+
+
 def set_language(language: str | None) -> str:
     """Switch every later message to `language` (None: the system's); returns what is in use."""
     global _translation, _language
-    lang = language or system_language()
-    if lang == DEFAULT_LANGUAGE:
-        _translation = gettext.NullTranslations()
-    else:
-        _translation = gettext.translation(
-            DOMAIN, localedir=locale_dir(), languages=[lang], fallback=True
-        )
-        if isinstance(_translation, gettext.GNUTranslations) is False:
-            lang = DEFAULT_LANGUAGE
-    _language = lang
-    return lang
-
-
-def current_language() -> str:
+    _translation, _language = _load(language or system_language())
     return _language
 
 
+@contextlib.contextmanager
+def language(code: str | None) -> Iterator[str]:
+    """Messages in `code` for this thread only (the app's language stays as it is)."""
+    if not code:
+        yield current_language()
+        return
+    before = getattr(_local, "active", None)
+    _local.active = _load(code)
+    try:
+        yield _local.active[1]
+    finally:
+        _local.active = before
+
+
+def _active() -> gettext.NullTranslations:
+    local = getattr(_local, "active", None)
+    return local[0] if local is not None else _translation
+
+
+def current_language() -> str:
+    local = getattr(_local, "active", None)
+    return local[1] if local is not None else _language
+
+
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -226,14 +226,14 @@ _TABLE += [
     ).format(path=x.path)),
     (e.BundleKeyNeeded, lambda x: _(
         "This bundle is locked with a passphrase. Give it with --passphrase-file, or type it "
-        "when asked; it is printed on the receipt."
+        "when asked; the person who sealed it gives it to you separately."
     ) if x.kind == "passphrase" else _(
         "This bundle is encrypted to a police unit's key. Give the unit's age identity file "
         "with --identity."
     )),
     (e.WrongBundleKey, lambda x: _(
-        "That passphrase does not open this bundle. Check it against the receipt, word by "
-        "word."
+        "That passphrase does not open this bundle. Check it word by word with the person "
+        "who sealed it."
     ) if x.kind == "passphrase" else _(
         "This bundle was not encrypted to that key. Use the identity file of the unit it was "
         "sealed for."

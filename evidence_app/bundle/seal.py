@@ -7,7 +7,6 @@ when complete, and sealing is then recorded in the custody log.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -31,7 +30,7 @@ from evidence_app.core.safefs import atomic_output, private_mkdir
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault, safe_file_name
-from evidence_app.i18n import current_language, set_language
+from evidence_app.i18n import current_language, language
 
 
 @dataclass
@@ -119,17 +118,6 @@ def payload_path(item: Item) -> str:
         .replace("%", "_")
 
 
-@contextlib.contextmanager
-def _language(code: str | None) -> Iterator[None]:
-    before = current_language()
-    if code:
-        set_language(code)
-    try:
-        yield
-    finally:
-        set_language(before)
-
-
 def seal(
     vault: Vault,
     out_dir: Path,
@@ -162,7 +150,7 @@ def seal(
         if cancel is not None and cancel():
             raise Cancelled()
 
-    with _language(report_language), atomic_output(final, overwrite=False) as fh:
+    with language(report_language), atomic_output(final, overwrite=False) as fh:
         sink = _HashingSink(fh)
         stream: Any = sink
         if protection.mode == "passphrase":

@@ -15,6 +15,7 @@ from evidence_app.bundle import agefile, bag, sshsig
 from evidence_app.bundle.custody import check_custody, recorded_hashes
 from evidence_app.core.errors import (
     BundleKeyNeeded,
+    Cancelled,
     NotABundle,
     NotAnArchive,
     UnsafeArchive,
@@ -65,7 +66,8 @@ def encryption_kind(path: Path) -> str | None:
 
 
 def _decrypt(path: Path, out: Path, identities_text: str | None, passphrase: str | None,
-             report: VerifyReport, progress: Progress | None) -> bool:
+             report: VerifyReport, progress: Progress | None,
+             cancel: CancelCheck | None) -> bool:
     kind = encryption_kind(path)
     if kind == "passphrase" and passphrase is None:
         raise BundleKeyNeeded("passphrase")
@@ -79,6 +81,8 @@ def _decrypt(path: Path, out: Path, identities_text: str | None, passphrase: str
             for chunk in agefile.iter_decrypt(src, identities=identities, passphrase=passphrase):
                 dst.write(chunk)
                 done += len(chunk)
+                if cancel is not None and cancel():
+                    raise Cancelled()
                 if progress is not None:
                     progress(done, total * 2, "decrypt")
     except agefile.AgeDecryptError as exc:
@@ -114,7 +118,7 @@ def verify_bundle(
         head = fh.read(64)
     if agefile.is_age_file(head):
         zip_path = workdir / "bundle.zip"
-        if not _decrypt(path, zip_path, identities_text, passphrase, report, progress):
+        if not _decrypt(path, zip_path, identities_text, passphrase, report, progress, cancel):
             return report
     elif head.startswith(b"PK\x03\x04"):
         zip_path = path

@@ -56,3 +56,17 @@ def test_progress_reaches_the_total(vault, tmp_path: Path) -> None:
     assert result.bundle_path.is_file()
     assert result.passphrase is not None
     assert len(result.passphrase.split()) == 7
+
+
+def test_report_language_does_not_change_the_apps_language(vault, tmp_path: Path) -> None:
+    import zipfile
+
+    from evidence_app.i18n import current_language, set_language
+
+    set_language("en")
+    _add(vault, tmp_path, "a.bin", 1 << 12)
+    result = seal(vault, tmp_path / "out", Protection.unencrypted(), report_language="de")
+    assert current_language() == "en"
+    with zipfile.ZipFile(result.bundle_path) as zf:
+        info = zf.read(f"{result.name}/bag-info.txt").decode()
+    assert "Report-Language: de" in info
