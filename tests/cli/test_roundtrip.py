@@ -113,6 +113,15 @@ def test_add_list_show_export_note_log_check(tmp_path):
     assert "Note n5 added to item 1" in log
     assert "Vault created" in log.splitlines()[0]
     records = json.loads(ok(*v, "log", "--json").stdout)
+    # `show` gives every field recorded when the item was added (internal ids aside).
+    added = next(r for r in records if r["type"] == "item_added" and r["data"]["item_id"] == "2")
+    for key, value in added["data"].items():
+        if key in ("item_id", "object_id", "thumbnail", "note", "note_id"):
+            continue
+        assert shown[key] == value, key
+    assert shown["id"] == "2"
+    assert shown["added_at"] == added["time"]
+    assert shown["has_thumbnail"] is bool(added["data"]["thumbnail"])
     exports = [r for r in records if r["type"] == "item_exported"]
     assert exports[0]["data"]["destination"] == str((out / "back.jpg").resolve())
     verify = ok(*v, "log", "--verify").stdout
