@@ -90,13 +90,15 @@ class ObjectStore:
         return self.path(object_id).is_file()
 
     def all_ids(self) -> set[str]:
-        found = set()
-        if self.root.is_dir():
-            for shard in self.root.iterdir():
+        found: set[str] = set()
+        if not self.root.is_dir():
+            return found
+        with os.scandir(self.root) as shards:
+            for shard in shards:
                 if shard.is_dir() and len(shard.name) == 2:
-                    for f in shard.iterdir():
-                        if not f.name.startswith("."):
-                            found.add(shard.name + f.name)
+                    with os.scandir(shard.path) as files:
+                        found.update(shard.name + f.name for f in files
+                                     if not f.name.startswith("."))
         return found
 
     def remove(self, object_id: str) -> None:

@@ -783,21 +783,22 @@ class Vault:
 def referenced_objects(records: list[Record]) -> set[str]:
     """Every object id a record names, at any depth (originals, thumbnails, tokens...)."""
     found: set[str] = set()
-
-    def walk(value: Any) -> None:
+    stack: list[Any] = [r.get("data") for r in records]
+    while stack:
+        value = stack.pop()
         if isinstance(value, dict):
             for key, inner in value.items():
                 if key == "object_id" and isinstance(inner, str):
                     found.add(inner)
-                else:
-                    walk(inner)
+                elif key not in _NO_OBJECTS_INSIDE and isinstance(inner, (dict, list)):
+                    stack.append(inner)
         elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-
-    for record in records:
-        walk(record.get("data"))
+            stack.extend(v for v in value if isinstance(v, (dict, list)))
     return found
+
+
+# Metadata copied from files (camera EXIF, image size) never names an object.
+_NO_OBJECTS_INSIDE = frozenset({"exif", "image"})
 
 
 def safe_file_name(name: str, fallback: str) -> str:
