@@ -57,6 +57,7 @@ class CaptureDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Take a screenshot"))
+        self.setMinimumWidth(520)
         self.saved_items: list[str] = []  # ids of items stored from this dialog, in order
         self._pending: deque[capture.Capture] = deque()
         self._storing = False
@@ -136,10 +137,19 @@ class CaptureDialog(QDialog):
         delay_label = QLabel(_("Wait &before capturing:"), self)
         delay_label.setBuddy(self.delay)
         form.addRow(delay_label, self.delay)
+        intro = PlainLabel(_("Choose what to capture. This window hides while the screenshot "
+                             "is taken and comes back afterwards; each screenshot is saved in "
+                             "the vault straight away."), self)
+        intro.setWordWrap(True)
+        self.options = QWidget(self)
+        options = QVBoxLayout(self.options)
+        options.setContentsMargins(0, 0, 0, 0)
+        options.addWidget(intro)
+        options.addLayout(form)
+        options.addWidget(self.series)
         layout = QVBoxLayout(self)
         layout.addWidget(self.problem)
-        layout.addLayout(form)
-        layout.addWidget(self.series)
+        layout.addWidget(self.options)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         order = [self.whole, self.screen_box, self.window, self.window_box, self.refresh,
@@ -184,9 +194,9 @@ class CaptureDialog(QDialog):
         if not ok:
             self.problem.setText(reason)
             self.problem.show()
-            for widget in (self.whole, self.screen_box, self.window, self.window_box,
-                           self.refresh, self.region, self.delay, self.series, self.take):
-                widget.setEnabled(False)
+            self.options.hide()
+            self.take.setEnabled(False)
+            self.take.hide()
 
     # --- hiding and showing the app --------------------------------------------------------
 
