@@ -156,3 +156,27 @@ def test_html_escapes_everything_from_the_chat():
     text = render_transcript_text(conv)
     assert evil in text
     assert "NOT UNDERSTOOD" in text
+
+
+def test_zipped_telegram_and_instagram_exports(vault, tmp_path):
+    members = {}
+    for path in (ASSETS / "telegram/single").rglob("*"):
+        if path.is_file():
+            members["ChatExport_2024-01-05/" + path.relative_to(
+                ASSETS / "telegram/single").as_posix()] = path.read_bytes()
+    tg = make_zip(tmp_path / "telegram.zip", members)
+    result = import_chat(vault, tg)
+    assert result.format == "telegram_zip"
+    assert len(result.media_ids) == 1
+    assert vault.item(result.media_ids[0]).derived_from == result.original_ids[0]
+
+    root = ASSETS / "instagram"
+    members = {"instagram-zoe-2024/" + p.relative_to(root).as_posix(): p.read_bytes()
+               for p in root.rglob("*") if p.is_file()}
+    ig = make_zip(tmp_path / "instagram.zip", members)
+    result = import_chat(vault, ig)
+    conv = load_transcript(vault, result.transcript_ids[0])
+    assert conv.platform == "instagram"
+    assert len(conv.messages) == 6
+    photo = next(a for m in conv.messages for a in m.attachments if a.kind == "photo")
+    assert photo.item_id == result.media_ids[0]
