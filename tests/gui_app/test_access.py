@@ -1,0 +1,96 @@
+"""Every interactive control has a name a screen reader can say; shortcuts never collide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QKeySequenceEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTextEdit,
+    QWidget,
+)
+
+from evidence_app.core.vault import Vault
+from evidence_app.gui.case_dialog import CaseDialog
+from evidence_app.gui.main_window import MainWindow
+from evidence_app.gui.session import Session
+from evidence_app.gui.settings_dialog import SettingsDialog
+from evidence_app.gui.start_window import StartWindow
+from evidence_app.gui.timestamp_dialog import TimestampDialog
+from evidence_app.settings import Settings
+from tests.helpers import PASSPHRASE
+
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit,
+               QTextEdit, QAbstractSpinBox, QKeySequenceEdit, QTableWidget)
+
+
+def unnamed(root: QWidget) -> list[str]:
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        parent = widget.parent()
+        if widget.objectName().startswith(("qt_", "_q_")) or isinstance(parent, QLineEdit) or \
+                (parent is not None and isinstance(parent.parent(), QComboBox)):
+            continue  # Qt's own inner parts (clear buttons, popups) speak for their control
+        text = widget.text() if isinstance(widget, QAbstractButton) else ""
+        if not (widget.accessibleName() or text.replace("&", "").strip()):
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return missing
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
+    made = Session(Settings(language="en"))
+    made.vault = vault
+    yield made
+    vault.lock()
+
+
+def test_every_control_has_a_name(qtbot, session) -> None:
+    screens: list[QWidget] = [
+        StartWindow(session, ["en", "de"], first_start=True),
+        MainWindow(session),
+        CaseDialog(session),
+        SettingsDialog(session.settings),
+        TimestampDialog(session),
+    ]
+    for screen in screens:
+        qtbot.addWidget(screen)
+        assert unnamed(screen) == [], type(screen).__name__
+
+
+def test_main_window_shortcuts_do_not_collide(qtbot, session) -> None:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in seen, f"{key}: {seen.get(key)} and {action.text()}"
+            seen[key] = action.text()
+    assert "Ctrl+L" in seen  # lock is always one keystroke away
+
+
+def test_keyboard_reaches_the_list_and_the_actions(qtbot, session) -> None:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.search.setFocus()
+    reached = set()
+    for _ in range(40):
+        qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Tab)
+        reached.add(type(window.focusWidget()).__name__)
+    assert {"QListView", "QComboBox", "QPushButton"} <= reached
