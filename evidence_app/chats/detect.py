@@ -142,7 +142,8 @@ def _parse_member(source: ExportSource, name: str, wanted: str | None,
         folder = posixpath.dirname(name)
         media = {posixpath.basename(n) for n in siblings if posixpath.dirname(n) == folder}
         with source.open(name) as fh:
-            return [whatsapp.parse_whatsapp(fh, source_name=name, media=media)]
+            return [whatsapp.parse_whatsapp(fh, source_name=name, media=media,
+                                            title_hint=getattr(source, "label", ""))]
     if kind == "json":
         data = _load_json(_read_limited(source, name, wanted or "json"), name, wanted or "json")
         found = _json_format(data, name)
@@ -236,6 +237,7 @@ def open_export(path: Path, fmt: str | None = None,
             source = ZipSource(path, limits)
         except NotAnArchive:
             raise ChatParseError(label, fmt or "zip", "damaged") from None
+        source.label = path.name
         try:
             convs, files = _from_source(source, source.names(), fmt, label)
         except (UnsafeArchive, ChatParseError):

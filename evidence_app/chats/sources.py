@@ -22,6 +22,7 @@ class ExportSource:
     """A set of files named with forward slashes, relative to the export's root."""
 
     kind = "file"
+    label = ""  # the export's own file name (a zip's name can name the chat)
 
     def names(self) -> list[str]:
         raise NotImplementedError

@@ -240,8 +240,11 @@ def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
 
 
 def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whatsapp_txt",
-                   media: set[str] | None = None) -> Conversation:
-    """Parse an export; lines before the first message are kept as unparsed entries."""
+                   media: set[str] | None = None, title_hint: str = "") -> Conversation:
+    """Parse an export; lines before the first message are kept as unparsed entries.
+
+    `title_hint` is the name of the zip the chat came in, which names the chat too.
+    """
     head = stream.read(4096)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ChatParseError(source_name, "whatsapp", "binary")
@@ -300,18 +303,32 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
     conv.notes = {"date_order": order, "date_order_basis": basis,
                   "layout": "ios" if ios_layout else "android",
                   "time_note": "as shown on the exporting phone; time zone not recorded"}
-    stem = source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    title = lang.title_from_file_name(stem)
-    if title:
-        conv.title = title
-        others = [p for p in conv.participants if p != title]
-        if title in conv.participants and len(conv.participants) == 2 and len(others) == 1:
-            conv.set_me(others[0], "file_name")
-    elif ios_layout:
-        system_senders = [m.sender for m in messages if m.system and m.sender]
-        if system_senders:
-            conv.title = system_senders[0]
+    _name_chat(conv, [source_name, title_hint], ios_layout)
     return conv
+
+
+def _name_chat(conv: Conversation, names: list[str], ios_layout: bool) -> None:
+    """Title (and "me", for a two-person chat) from what the export itself says.
+
+    The file (or zip) is named after the other person or the group ("WhatsApp Chat with
+    Sam"); on iPhone the encryption notice is attributed to the chat partner or group.
+    """
+    basis = "file_name"
+    title = None
+    for name in names:
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] if name else ""
+        title = lang.title_from_file_name(stem) if stem else None
+        if title:
+            break
+    if not title and ios_layout:
+        system_senders = [m.sender for m in conv.messages if m.system and m.sender]
+        title = system_senders[0] if system_senders else None
+        basis = "export"
+    if not title:
+        return
+    conv.title = title
+    if title in conv.participants and len(conv.participants) == 2:
+        conv.set_me(next(p for p in conv.participants if p != title), basis)
 
 
 class _Prefixed:

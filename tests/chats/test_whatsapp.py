@@ -203,3 +203,18 @@ def test_zip_with_media_links_files(whatsapp_zip):
         attached = conv.messages[4].attachments[0]
         assert attached.path == "00000005-PHOTO-2023-12-30-21-18-00.jpg"
         assert conv.messages[3].attachments[0].path is None
+
+
+def test_ios_one_to_one_knows_me_from_the_encryption_notice():
+    text = ("[31.12.23, 09:15:01] Sam Fiction: \u200eMessages and calls are end-to-end "
+            "encrypted.\n[31.12.23, 09:16:00] Sam Fiction: hi\n"
+            "[31.12.23, 09:17:00] Alex Example: who is this?\n")
+    conv = parse_whatsapp(io.BytesIO(text.encode()), source_name="_chat.txt")
+    assert conv.title == "Sam Fiction"
+    assert conv.me == "Alex Example"
+    assert conv.me_basis == "export"
+
+
+def test_zip_name_gives_the_title(whatsapp_zip):
+    with open_export(whatsapp_zip) as parsed:
+        assert parsed.conversations[0].title == "Scam Group"
