@@ -30,14 +30,27 @@ class ScreenInfo:
     primary: bool
 
 
-@dataclass
 class Capture:
-    """A finished screenshot: the PNG to store and the source record that goes with it."""
+    """A finished screenshot: the PNG to store and the source record that goes with it.
 
-    png: bytes
-    source: dict[str, Any]
-    size: tuple[int, int]  # width, height in device pixels
-    name: str  # screenshot-<UTC time>.png, the name to store it under
+    The PNG is encoded on first use of .png, so the GUI can leave that to the worker thread
+    that stores it (a 4K screen takes about half a second to encode).
+    """
+
+    def __init__(self, image: QImage, source: dict[str, Any], name: str) -> None:
+        self.source = source
+        self.name = name  # screenshot-<UTC time>.png, the name to store it under
+        self.size = (image.width(), image.height())  # in device pixels
+        self._image: QImage | None = image
+        self._png: bytes | None = None
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            image, self._image = self._image, None
+            assert image is not None
+            self._png = _png(image)
+        return self._png
 
 
 @dataclass
@@ -127,8 +140,7 @@ def _source(mode: str, info: ScreenInfo, geometry: tuple[int, int, int, int],
 
 
 def _finish(image: QImage, source: dict[str, Any], captured_at: datetime) -> Capture:
-    return Capture(png=_png(image), source=source, size=(image.width(), image.height()),
-                   name=screenshot_name(captured_at))
+    return Capture(image, source, screenshot_name(captured_at))
 
 
 def freeze_screen(index: int) -> FrozenScreen:

@@ -7,6 +7,10 @@ conftest.py). The colourful window belongs to another process, as a chat app wou
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -246,3 +250,50 @@ def test_capture_region_edges(qapp) -> None:
     with pytest.raises(CaptureFailed) as info:
         capture.capture_window(0x7FFFFFF)
     assert info.value.reason == "window_gone"
+
+
+HIDPI_SCRIPT = r"""
+import json, sys
+from PySide6.QtCore import QPoint, QTimer, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from evidence_app import capture
+from evidence_app.gui.region_overlay import RegionOverlay
+
+app = QApplication(sys.argv)
+frozen = capture.freeze_screen(0)
+overlay = RegionOverlay(frozen)
+result = {"screen": capture.screens()[0].geometry, "frozen": frozen.image.width()}
+
+def chosen(rect):
+    shot = capture.capture_region(0, rect, frozen)
+    result.update(size=shot.size, geometry=shot.source["geometry"],
+                  ratio=shot.source["device_pixel_ratio"])
+    print(json.dumps(result), flush=True)
+    app.quit()
+
+def drag():
+    QTest.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(10, 20))
+    QTest.mouseMove(overlay, QPoint(110, 70))
+    QTest.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(110, 70))
+
+overlay.selected.connect(chosen)
+overlay.show_on_screen()
+QTimer.singleShot(300, drag)
+QTimer.singleShot(10000, app.quit)
+app.exec()
+"""
+
+
+def test_region_on_a_hidpi_screen_keeps_every_device_pixel() -> None:
+    """With a scale factor of 2 a 100x50 drag (logical) is 200x100 real pixels."""
+    env = dict(os.environ, QT_SCALE_FACTOR="2")
+    done = subprocess.run([sys.executable, "-c", HIDPI_SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["screen"] == [0, 0, 640, 400]
+    assert result["frozen"] == SCREEN[0]
+    assert result["size"] == [200, 100]
+    assert result["geometry"] == [10, 20, 100, 50]
+    assert result["ratio"] == 2.0
