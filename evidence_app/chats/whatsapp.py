@@ -42,8 +42,9 @@ _Rec = list
 
 def looks_like_whatsapp(lines: list[str]) -> bool:
     """True when the first non-empty lines contain message headers (used for detection)."""
-    found = sum(1 for line in lines if HEAD.match(line))
-    return found >= 1 and found * 3 >= len([x for x in lines if x.strip()])
+    filled = [x for x in lines if x.strip()]
+    found = sum(1 for line in filled if HEAD.match(line))
+    return found >= 1 and (HEAD.match(filled[0]) is not None or found * 3 >= len(filled))
 
 
 def _add_text(rec: _Rec, text: str, dropped: int) -> None:
@@ -196,8 +197,13 @@ def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -
 
 
 def _system_sender(name: str) -> bool:
-    """A "name" with quotes is the start of a system line such as a subject change."""
-    return '"' in name or "\u201c" in name or "\u00ab" in name
+    """A "name" with quotes or a system phrase is the start of a system line."""
+    if '"' in name or "\u201c" in name or "\u00ab" in name:
+        return True
+    if name.count(" ") < 3:
+        return False
+    folded = name.casefold()
+    return any(hint in folded for hint in lang.SYSTEM_HINTS)
 
 
 def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
@@ -274,7 +280,7 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
         body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
         sep = body.find(": ")
         name = body[:sep]
-        if 0 < sep <= 60 and ('"' not in name if name.isascii() else not _system_sender(name)):
+        if 0 < sep <= 60 and not _system_sender(name):
             sender = (name if name.isascii() else lang.strip_marks(name)).strip()
             text = body[sep + 2:]
             nl = text.find("\n")

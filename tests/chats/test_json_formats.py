@@ -152,3 +152,26 @@ def test_json_of_something_else_is_unknown(tmp_path):
     message = describe(caught.value)
     for word in ("WhatsApp", "Telegram", "Instagram", "Messenger", "Discord"):
         assert word in message
+
+
+def test_messenger_end_to_end_encrypted_export(tmp_path):
+    data = {"participants": ["Mia Test", "Nico Fake"], "threadName": "Nico Fake",
+            "messages": [
+                {"isUnsent": False, "media": [{"uri": "media/photo_1.jpg"}], "reactions": [],
+                 "senderName": "Nico Fake", "text": "Zahl jetzt 💶", "timestamp": 1704621600000,
+                 "type": "text"},
+                {"isUnsent": True, "media": [], "reactions": [{"actor": "Mia Test",
+                                                               "reaction": "😡"}],
+                 "senderName": "Nico Fake", "text": "", "timestamp": 1704621500000,
+                 "type": "text"}]}
+    path = tmp_path / "Nico Fake_1.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with open_export(path, "messenger") as parsed:
+        (conv,) = parsed.conversations
+    assert conv.me == "Mia Test"
+    unsent, pay = conv.messages
+    assert unsent.deleted
+    assert unsent.reactions == [{"actor": "Mia Test", "reaction": "😡"}]
+    assert pay.text == "Zahl jetzt 💶"
+    assert pay.attachments[0].name == "photo_1.jpg"
+    assert pay.time == "2024-01-07T10:00:00+00:00"

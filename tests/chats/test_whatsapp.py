@@ -218,3 +218,21 @@ def test_ios_one_to_one_knows_me_from_the_encryption_notice():
 def test_zip_name_gives_the_title(whatsapp_zip):
     with open_export(whatsapp_zip) as parsed:
         assert parsed.conversations[0].title == "Scam Group"
+
+
+def test_system_lines_with_a_colon_are_not_messages():
+    text = ('31/12/23, 09:00 - Sam Fiction: hi\n'
+            '31/12/23, 09:01 - Sam Fiction changed the subject from "a" to "b: c"\n'
+            '31/12/23, 09:02 - Your security code with Sam Fiction changed: tap to learn more\n')
+    conv = parse_whatsapp(io.BytesIO(text.encode()))
+    assert [m.system for m in conv.messages] == [False, True, True]
+    assert conv.participants == ["Sam Fiction"]
+
+
+def test_long_first_message_still_detected(tmp_path):
+    lines = ["31/12/23, 09:00 - Sam Fiction: a poem"] + ["line"] * 5000
+    path = tmp_path / "chat.txt"
+    path.write_text("\n".join(lines) + "\n31/12/23, 09:05 - Alex Example: ok\n")
+    conv = _one(path)
+    assert len(conv.messages) == 2
+    assert conv.messages[0].text.count("\n") == 5000
