@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 INNER = os.environ.get("EVIDENCE_APP_X11") == "1"
 SCREEN = (1280, 800)
 _xvfb: subprocess.Popen[bytes] | None = None
+_wm: subprocess.Popen[bytes] | None = None
 _skip_reason = ""
 
 
@@ -47,7 +49,7 @@ def start_xvfb(width: int = SCREEN[0], height: int = SCREEN[1]) -> tuple[subproc
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "x11: needs a real X server (Xvfb); run in its own "
                             "process by tests/gui_x11/test_x11_run.py")
-    global _xvfb, _skip_reason
+    global _xvfb, _skip_reason, _wm
     if not INNER:
         return
     try:
@@ -57,11 +59,22 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     os.environ["DISPLAY"] = display
     os.environ["QT_QPA_PLATFORM"] = "xcb"
+    wm = os.environ.get("EVIDENCE_APP_X11_WM", "")  # e.g. "openbox": also test under a WM
+    if wm and shutil.which(wm):
+        _wm = subprocess.Popen([wm], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            if "window id" in subprocess.run(["xprop", "-root", "_NET_CLIENT_LIST"],
+                                             capture_output=True, text=True).stdout:
+                break
+            time.sleep(0.1)
     os.environ.pop("WAYLAND_DISPLAY", None)
     os.environ["XDG_SESSION_TYPE"] = "x11"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _wm is not None:
+        _wm.terminate()
+        _wm.wait(10)
     if _xvfb is not None:
         _xvfb.terminate()
         _xvfb.wait(10)

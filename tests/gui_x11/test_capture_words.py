@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from evidence_app.capture import screenshot_name
 from evidence_app.capture.windows import unescape_xprop
@@ -29,3 +31,16 @@ def test_every_capture_problem_has_its_own_sentence() -> None:
     assert len(sentences) == len(reasons)
     assert all(s.endswith(".") and "\n" not in s for s in sentences)
     assert describe(CaptureFailed("unavailable")).count("Import") == 1
+
+
+def test_capture_package_uses_no_widgets() -> None:
+    """capture/ stays QtGui-only, so it can run without any widget (DESIGN.md, Layers)."""
+    import evidence_app.capture as package
+
+    for path in Path(package.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert "QtWidgets" not in (node.module or ""), path.name
+            elif isinstance(node, ast.Import):
+                assert not any("QtWidgets" in a.name for a in node.names), path.name
