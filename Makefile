@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
+DISTSTAMP = $(VENV)/.installed-dist
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' evidence_app/__init__.py)
 
-.PHONY: help run test test-slow lint translations extract-messages screenshots bench clean
+.PHONY: help run test test-slow lint translations extract-messages screenshots bench clean dist
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,6 +48,19 @@ screenshots: $(DEVSTAMP) translations ## screenshots of every screen (en, de) un
 
 bench: $(STAMP) ## run the benchmarks (ratios against baselines)
 	$(PY) benchmarks/ingest.py --size-mib 256
+
+$(DISTSTAMP): $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e '.[dist]'
+	@touch $(STAMP) $@
+
+dist: $(DISTSTAMP) translations ## build the app folder dist/evidence-app and its Linux .tar.gz
+	rm -rf dist/evidence-app build/evidence-app
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build \
+		installer/evidence-app.spec
+	cp installer/linux/install.sh dist/evidence-app/
+	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner \
+		-czf dist/evidence-locker-$(VERSION)-linux-$(shell uname -m).tar.gz evidence-app
+	@du -sh dist/evidence-app dist/evidence-locker-$(VERSION)-linux-*.tar.gz
 
 clean: ## remove the virtual environment and build output
 	rm -rf $(VENV) build dist

@@ -14,7 +14,7 @@ from evidence_app.core.errors import EvidenceError
 from evidence_app.i18n import _, set_language
 from evidence_app.logsetup import log_file, setup_logging
 from evidence_app.messages import describe
-from evidence_app.paths import force_portable
+from evidence_app.paths import contain_portable, force_portable
 
 log = logging.getLogger("evidence_app.cli")
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--portable" in argv:
         force_portable()
+    contain_portable()
     setup_logging()
     set_language(_early_option(argv, "--lang") or os.environ.get("EVIDENCE_APP_LANG"))
     parser = build_parser()

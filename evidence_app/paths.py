@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -38,11 +39,13 @@ def program_dir() -> Path:
 
 
 def force_portable() -> None:
+    """--portable: behave as if the marker file were beside the program."""
     global _portable_forced
     _portable_forced = True
 
 
 def is_portable() -> bool:
+    """True when vault, settings and logs live beside the program (marker or --portable)."""
     return _portable_forced or (program_dir() / PORTABLE_MARKER).is_file()
 
 
@@ -83,3 +86,33 @@ def vault_dir_from(arg: str | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_vault_dir()
+
+
+# Variables through which libraries we load pick their own per-user folders: Qt's
+# QStandardPaths and fontconfig's font cache (XDG_*) on Linux, and every temp file (Python's
+# tempfile, Qt, the C library) on all systems.
+_XDG_VARIABLES = {"XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache",
+                  "XDG_DATA_HOME": "data", "XDG_STATE_HOME": "state"}
+_TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
+
+
+def contain_portable() -> Path | None:
+    """In portable mode, point the host's per-user folders of this process at the stick.
+
+    Our own files already follow data_dir/settings_dir/log_dir; this catches what Qt,
+    fontconfig and temp files would otherwise write under the host's HOME (or %TEMP%, which
+    on Windows is inside the user's profile). Call it once, early, before Qt starts.
+    Returns the folder that now holds them, or None when not portable.
+    """
+    if not is_portable():
+        return None
+    host = _portable_root() / "runtime"
+    if not sys.platform.startswith(("win", "darwin")):
+        for variable, name in _XDG_VARIABLES.items():
+            os.environ[variable] = str(host / name)
+    temp = host / "tmp"
+    temp.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for variable in _TEMP_VARIABLES:
+        os.environ[variable] = str(temp)
+    tempfile.tempdir = str(temp)
+    return host

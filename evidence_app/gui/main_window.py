@@ -27,6 +27,7 @@ from evidence_app import APP_NAME
 from evidence_app.gui.common import show_error
 from evidence_app.gui.detail_pane import DetailPane
 from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
+from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
 
@@ -188,6 +189,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
+        # Portable mode (installer issue): say so, beside the progress.
+        badge = portable_badge()
+        if badge is not None:
+            self.statusBar().addPermanentWidget(badge)
 
     # --- state --------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from evidence_app.core.errors import EvidenceError
 from evidence_app.core.vault import HEADER_NAME
 from evidence_app.gui.common import show_error
 from evidence_app.gui.passphrase import strength_hint
+from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 from evidence_app.languages import language_name
@@ -73,6 +74,10 @@ class StartWindow(QWidget):
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
+        # Portable mode (installer issue): say so, top left.
+        badge = portable_badge()
+        if badge is not None:
+            top.addWidget(badge)
         top.addStretch(1)
         self.quick_exit = QPushButton(_("Quick exit"))
         self.quick_exit.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
