@@ -69,10 +69,11 @@ class Message:
         self.timezone = timezone
         self.sender = sender
         self.text = text
-        for key, value in rest.items():
-            if key not in MESSAGE_FIELDS:
-                raise TypeError(f"Message has no field {key!r}")
-            setattr(self, key, value)
+        if rest:
+            for key, value in rest.items():
+                if key not in MESSAGE_FIELDS:
+                    raise TypeError(f"Message has no field {key!r}")
+                setattr(self, key, value)
 
     def __getattr__(self, name: str) -> Any:
         make = _LAZY.get(name)

@@ -280,7 +280,8 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
         body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
         sep = body.find(": ")
         name = body[:sep]
-        if 0 < sep <= 60 and not _system_sender(name):
+        plain = name.isascii() and '"' not in name and name.count(" ") < 3
+        if 0 < sep <= 60 and (plain or not _system_sender(name)):
             sender = (name if name.isascii() else lang.strip_marks(name)).strip()
             text = body[sep + 2:]
             nl = text.find("\n")
