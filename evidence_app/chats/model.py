@@ -146,8 +146,10 @@ class Conversation:
     def from_dict(cls, data: dict[str, Any]) -> Conversation:
         messages = []
         for raw in data.get("messages", []):
-            fields = dict(raw)
-            fields["attachments"] = [Attachment(**a) for a in raw.get("attachments", [])]
+            fields = {k: v for k, v in raw.items() if k in MESSAGE_FIELDS}
+            fields["attachments"] = [
+                Attachment(**{k: v for k, v in a.items() if k in Attachment.__dataclass_fields__})
+                for a in raw.get("attachments", [])]
             messages.append(Message(**fields))
         keep = {k: v for k, v in data.items()
                 if k in cls.__dataclass_fields__ and k != "messages"}
