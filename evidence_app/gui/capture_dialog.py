@@ -12,7 +12,7 @@ from collections import deque
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QEventLoop, QRect, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -50,8 +50,7 @@ def store_capture(vault: Vault, shot: capture.Capture, *, progress: Any = None,
 
 
 class CaptureDialog(QDialog):
-    """Take screenshots into the open vault. Open it with show() or open(), not exec():
-    the dialog hides itself while capturing, which would end an exec() loop."""
+    """Take screenshots into the open vault; show(), open() and exec() all work."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +77,16 @@ class CaptureDialog(QDialog):
         self._build()
         session.locked.connect(self._abort)
         self._check_available()
+
+    def exec(self) -> int:
+        """Run until closed. QDialog.exec() would end as soon as the dialog hides itself for
+        a screenshot, so this waits for `finished` instead."""
+        loop = QEventLoop(self)
+        self.finished.connect(loop.quit)
+        self.show()
+        loop.exec()
+        self.finished.disconnect(loop.quit)
+        return self.result()
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -382,3 +391,4 @@ class CaptureDialog(QDialog):
             self._picker.close()
             self._picker = None
         self.bar.hide()
+        self.reject()

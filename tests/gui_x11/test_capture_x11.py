@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QImage
 
 from evidence_app import capture
@@ -297,3 +297,29 @@ def test_region_on_a_hidpi_screen_keeps_every_device_pixel() -> None:
     assert result["size"] == [200, 100]
     assert result["geometry"] == [10, 20, 100, 50]
     assert result["ratio"] == 2.0
+
+
+def test_exec_keeps_running_while_the_dialog_hides(qtbot, session, pattern_window) -> None:
+    """The main window may call exec(): hiding for the screenshot must not end it."""
+    dialog = CaptureDialog(session)
+    qtbot.addWidget(dialog)
+    seen: list[str] = []
+
+    def drive() -> None:
+        qtbot.mouseClick(dialog.take, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+        wait_saved(qtbot, dialog, 1)
+        qtbot.waitUntil(dialog.isVisible, timeout=2000)
+        seen.append(dialog.status.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, drive)
+    assert dialog.exec() == 0
+    assert seen == ["Screenshot saved to the vault (item 1)."]
+
+
+def test_locking_closes_the_dialog(qtbot, session) -> None:
+    dialog = open_dialog(qtbot, session)
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        session.lock("idle")
+    assert not dialog.isVisible()
