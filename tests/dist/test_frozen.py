@@ -196,3 +196,27 @@ def test_portable_mode_writes_nothing_under_home(tmp_path: Path) -> None:
     data = stick / PORTABLE_DATA
     assert (data / "vault").is_dir(), files_under(data)
     assert list((data / "logs").glob("evidence-app.log*")), files_under(data)
+
+
+def test_linux_install_script_installs_for_this_user_only(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["sh", str(BUILT / "install.sh")], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    target = home / ".local/lib/evidence-locker/evidence-app"
+    entry = (home / ".local/share/applications/evidence-app.desktop").read_text("utf-8")
+    assert f'Exec="{target}"' in entry
+    icons = home / ".local/share/icons/hicolor"
+    assert (icons / "48x48/apps/evidence-app.png").is_file()
+    assert (icons / "scalable/apps/evidence-app.svg").is_file()
+    version = run(home / ".local/bin/evidence-app", "--version", env=clean_env(home))
+    assert version.stdout.strip() == f"evidence-app {__version__}"
+
+    done = subprocess.run(["sh", str(target.parent / "install.sh"), "--uninstall"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert not target.parent.exists()
+    assert not (home / ".local/bin/evidence-app").exists()
+    assert not list(icons.rglob("evidence-app.*"))
