@@ -64,7 +64,7 @@ class CaptureDialog(QDialog):
         self._picker: RegionPicker | None = None
         self._series_active = False
         self._series_count = 0
-        self._series_region: tuple[capture.FrozenScreen, QRect] | None = None
+        self._series_region: tuple[int, QRect] | None = None  # screen index, area
         self._countdown_left = 0
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -275,8 +275,7 @@ class CaptureDialog(QDialog):
                 self._pick_region()
                 return
             if self.mode() == "region" and self._series_region is not None:
-                frozen, rect = self._series_region
-                shot = capture.capture_region(frozen.screen.index, rect)
+                shot = capture.capture_region(*self._series_region)
             elif self.mode() == "window":
                 info: capture.WindowInfo = self.window_box.currentData()
                 shot = capture.capture_window(info.id, info.title, info.geometry)
@@ -306,7 +305,7 @@ class CaptureDialog(QDialog):
             self._failed(exc)
             return
         if self._series_active:
-            self._series_region = (frozen, rect)
+            self._series_region = (frozen.screen.index, rect)
         self._taken(shot)
 
     def _region_cancelled(self) -> None:

@@ -225,6 +225,7 @@ class RegionPicker(QObject):
             overlay.hide()
             overlay.deleteLater()
         self.overlays = []
+        self.deleteLater()
 
     def _chosen(self, overlay: RegionOverlay, rect: QRect) -> None:
         if self._finished:

@@ -323,3 +323,30 @@ def test_locking_closes_the_dialog(qtbot, session) -> None:
     with qtbot.waitSignal(dialog.finished, timeout=2000):
         session.lock("idle")
     assert not dialog.isVisible()
+
+
+def test_series_of_one_region_keeps_the_area(qtbot, session, pattern_window) -> None:
+    """Choose the chat's area once, then every F8 takes that same area again."""
+    dialog = open_dialog(qtbot, session)
+    dialog.region.setChecked(True)
+    dialog.series.setChecked(True)
+    qtbot.mouseClick(dialog.take, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(o.isVisible() for o in dialog.region_overlays()),
+                    timeout=3000)
+    overlay = dialog.region_overlays()[0]
+    qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(20, 30))
+    qtbot.mouseMove(overlay, QPoint(120, 90))
+    qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(120, 90))
+    wait_saved(qtbot, dialog, 1)
+    qtbot.waitUntil(dialog.bar.isVisible, timeout=2000)
+    qtbot.keyClick(dialog.bar, Qt.Key.Key_F8)
+    wait_saved(qtbot, dialog, 2)
+    qtbot.waitUntil(dialog.bar.isVisible, timeout=2000)
+    assert not dialog.region_overlays()  # no second overlay: the area was kept
+    qtbot.mouseClick(dialog.bar.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    for item_id in dialog.saved_items:
+        image, _data = stored_image(session, item_id)
+        assert (image.width(), image.height()) == (100, 60)
+        assert image.pixelColor(50, 30) == RED
+        assert session.vault.state.items[item_id].source["geometry"] == [20, 30, 100, 60]
