@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from evidence_app.bundle import bech32
+from evidence_app.core import bech32
 from evidence_app.core.errors import AgeKeyError, EvidenceError
 
 VERSION_LINE = b"age-encryption.org/v1"

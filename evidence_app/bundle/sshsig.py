@@ -56,6 +56,11 @@ def sign(private_key: Ed25519PrivateKey, message: bytes, namespace: str = NAMESP
     blob = (MAGIC + struct.pack(">I", 1) + _string(public_key_blob(private_key.public_key()))
             + _string(namespace.encode()) + _string(b"") + _string(b"sha512")
             + _string(_string(b"ssh-ed25519") + _string(raw_sig)))
+    return _armor(blob)
+
+
+def _armor(blob: bytes) -> str:
+    """The one layout ssh-keygen writes (70-column base64 lines, final newline)."""
     b64 = base64.b64encode(blob).decode("ascii")
     lines = [b64[i : i + 70] for i in range(0, len(b64), 70)]
     return "\n".join([_BEGIN, *lines, _END]) + "\n"
@@ -69,6 +74,8 @@ def verify(armored: str, message: bytes, public_key: Ed25519PublicKey,
         if not (text.startswith(_BEGIN) and text.endswith(_END)):
             return False
         blob = base64.b64decode("".join(text[len(_BEGIN) : -len(_END)].split()), validate=True)
+        if armored != _armor(blob):  # any other layout is a changed file, even if it decodes
+            return False
         if not blob.startswith(MAGIC) or struct.unpack_from(">I", blob, 6)[0] != 1:
             return False
         pos = 10

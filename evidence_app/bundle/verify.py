@@ -174,12 +174,14 @@ def _check_bag(folder: Path, files: dict[str, str], report: VerifyReport) -> Non
     bagit = _read_tag(folder, bag.BAGIT) or b""
     report.add("bag_structure", b"BagIt-Version:" in bagit, bag.BAGIT,
                "" if b"BagIt-Version:" in bagit else "invalid")
-    try:
-        manifest = bag.parse_manifest(_read_tag(folder, bag.MANIFEST) or b"")
-        tagmanifest = bag.parse_manifest(_read_tag(folder, bag.TAGMANIFEST) or b"")
-    except (ValueError, UnicodeDecodeError):
-        report.add("manifest", False, bag.MANIFEST, "malformed")
-        return
+    parsed = []
+    for rel in (bag.MANIFEST, bag.TAGMANIFEST):
+        try:
+            parsed.append(bag.parse_manifest(_read_tag(folder, rel) or b""))
+        except (ValueError, UnicodeDecodeError):  # named: either one may be the bad one
+            report.add("manifest", False, rel, "malformed")
+            return
+    manifest, tagmanifest = parsed
     bad = 0
     for rel, sha in manifest.items():
         if rel not in files:
@@ -231,13 +233,22 @@ def _check_signature(folder: Path, report: VerifyReport) -> None:
         report.add("signature", False, bag.SIGNER_PUB, "malformed")
         return
     report.fingerprint = ssh_fingerprint(key)
+    # Neither file is in the tag manifest (the signature covers it), so each must be exactly
+    # what sealing writes: a changed principal or namespace would make `ssh-keygen -Y
+    # verify` fail for the officer while this check passed.
+    if pub != (sshsig.openssh_public_key(key) + "\n").encode("ascii"):
+        report.add("signature", False, bag.SIGNER_PUB, "malformed")
     if allowed is None or pub.decode("ascii").split()[1] not in allowed.decode("ascii", "replace"):
         report.add("signature", False, bag.ALLOWED_SIGNERS, "key_mismatch")
+    elif allowed != sshsig.allowed_signers_line(key).encode("ascii"):
+        report.add("signature", False, bag.ALLOWED_SIGNERS, "malformed")
     good = sshsig.verify(sig.decode("ascii", "replace"), tagmanifest, key)
     report.add("signature", good, bag.SIGNATURE_FILE, "" if good else "invalid")
     declared = report.info.get("Signer-Fingerprint")
     if declared and declared != report.fingerprint:
-        report.add("signature", False, bag.BAG_INFO, "fingerprint_mismatch")
+        # bag-info.txt is covered by the tag manifest (a change there is named as such);
+        # signer.pub is not, so it is the file to name here.
+        report.add("signature", False, bag.SIGNER_PUB, "fingerprint_mismatch")
 
 
 def _check_custody(folder: Path, files: dict[str, str], report: VerifyReport) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from evidence_app.core import bech32
+
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(B58)}
 _VERSIONS = {0x00: "btc", 0x05: "btc", 0x41: "tron", 0x30: "ltc", 0x32: "ltc", 0x1E: "doge"}
@@ -47,53 +49,22 @@ def base58_wallet(text: str) -> str | None:
     return _VERSIONS.get(payload[0])
 
 
-_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_BECH32M = 0x2BC830A3
-
-
-def _polymod(values: list[int]) -> int:
-    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-    chk = 1
-    for value in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            chk ^= gen[i] if (top >> i) & 1 else 0
-    return chk
-
-
-def _convert_bits(data: list[int]) -> list[int] | None:
-    acc = bits = 0
-    out = []
-    for value in data:
-        acc = (acc << 5) | value
-        bits += 5
-        while bits >= 8:
-            bits -= 8
-            out.append((acc >> bits) & 0xFF)
-    if bits >= 5 or (acc << (8 - bits)) & 0xFF:
-        return None
-    return out
-
-
 def segwit_wallet(text: str) -> str | None:
     """"btc"/"ltc" for a valid segwit address (right checksum variant for its version)."""
-    if text.lower() != text and text.upper() != text:
+    try:
+        hrp, data, const = bech32.decode_raw(text, max_length=90)
+    except ValueError:
         return None
-    text = text.lower()
-    hrp, _sep, data_part = text.rpartition("1")
-    if hrp not in ("bc", "ltc") or len(text) > 90 or len(data_part) < 7:
+    if hrp not in ("bc", "ltc") or not data:
         return None
-    data = [_CHARSET.find(c) for c in data_part]
-    if -1 in data:
-        return None
-    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
-    const = _polymod(expanded + data)
     version = data[0]
-    if version > 16 or const != (1 if version == 0 else _BECH32M):
+    if version > 16 or const != (bech32.BECH32 if version == 0 else bech32.BECH32M):
         return None
-    program = _convert_bits(data[1:-6])
-    if program is None or not 2 <= len(program) <= 40:
+    try:
+        program = bech32.convert_bits(data[1:], 5, 8, False)
+    except ValueError:
+        return None
+    if not 2 <= len(program) <= 40:
         return None
     if version == 0 and len(program) not in (20, 32):
         return None
