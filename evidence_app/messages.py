@@ -270,7 +270,7 @@ def unsafe_reason(reason: str) -> str:
 _CAPTURE_PROBLEMS: dict[str, Callable[[], str]] = {
     "unavailable": lambda: _(
         "This system does not let apps take screenshots, so please use its own screenshot "
-        "tool (for example the Print Screen key) and then add the picture with Import."),
+        "tool (for example the Print Screen key) and then add the picture with “Add files”."),
     "no_screen": lambda: _(
         "That screen is no longer connected; choose another screen and try again."),
     "window_gone": lambda: _(

@@ -229,7 +229,7 @@ def test_wayland_like_black_grab_is_refused_with_one_sentence(qtbot, session,
     ok, reason = capture.capture_available()
     assert not ok
     assert "screenshot tool" in reason
-    assert "Import" in reason
+    assert "Add files" in reason
     dialog = CaptureDialog(session)
     qtbot.addWidget(dialog)
     assert not dialog.take.isEnabled()
