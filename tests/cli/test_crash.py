@@ -244,6 +244,7 @@ def _report(tally: Tally, capsys: pytest.CaptureFixture) -> None:
               f"(open {tally.window[0]:.2f} s, whole add {tally.window[1]:.2f} s)")
 
 
+@pytest.mark.timeout(900)  # about a minute on an idle two-core machine
 def test_sigkill_during_add(tmp_path, capsys):
     tally = run_kills(tmp_path, kills=int(os.environ.get("EVIDENCE_CRASH_KILLS", "40")),
                       seed=20261123)
@@ -253,6 +254,7 @@ def test_sigkill_during_add(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_sigkill_during_add_many(tmp_path, capsys):
     tally = run_kills(tmp_path, kills=200, seed=7, vault_every=10)
     _report(tally, capsys)
