@@ -90,8 +90,14 @@ class DetailPane(QScrollArea):
         self.export_button = QPushButton(_("E&xport a copy…"))
         self.export_button.setAccessibleName(_("Export a copy of the original"))
         self.export_button.clicked.connect(self._export)
+        self.withdraw_button = QPushButton(_("&Withdraw…"))
+        self.withdraw_button.setAccessibleName(_("Withdraw this item from the case"))
+        self.withdraw_button.setToolTip(_("Leaves it out of future bundles. Nothing is deleted; "
+                                          "the custody history keeps it."))
+        self.withdraw_button.clicked.connect(self._withdraw)
         actions.addWidget(self.sensitive_button)
         actions.addWidget(self.export_button)
+        actions.addWidget(self.withdraw_button)
         actions.addStretch(1)
         content.addLayout(actions)
         notes_box = QGroupBox(_("Notes"))
@@ -155,6 +161,7 @@ class DetailPane(QScrollArea):
         self.sensitive_button.setText(_("Unmark sensitive") if item.sensitive else
                                       _("Mark as &sensitive"))
         self.sensitive_button.setAccessibleName(self.sensitive_button.text().replace("&", ""))
+        self.withdraw_button.setEnabled(not item.withdrawn)
         self.notes.clear()
         self._note_ids = []
         for note in vault.state.notes_for(item.id):
@@ -251,6 +258,18 @@ class DetailPane(QScrollArea):
         if ok and text.strip() and text != old:
             self.session.run(lambda vault, progress=None, cancel=None: vault.edit_note(
                 note_id, text.strip()), on_error=lambda e: show_error(self, e))
+
+    def _withdraw(self) -> None:
+        item = self.item
+        if item is None or item.withdrawn:
+            return
+        reason, ok = QInputDialog.getText(
+            self, _("Withdraw item"),
+            _("Why should this item be left out (e.g. added by mistake)? It is not deleted: "
+              "the custody history keeps it and the reason."))
+        if ok and reason.strip():
+            self.session.run(lambda vault, progress=None, cancel=None: vault.withdraw_item(
+                item.id, reason.strip()), on_error=lambda e: show_error(self, e))
 
     def _export(self) -> None:
         item = self.item

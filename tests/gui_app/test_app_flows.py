@@ -194,3 +194,18 @@ def test_switch_to_german(controller) -> None:
         assert "Tresor" in texts
     finally:
         controller.apply_language("en")
+
+
+def test_withdraw_keeps_the_item_and_the_reason(unlocked, qtbot, tmp_path, monkeypatch) -> None:
+    main = unlocked.main
+    main.add_paths([_files(tmp_path)[1]])
+    qtbot.waitUntil(lambda: main.model.rowCount() == 1, timeout=10_000)
+    main.list.setCurrentIndex(main.proxy.index(0, 0))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("added by mistake", True))
+    main.detail._withdraw()
+    vault = unlocked.session.vault
+    qtbot.waitUntil(lambda: next(iter(vault.state.items.values())).withdrawn, timeout=10_000)
+    item = next(iter(vault.state.items.values()))
+    assert item.withdrawn_reason == "added by mistake"
+    assert main.model.rowCount() == 1
+    assert not main.detail.withdraw_button.isEnabled()
