@@ -36,7 +36,11 @@ def b64e(data: bytes) -> str:
 
 
 def b64d(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    """Strict: only the one canonical encoding (a changed unused bit is damage too)."""
+    data = base64.b64decode(text.encode("ascii"), validate=True)
+    if b64e(data) != text:
+        raise ValueError("non-canonical base64")
+    return data
 
 
 @dataclass(frozen=True)
