@@ -29,6 +29,9 @@ DEFAULT_ARGON2 = {"iterations": 3, "lanes": 4, "memory_cost": 256 * 1024}
 # Only for automated tests (set EVIDENCE_APP_INSECURE_FAST_KDF=1): recorded in the header,
 # so such a vault stays honest about how weak it is.
 INSECURE_TEST_ARGON2 = {"iterations": 1, "lanes": 1, "memory_cost": 8 * 1024}
+# What a header may ask for: a damaged or hostile vault.json must not make opening take
+# hours or gigabytes (4x the default in time and memory is the most we accept).
+MAX_ARGON2 = {"iterations": 12, "lanes": 16, "memory_cost": 1024 * 1024}
 
 
 def b64e(data: bytes) -> str:
@@ -65,14 +68,17 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> KdfParams:
-        if data.get("algorithm") != "argon2id":
+        if not isinstance(data, dict) or data.get("algorithm") != "argon2id":
             raise ValueError("unsupported kdf")
-        return cls(
-            salt=b64d(data["salt"]),
-            iterations=int(data["iterations"]),
-            lanes=int(data["lanes"]),
-            memory_cost=int(data["memory_cost"]),
-        )
+        numbers = {k: data[k] for k in MAX_ARGON2}
+        if any(type(v) is not int or not 1 <= v <= MAX_ARGON2[k] for k, v in numbers.items()) \
+                or numbers["memory_cost"] < 8 * numbers["lanes"] \
+                or not isinstance(data["salt"], str):
+            raise ValueError("kdf parameters out of range")
+        salt = b64d(data["salt"])
+        if not 16 <= len(salt) <= 64:
+            raise ValueError("kdf salt length")
+        return cls(salt=salt, **numbers)
 
     def derive(self, passphrase: str) -> bytes:
         kdf = Argon2id(

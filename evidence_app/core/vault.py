@@ -104,6 +104,28 @@ def _binding(header: dict[str, Any], *keys: str) -> bytes:
     return canonical_json({k: header[k] for k in keys})
 
 
+_HEADER_KEYS = {"format", "version", "vault_id", "kdf", "wrapped_key", "signing_key", "checksum"}
+_SEALED = ("nonce", "ct")
+
+
+def header_checksum(header: dict[str, Any]) -> str:
+    """SHA-256 over the header's other fields: accidental damage to vault.json (a flipped
+    bit in a salt or in the recovery key's wrapping) is named as damage, not mistaken for a
+    wrong passphrase, or left unnoticed until the recovery key is needed."""
+    return hashlib.sha256(canonical_json({k: v for k, v in header.items()
+                                          if k != "checksum"})).hexdigest()
+
+
+def _header_bytes(header: dict[str, Any]) -> bytes:
+    header["checksum"] = header_checksum(header)
+    return json.dumps(header, indent=1).encode()
+
+
+def _is_sealed(value: object, *extra: str) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(k), str) for k in (*_SEALED, *extra))
+
+
 def read_header(path: Path) -> dict[str, Any]:
     """The vault's plaintext header; raises when the folder is missing or not a vault."""
     if not path.exists():
@@ -117,13 +139,30 @@ def read_header(path: Path) -> dict[str, Any]:
         raise NotAVault(path) from None
     except (OSError, ValueError):
         raise CorruptHeader(header_path, "unreadable") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    if not isinstance(header, dict) or ("checksum" not in header
+                                        and header.get("format") != FORMAT):
+        raise NotAVault(path)
+    if "checksum" in header:
+        try:
+            intact = header["checksum"] == header_checksum(header)
+        except ValueError:  # text that cannot be encoded (a lone surrogate)
+            intact = False
+        if not intact:
+            raise CorruptHeader(header_path, "checksum")
+    if header.get("format") != FORMAT:
         raise NotAVault(path)
     if header.get("version") != VERSION:
         raise UnsupportedVault(header.get("version"))
     for key in ("vault_id", "kdf", "wrapped_key", "signing_key"):
         if key not in header:
             raise CorruptHeader(header_path, f"missing {key}")
+    wrapped = header["wrapped_key"]
+    if set(header) - _HEADER_KEYS or not isinstance(header["vault_id"], str) \
+            or not isinstance(header["kdf"], dict) or not isinstance(wrapped, dict) \
+            or not _is_sealed(wrapped.get("passphrase")) \
+            or not _is_sealed(wrapped.get("recovery"), "salt") \
+            or not _is_sealed(header["signing_key"]):
+        raise CorruptHeader(header_path, "structure")
     return header
 
 
@@ -145,7 +184,7 @@ class Vault:
         sealed_signer = header["signing_key"]
         try:
             raw = open_small(subkey(master, "signing key"), sealed_signer, aad + b"|signing")
-        except InvalidTag:
+        except (InvalidTag, ValueError):
             raise CorruptHeader(path / HEADER_NAME, "signing key") from None
         self._signer: Ed25519PrivateKey | None = Ed25519PrivateKey.from_private_bytes(raw)
         self.public_key: Ed25519PublicKey = self._signer.public_key()
@@ -220,7 +259,7 @@ class Vault:
                  "software": f"evidence-app {__version__}"},
             )
             # The header goes last: a folder without it is an unfinished vault, not a vault.
-            atomic_write(path / HEADER_NAME, json.dumps(header, indent=1).encode())
+            atomic_write(path / HEADER_NAME, _header_bytes(header))
             fsync_dir(path)
         except BaseException:
             lock.release()
@@ -275,6 +314,8 @@ class Vault:
                 )
             except InvalidTag:
                 raise WrongRecoveryKey() from None
+            except ValueError:
+                raise CorruptHeader(path / HEADER_NAME, "wrapped key") from None
             vault = cls(path, header, master, lock)
             vault._load(allow_damaged)
             if vault.problem is None:
@@ -409,7 +450,7 @@ class Vault:
             bytes(self._master),
             _binding(header, "format", "version", "vault_id", "kdf") + b"|passphrase",
         )
-        atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=1).encode())
+        atomic_write(self.path / HEADER_NAME, _header_bytes(header))
         self.header = header
         self._append("passphrase_changed", {})
 
