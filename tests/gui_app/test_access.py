@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.vault import Vault
+from evidence_app.gui.capture_dialog import CaptureDialog
 from evidence_app.gui.case_dialog import CaseDialog
 from evidence_app.gui.main_window import MainWindow
+from evidence_app.gui.seal_wizard import SealWizard
 from evidence_app.gui.session import Session
 from evidence_app.gui.settings_dialog import SettingsDialog
 from evidence_app.gui.start_window import StartWindow
 from evidence_app.gui.timestamp_dialog import TimestampDialog
+from evidence_app.gui.verify_view import VerifyWindow
 from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
 
@@ -65,6 +68,9 @@ def test_every_control_has_a_name(qtbot, session) -> None:
         CaseDialog(session),
         SettingsDialog(session.settings),
         TimestampDialog(session),
+        SealWizard(session),
+        VerifyWindow(),
+        CaptureDialog(session),
     ]
     for screen in screens:
         qtbot.addWidget(screen)
