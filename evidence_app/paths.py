@@ -103,6 +103,10 @@ def contain_portable() -> Path | None:
     fontconfig and temp files would otherwise write under the host's HOME (or %TEMP%, which
     on Windows is inside the user's profile). Call it once, early, before Qt starts.
     Returns the folder that now holds them, or None when not portable.
+
+    On a write-protected stick (police often run tools from read-only media) the temp folder
+    cannot be made: temp files then go to the host's temp folder, as they must go somewhere,
+    and the app still starts.
     """
     if not is_portable():
         return None
@@ -111,7 +115,10 @@ def contain_portable() -> Path | None:
         for variable, name in _XDG_VARIABLES.items():
             os.environ[variable] = str(host / name)
     temp = host / "tmp"
-    temp.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        temp.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return host
     for variable in _TEMP_VARIABLES:
         os.environ[variable] = str(temp)
     tempfile.tempdir = str(temp)

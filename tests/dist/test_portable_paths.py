@@ -65,3 +65,13 @@ def test_without_marker_nothing_changes(program: Path) -> None:
     assert all(os.environ[variable] == HOST for variable in VARIABLES)
     assert tempfile.tempdir is None
     assert not (program / PORTABLE_DATA).exists()
+
+
+def test_read_only_stick_still_starts(program: Path) -> None:
+    """When the temp folder cannot be made on the stick, temp files stay on the host."""
+    (program / PORTABLE_MARKER).write_text("portable\n", "utf-8")
+    (program / PORTABLE_DATA).mkdir()
+    (program / PORTABLE_DATA / "runtime").write_text("not a folder", "utf-8")
+    assert paths.contain_portable() == program / PORTABLE_DATA / "runtime"
+    assert os.environ["TMPDIR"] == HOST
+    assert tempfile.tempdir is None
