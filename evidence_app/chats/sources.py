@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -18,28 +19,28 @@ from evidence_app.core.safezip import SafeZip, ZipLimits, open_member_stream
 MAX_FOLDER_FILES = 20_000
 
 
-class ExportSource:
+class ExportSource(ABC):
     """A set of files named with forward slashes, relative to the export's root."""
 
     kind = "file"
     label = ""  # the export's own file name (a zip's name can name the chat)
 
-    def names(self) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def names(self) -> list[str]: ...
 
-    def exists(self, name: str) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def exists(self, name: str) -> bool: ...
 
-    def open(self, name: str) -> BinaryIO:
-        raise NotImplementedError
+    @abstractmethod
+    def open(self, name: str) -> BinaryIO: ...
 
-    def size(self, name: str) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def size(self, name: str) -> int: ...
 
     def opener(self, name: str) -> Callable[[], BinaryIO]:
         return lambda: self.open(name)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: only archive sources hold a handle
         """Release the archive, if any."""
 
     def resolve(self, base: str, ref: str) -> str | None:
