@@ -26,10 +26,10 @@ from evidence_app.bundle.verify_text import verify_text
 from evidence_app.core.errors import Cancelled, NothingToSeal, OutputExists
 from evidence_app.core.keys import ssh_fingerprint
 from evidence_app.core.objectstore import CancelCheck, Progress
-from evidence_app.core.safefs import atomic_output, private_mkdir
+from evidence_app.core.safefs import atomic_output, private_mkdir, safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
-from evidence_app.core.vault import Vault, safe_file_name
+from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language, language
 
 

@@ -20,7 +20,8 @@ from evidence_app.chats.render import render_transcript_html, render_transcript_
 from evidence_app.chats.sources import FolderSource
 from evidence_app.core.errors import ChatOwnerNotFound, ChatOwnerUnclear, ItemNotFound
 from evidence_app.core.objectstore import CancelCheck
-from evidence_app.core.vault import Vault, safe_file_name
+from evidence_app.core.safefs import safe_file_name
+from evidence_app.core.vault import Vault
 
 NOT_A_PARTICIPANT = "-"  # --me - : the person importing is not in this chat
 

@@ -149,3 +149,9 @@ def private_tempdir(prefix: str = "evidence-app-") -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def safe_file_name(name: str, fallback: str) -> str:
+    """A name that stays inside the folder it is written to, on every system."""
+    cleaned = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name).strip(" .")
+    return cleaned[:200] or f"item-{fallback}"

@@ -6,38 +6,23 @@ objects/ (encrypted originals and derived objects under random names), .lock.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import logging
-import os
 import secrets
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from evidence_app import __version__
-from evidence_app.core import media
 from evidence_app.core.canonical import canonical_json
 from evidence_app.core.errors import (
     CorruptHeader,
-    CorruptObject,
-    EvidenceError,
-    HashMismatch,
-    InputIsDirectory,
-    InputNotFound,
-    InputUnreadable,
-    ItemNotFound,
     JournalCorrupt,
-    MissingObject,
     NotAVault,
-    NoteNotFound,
-    OutputExists,
     UnsupportedVault,
     VaultExists,
     VaultLocked,
@@ -46,7 +31,7 @@ from evidence_app.core.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from evidence_app.core.journal import Journal, Record, check_chain
+from evidence_app.core.journal import Journal, Record
 from evidence_app.core.keys import (
     MIN_PASSPHRASE_LENGTH,
     InvalidTag,
@@ -61,16 +46,17 @@ from evidence_app.core.keys import (
     subkey,
 )
 from evidence_app.core.lockfile import VaultLock
-from evidence_app.core.objectstore import CancelCheck, ObjectStore, Progress
+from evidence_app.core.objectstore import ObjectStore
 from evidence_app.core.safefs import (
-    atomic_output,
     atomic_write,
     fsync_dir,
     private_mkdir,
     remove_stale_temps,
 )
-from evidence_app.core.state import CaseState, Item, Note, fold
-from evidence_app.core.timeutil import from_timestamp, now_utc_and_offset
+from evidence_app.core.state import CaseState, fold
+from evidence_app.core.timeutil import now_utc_and_offset
+from evidence_app.core.vault_ingest import IngestMixin
+from evidence_app.core.vault_items import ItemsMixin
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +76,6 @@ class Notice:
 
     kind: str  # "torn_tail" | "orphans_removed"
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class CheckResult:
-    item_id: str
-    name: str
-    ok: bool
-    problem: EvidenceError | None = None
 
 
 def _binding(header: dict[str, Any], *keys: str) -> bytes:
@@ -171,7 +149,7 @@ def _check_passphrase(passphrase: str) -> None:
         raise WeakPassphrase(MIN_PASSPHRASE_LENGTH)
 
 
-class Vault:
+class Vault(IngestMixin, ItemsMixin):
     """An open (unlocked) vault. Use create()/open(); call lock() when done."""
 
     def __init__(self, path: Path, header: dict[str, Any], master: bytes, lock: VaultLock):
@@ -454,373 +432,6 @@ class Vault:
         self.header = header
         self._append("passphrase_changed", {})
 
-    # --- adding --------------------------------------------------------------------------
-
-    def add_file(
-        self,
-        path: Path,
-        *,
-        note: str = "",
-        sensitive: bool = False,
-        source: dict[str, Any] | None = None,
-        progress: Progress | None = None,
-        cancel: CancelCheck | None = None,
-    ) -> Item:
-        """Ingest one file in one pass; returns the item once its record is durable."""
-        path = Path(path)
-        import stat as statmod
-
-        # Look before opening: opening a FIFO for reading would block until a writer comes.
-        try:
-            mode = os.stat(path).st_mode
-        except FileNotFoundError:
-            raise InputNotFound(path) from None
-        except OSError as exc:
-            raise InputUnreadable(path, exc.strerror or "") from None
-        if statmod.S_ISDIR(mode):
-            raise InputIsDirectory(path)
-        if not statmod.S_ISREG(mode):
-            raise InputUnreadable(path, "not a regular file")
-        try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise InputNotFound(path) from None
-        except IsADirectoryError:
-            raise InputIsDirectory(path) from None
-        except OSError as exc:
-            if path.is_dir():
-                raise InputIsDirectory(path) from None
-            raise InputUnreadable(path, exc.strerror or "") from None
-        with fh:
-            st = os.fstat(fh.fileno())
-            if statmod.S_ISDIR(st.st_mode):
-                raise InputIsDirectory(path)
-            if not statmod.S_ISREG(st.st_mode):
-                raise InputUnreadable(path, "not a regular file")
-            mtime, mtime_offset = from_timestamp(st.st_mtime)
-            return self._ingest(
-                fh,
-                name=path.name,
-                total=st.st_size,
-                file_mtime=(mtime, mtime_offset),
-                source=source or {"type": "import", "path": str(path.resolve())},
-                note=note,
-                sensitive=sensitive,
-                reopen=lambda: open(path, "rb"),
-                progress=progress,
-                cancel=cancel,
-            )
-
-    def add_bytes(
-        self,
-        data: bytes,
-        name: str,
-        *,
-        source: dict[str, Any],
-        note: str = "",
-        sensitive: bool = False,
-        kind: str = "original",
-        derived_from: str | None = None,
-        description: str = "",
-    ) -> Item:
-        """Ingest bytes made by the app itself (a screenshot, a transcript)."""
-        return self._ingest(
-            io.BytesIO(data),
-            name=name,
-            total=len(data),
-            file_mtime=None,
-            source=source,
-            note=note,
-            sensitive=sensitive,
-            reopen=lambda: io.BytesIO(data),
-            kind=kind,
-            derived_from=derived_from,
-            description=description,
-        )
-
-    def add_stream(
-        self,
-        src: BinaryIO,
-        name: str,
-        *,
-        source: dict[str, Any],
-        total: int = 0,
-        reopen: Callable[[], BinaryIO] | None = None,
-        note: str = "",
-        sensitive: bool = False,
-        kind: str = "original",
-        derived_from: str | None = None,
-        description: str = "",
-        file_mtime: tuple[str, str] | None = None,
-        progress: Progress | None = None,
-        cancel: CancelCheck | None = None,
-    ) -> Item:
-        """Ingest from any readable stream (e.g. a member of a chat export zip).
-
-        `reopen` gives a fresh stream for image metadata and thumbnails; without it, images
-        are stored without them.
-        """
-        return self._ingest(
-            src,
-            name=name,
-            total=total,
-            file_mtime=file_mtime,
-            source=source,
-            note=note,
-            sensitive=sensitive,
-            reopen=reopen,
-            kind=kind,
-            derived_from=derived_from,
-            description=description,
-            progress=progress,
-            cancel=cancel,
-        )
-
-    def _ingest(
-        self,
-        src: BinaryIO,
-        *,
-        name: str,
-        total: int,
-        file_mtime: tuple[str, str] | None,
-        source: dict[str, Any],
-        note: str,
-        sensitive: bool,
-        reopen: Callable[[], BinaryIO] | None,
-        kind: str = "original",
-        derived_from: str | None = None,
-        description: str = "",
-        progress: Progress | None = None,
-        cancel: CancelCheck | None = None,
-    ) -> Item:
-        if self.problem is not None:
-            raise self.problem
-        store = self._store()
-        stored = store.write_stream(src, total=total, progress=progress, cancel=cancel)
-        created = [stored.object_id]
-        recording = False
-        try:
-            media_type = media.sniff_media_type(stored.head)
-            exif: dict[str, Any] = {}
-            image: dict[str, Any] | None = None
-            thumbnail: dict[str, Any] | None = None
-            if media.is_image(media_type) and reopen is not None:
-                with reopen() as fh:
-                    exif, image = media.read_image_metadata(fh)
-                with reopen() as fh:
-                    thumb = media.make_thumbnail(fh)
-                if thumb is not None:
-                    thumb_obj = store.write_bytes(thumb[0])
-                    created.append(thumb_obj.object_id)
-                    thumbnail = {"object_id": thumb_obj.object_id, "media_type": "image/jpeg",
-                                 "width": thumb[1], "height": thumb[2]}
-            item_id = self.state.next_item_id()
-            data: dict[str, Any] = {
-                "item_id": item_id,
-                "object_id": stored.object_id,
-                "name": name,
-                "size": stored.size,
-                "sha256": stored.sha256,
-                "media_type": media_type,
-                "source": source,
-                "sensitive": sensitive,
-                "duplicate_of": self.state.by_sha256.get(stored.sha256),
-                "exif": exif,
-                "image": image,
-                "thumbnail": thumbnail,
-                "kind": kind,
-            }
-            if file_mtime is not None:
-                data["file_mtime"], data["file_mtime_offset"] = file_mtime
-            if derived_from:
-                data["derived_from"] = derived_from
-            if description:
-                data["description"] = description
-            if note:
-                data["note"] = note
-                data["note_id"] = self.state.next_note_id()
-            recording = True
-            self._append("item_added", data)
-        except BaseException as exc:
-            # An interruption (Ctrl-C) while recording may come after the record became
-            # durable: keep the objects then; the next open removes them if nothing names them.
-            if not recording or isinstance(exc, EvidenceError):
-                for object_id in created:
-                    store.remove(object_id)
-            raise
-        return self.state.items[item_id]
-
-    # --- notes, case details, flags -----------------------------------------------------
-
-    def item(self, item_id: str) -> Item:
-        key = str(item_id).lstrip("#")
-        found = self.state.items.get(key)
-        if found is None:
-            raise ItemNotFound(str(item_id))
-        return found
-
-    def item_details(self, item_id: str) -> dict[str, Any]:
-        """Every recorded field of an item, its notes and custody history (show, items.json)."""
-        item = self.item(item_id)
-        notes = [
-            {"id": n.id, "text": n.text, "created_at": n.created_at, "edited_at": n.edited_at}
-            for n in self.state.notes_for(item.id)
-        ]
-        seqs = set(item.history)
-        history = [
-            {"seq": r["seq"], "time": r["time"], "type": r["type"]}
-            for r in self.records
-            if r["seq"] in seqs
-        ]
-        return {
-            "id": item.id,
-            "name": item.name,
-            "size": item.size,
-            "sha256": item.sha256,
-            "media_type": item.media_type,
-            "added_at": item.added_at,
-            "added_offset": item.added_offset,
-            "file_mtime": item.file_mtime,
-            "file_mtime_offset": item.file_mtime_offset,
-            "source": item.source,
-            "sensitive": item.sensitive,
-            "duplicate_of": item.duplicate_of,
-            "kind": item.kind,
-            "derived_from": item.derived_from,
-            "description": item.description,
-            "withdrawn": item.withdrawn,
-            "withdrawn_reason": item.withdrawn_reason,
-            "image": item.image,
-            "exif": item.exif,
-            "has_thumbnail": bool(item.thumbnail),
-            "notes": notes,
-            "history": history,
-        }
-
-    def add_note(self, text: str, item_id: str | None = None) -> Note:
-        if item_id is not None:
-            item_id = self.item(item_id).id
-        note_id = self.state.next_note_id()
-        self._append("note_added", {"note_id": note_id, "item_id": item_id, "text": text})
-        return self.state.notes[note_id]
-
-    def edit_note(self, note_id: str, text: str) -> Note:
-        if note_id not in self.state.notes:
-            raise NoteNotFound(note_id)
-        note = self.state.notes[note_id]
-        self._append("note_edited", {"note_id": note_id, "item_id": note.item_id, "text": text})
-        return note
-
-    def update_case(self, fields: dict[str, Any]) -> None:
-        """Merge case details (statement, dates, platforms, ...); empty values clear a field."""
-        changed = {k: v for k, v in fields.items() if self.state.case.get(k) != v}
-        if changed:
-            self._append("case_updated", {"fields": changed})
-
-    def update_item(
-        self, item_id: str, *, sensitive: bool | None = None, description: str | None = None
-    ) -> Item:
-        item = self.item(item_id)
-        data: dict[str, Any] = {"item_id": item.id}
-        if sensitive is not None:
-            data["sensitive"] = sensitive
-        if description is not None:
-            data["description"] = description
-        self._append("item_updated", data)
-        return item
-
-    def withdraw_item(self, item_id: str, reason: str) -> Item:
-        """Mark an item as not part of the evidence; nothing is ever deleted."""
-        item = self.item(item_id)
-        self._append("item_withdrawn", {"item_id": item.id, "reason": reason})
-        return item
-
-    def record_viewed(self, item_id: str) -> None:
-        self._append("item_viewed", {"item_id": self.item(item_id).id})
-
-    def record(self, rtype: str, data: dict[str, Any]) -> Record:
-        """Record another event (bundle sealed, timestamp obtained...) in the custody log."""
-        return self._append(rtype, data)
-
-    # --- reading back --------------------------------------------------------------------
-
-    def iter_item(self, item_id: str) -> Iterator[memoryview]:
-        item = self.item(item_id)
-        try:
-            yield from self._store().iter_plaintext(item.object_id)
-        except (CorruptObject, MissingObject) as exc:
-            exc.item_id = item.id
-            raise
-
-    def thumbnail_bytes(self, item_id: str) -> bytes | None:
-        item = self.item(item_id)
-        if not item.thumbnail:
-            return None
-        return self._store().read_bytes(item.thumbnail["object_id"])
-
-    def export_item(self, item_id: str, out: Path, *, overwrite: bool = False) -> Path:
-        """Write the original, byte-for-byte and re-hashed on the way, and log the export."""
-        item = self.item(item_id)
-        out = Path(out)
-        dest = out / safe_file_name(item.name, item.id) if out.is_dir() else out
-        if dest.exists() and not overwrite:
-            raise OutputExists(dest)
-        hasher = hashlib.sha256()
-        with atomic_output(dest) as fh:
-            for view in self.iter_item(item.id):
-                hasher.update(view)
-                fh.write(view)
-            if hasher.hexdigest() != item.sha256:
-                raise HashMismatch(item.id, item.sha256, hasher.hexdigest())
-        self._append("item_exported", {"item_id": item.id, "destination": str(dest.resolve())})
-        return dest
-
-    # --- integrity -----------------------------------------------------------------------
-
-    def check(
-        self, progress: Progress | None = None, cancel: CancelCheck | None = None
-    ) -> list[CheckResult]:
-        """Decrypt and re-hash every object; a bad one is reported, the rest still checked."""
-        store = self._store()
-        results: list[CheckResult] = []
-        items = list(self.state.items.values())
-        total = sum(i.size for i in items)
-        done = 0
-        for item in items:
-            if cancel is not None and cancel():
-                from evidence_app.core.errors import Cancelled
-
-                raise Cancelled()
-            try:
-                digest, _size = store.hash_object(item.object_id, progress, done)
-                if digest != item.sha256:
-                    raise HashMismatch(item.id, item.sha256, digest)
-                if item.thumbnail:
-                    store.read_bytes(item.thumbnail["object_id"])
-                results.append(CheckResult(item.id, item.name, True))
-            except (CorruptObject, MissingObject) as exc:
-                exc.item_id = item.id
-                results.append(CheckResult(item.id, item.name, False, exc))
-            except HashMismatch as exc:
-                results.append(CheckResult(item.id, item.name, False, exc))
-            done += item.size
-            if progress is not None:
-                progress(done, total, item.name)
-        failed = [r.item_id for r in results if not r.ok]
-        with contextlib.suppress(EvidenceError):
-            self._append("integrity_checked", {"items": len(results), "failed": failed})
-        return results
-
-    def verify_log(self) -> int:
-        """Check the whole chain and every signature; returns the record count or raises."""
-        records = self._journal().records
-        check_chain(records, self.public_key)
-        if self.problem is not None:
-            raise self.problem
-        self._journal().read_head()
-        return len(records)
-
-
 def referenced_objects(records: list[Record]) -> set[str]:
     """Every object id a record names, at any depth (originals, thumbnails, tokens...)."""
     found: set[str] = set()
@@ -840,12 +451,6 @@ def referenced_objects(records: list[Record]) -> set[str]:
 
 # Metadata copied from files (camera EXIF, image size) never names an object.
 _NO_OBJECTS_INSIDE = frozenset({"exif", "image"})
-
-
-def safe_file_name(name: str, fallback: str) -> str:
-    """A name that stays inside the folder it is written to, on every system."""
-    cleaned = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name).strip(" .")
-    return cleaned[:200] or f"item-{fallback}"
 
 
 def _remove_unfinished_vault(path: Path, names: set[str]) -> None:

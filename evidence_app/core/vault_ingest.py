@@ -1,0 +1,241 @@
+"""Adding evidence to a vault: one pass over the input, metadata, thumbnails, record."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from evidence_app.core import media
+from evidence_app.core.errors import (
+    EvidenceError,
+    InputIsDirectory,
+    InputNotFound,
+    InputUnreadable,
+    JournalCorrupt,
+)
+from evidence_app.core.journal import Record
+from evidence_app.core.objectstore import CancelCheck, ObjectStore, Progress
+from evidence_app.core.state import CaseState, Item
+from evidence_app.core.timeutil import from_timestamp
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from evidence_app.core.journal import Journal
+
+
+class IngestMixin:
+    """Vault methods that add items (mixed into Vault)."""
+
+    # Provided by Vault (core/vault.py).
+    state: CaseState
+    problem: JournalCorrupt | None
+    public_key: Ed25519PublicKey
+    records: list[Record]
+
+    if TYPE_CHECKING:
+
+        def _store(self) -> ObjectStore: ...
+
+        def _journal(self) -> Journal: ...
+
+        def _append(self, rtype: str, data: dict[str, Any]) -> Record: ...
+
+    # --- adding --------------------------------------------------------------------------
+
+    def add_file(
+        self,
+        path: Path,
+        *,
+        note: str = "",
+        sensitive: bool = False,
+        source: dict[str, Any] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Item:
+        """Ingest one file in one pass; returns the item once its record is durable."""
+        path = Path(path)
+        import stat as statmod
+
+        # Look before opening: opening a FIFO for reading would block until a writer comes.
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise InputNotFound(path) from None
+        except OSError as exc:
+            raise InputUnreadable(path, exc.strerror or "") from None
+        if statmod.S_ISDIR(mode):
+            raise InputIsDirectory(path)
+        if not statmod.S_ISREG(mode):
+            raise InputUnreadable(path, "not a regular file")
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise InputNotFound(path) from None
+        except IsADirectoryError:
+            raise InputIsDirectory(path) from None
+        except OSError as exc:
+            if path.is_dir():
+                raise InputIsDirectory(path) from None
+            raise InputUnreadable(path, exc.strerror or "") from None
+        with fh:
+            st = os.fstat(fh.fileno())
+            if statmod.S_ISDIR(st.st_mode):
+                raise InputIsDirectory(path)
+            if not statmod.S_ISREG(st.st_mode):
+                raise InputUnreadable(path, "not a regular file")
+            mtime, mtime_offset = from_timestamp(st.st_mtime)
+            return self._ingest(
+                fh,
+                name=path.name,
+                total=st.st_size,
+                file_mtime=(mtime, mtime_offset),
+                source=source or {"type": "import", "path": str(path.resolve())},
+                note=note,
+                sensitive=sensitive,
+                reopen=lambda: open(path, "rb"),
+                progress=progress,
+                cancel=cancel,
+            )
+
+    def add_bytes(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        source: dict[str, Any],
+        note: str = "",
+        sensitive: bool = False,
+        kind: str = "original",
+        derived_from: str | None = None,
+        description: str = "",
+    ) -> Item:
+        """Ingest bytes made by the app itself (a screenshot, a transcript)."""
+        return self._ingest(
+            io.BytesIO(data),
+            name=name,
+            total=len(data),
+            file_mtime=None,
+            source=source,
+            note=note,
+            sensitive=sensitive,
+            reopen=lambda: io.BytesIO(data),
+            kind=kind,
+            derived_from=derived_from,
+            description=description,
+        )
+
+    def add_stream(
+        self,
+        src: BinaryIO,
+        name: str,
+        *,
+        source: dict[str, Any],
+        total: int = 0,
+        reopen: Callable[[], BinaryIO] | None = None,
+        note: str = "",
+        sensitive: bool = False,
+        kind: str = "original",
+        derived_from: str | None = None,
+        description: str = "",
+        file_mtime: tuple[str, str] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Item:
+        """Ingest from any readable stream (e.g. a member of a chat export zip).
+
+        `reopen` gives a fresh stream for image metadata and thumbnails; without it, images
+        are stored without them.
+        """
+        return self._ingest(
+            src,
+            name=name,
+            total=total,
+            file_mtime=file_mtime,
+            source=source,
+            note=note,
+            sensitive=sensitive,
+            reopen=reopen,
+            kind=kind,
+            derived_from=derived_from,
+            description=description,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def _ingest(
+        self,
+        src: BinaryIO,
+        *,
+        name: str,
+        total: int,
+        file_mtime: tuple[str, str] | None,
+        source: dict[str, Any],
+        note: str,
+        sensitive: bool,
+        reopen: Callable[[], BinaryIO] | None,
+        kind: str = "original",
+        derived_from: str | None = None,
+        description: str = "",
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Item:
+        if self.problem is not None:
+            raise self.problem
+        store = self._store()
+        stored = store.write_stream(src, total=total, progress=progress, cancel=cancel)
+        created = [stored.object_id]
+        recording = False
+        try:
+            media_type = media.sniff_media_type(stored.head)
+            exif: dict[str, Any] = {}
+            image: dict[str, Any] | None = None
+            thumbnail: dict[str, Any] | None = None
+            if media.is_image(media_type) and reopen is not None:
+                with reopen() as fh:
+                    exif, image = media.read_image_metadata(fh)
+                with reopen() as fh:
+                    thumb = media.make_thumbnail(fh)
+                if thumb is not None:
+                    thumb_obj = store.write_bytes(thumb[0])
+                    created.append(thumb_obj.object_id)
+                    thumbnail = {"object_id": thumb_obj.object_id, "media_type": "image/jpeg",
+                                 "width": thumb[1], "height": thumb[2]}
+            item_id = self.state.next_item_id()
+            data: dict[str, Any] = {
+                "item_id": item_id,
+                "object_id": stored.object_id,
+                "name": name,
+                "size": stored.size,
+                "sha256": stored.sha256,
+                "media_type": media_type,
+                "source": source,
+                "sensitive": sensitive,
+                "duplicate_of": self.state.by_sha256.get(stored.sha256),
+                "exif": exif,
+                "image": image,
+                "thumbnail": thumbnail,
+                "kind": kind,
+            }
+            if file_mtime is not None:
+                data["file_mtime"], data["file_mtime_offset"] = file_mtime
+            if derived_from:
+                data["derived_from"] = derived_from
+            if description:
+                data["description"] = description
+            if note:
+                data["note"] = note
+                data["note_id"] = self.state.next_note_id()
+            recording = True
+            self._append("item_added", data)
+        except BaseException as exc:
+            # An interruption (Ctrl-C) while recording may come after the record became
+            # durable: keep the objects then; the next open removes them if nothing names them.
+            if not recording or isinstance(exc, EvidenceError):
+                for object_id in created:
+                    store.remove(object_id)
+            raise
+        return self.state.items[item_id]
