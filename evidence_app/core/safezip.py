@@ -134,6 +134,8 @@ class SafeZip:
                     yield chunk
         except (zipfile.BadZipFile, EOFError, zlib_error(), NotImplementedError):
             raise UnsafeArchive(entry.name, "damaged") from None
+        except OSError:  # an offset that points before the start of the file (EINVAL)
+            raise UnsafeArchive(entry.name, "damaged") from None
 
     def read(self, name: str, max_size: int = 256 << 20) -> bytes:
         entry = self.entry(name)
