@@ -14,35 +14,19 @@ from evidence_app.core.errors import (
     InputIsDirectory,
     InputNotFound,
     InputUnreadable,
-    JournalCorrupt,
 )
-from evidence_app.core.journal import Record
-from evidence_app.core.objectstore import CancelCheck, ObjectStore, Progress
-from evidence_app.core.state import CaseState, Item
+from evidence_app.core.objectstore import CancelCheck, Progress
+from evidence_app.core.state import Item
 from evidence_app.core.timeutil import from_timestamp
+from evidence_app.core.vault_parts import VaultParts
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from evidence_app.core.journal import Journal
+    pass
 
 
-class IngestMixin:
+class IngestMixin(VaultParts):
     """Vault methods that add items (mixed into Vault)."""
-
-    # Provided by Vault (core/vault.py).
-    state: CaseState
-    problem: JournalCorrupt | None
-    public_key: Ed25519PublicKey
-    records: list[Record]
-
-    if TYPE_CHECKING:
-
-        def _store(self) -> ObjectStore: ...
-
-        def _journal(self) -> Journal: ...
-
-        def _append(self, rtype: str, data: dict[str, Any]) -> Record: ...
 
     # --- adding --------------------------------------------------------------------------
 
@@ -88,9 +72,9 @@ class IngestMixin:
             if not statmod.S_ISREG(st.st_mode):
                 raise InputUnreadable(path, "not a regular file")
             mtime, mtime_offset = from_timestamp(st.st_mtime)
-            return self._ingest(
+            return self.add_stream(
                 fh,
-                name=path.name,
+                path.name,
                 total=st.st_size,
                 file_mtime=(mtime, mtime_offset),
                 source=source or {"type": "import", "path": str(path.resolve())},
@@ -114,11 +98,10 @@ class IngestMixin:
         description: str = "",
     ) -> Item:
         """Ingest bytes made by the app itself (a screenshot, a transcript)."""
-        return self._ingest(
+        return self.add_stream(
             io.BytesIO(data),
-            name=name,
+            name,
             total=len(data),
-            file_mtime=None,
             source=source,
             note=note,
             sensitive=sensitive,
@@ -150,39 +133,6 @@ class IngestMixin:
         `reopen` gives a fresh stream for image metadata and thumbnails; without it, images
         are stored without them.
         """
-        return self._ingest(
-            src,
-            name=name,
-            total=total,
-            file_mtime=file_mtime,
-            source=source,
-            note=note,
-            sensitive=sensitive,
-            reopen=reopen,
-            kind=kind,
-            derived_from=derived_from,
-            description=description,
-            progress=progress,
-            cancel=cancel,
-        )
-
-    def _ingest(
-        self,
-        src: BinaryIO,
-        *,
-        name: str,
-        total: int,
-        file_mtime: tuple[str, str] | None,
-        source: dict[str, Any],
-        note: str,
-        sensitive: bool,
-        reopen: Callable[[], BinaryIO] | None,
-        kind: str = "original",
-        derived_from: str | None = None,
-        description: str = "",
-        progress: Progress | None = None,
-        cancel: CancelCheck | None = None,
-    ) -> Item:
         if self.problem is not None:
             raise self.problem
         store = self._store()

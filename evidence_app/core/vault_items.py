@@ -14,20 +14,19 @@ from evidence_app.core.errors import (
     EvidenceError,
     HashMismatch,
     ItemNotFound,
-    JournalCorrupt,
     MissingObject,
     NoteNotFound,
     OutputExists,
 )
 from evidence_app.core.journal import Record, check_chain
-from evidence_app.core.objectstore import CancelCheck, ObjectStore, Progress
+from evidence_app.core.objectstore import CancelCheck, Progress
 from evidence_app.core.safefs import atomic_output, safe_file_name
-from evidence_app.core.state import CaseState, Item, Note
+from evidence_app.core.state import Item, Note
+from evidence_app.core.vault_parts import VaultParts
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from evidence_app.core.journal import Journal
+    pass
 
 
 @dataclass
@@ -38,22 +37,8 @@ class CheckResult:
     problem: EvidenceError | None = None
 
 
-class ItemsMixin:
+class ItemsMixin(VaultParts):
     """Vault methods about what is in the case (mixed into Vault)."""
-
-    # Provided by Vault (core/vault.py).
-    state: CaseState
-    problem: JournalCorrupt | None
-    public_key: Ed25519PublicKey
-    records: list[Record]
-
-    if TYPE_CHECKING:
-
-        def _store(self) -> ObjectStore: ...
-
-        def _journal(self) -> Journal: ...
-
-        def _append(self, rtype: str, data: dict[str, Any]) -> Record: ...
 
     # --- notes, case details, flags -----------------------------------------------------
 
