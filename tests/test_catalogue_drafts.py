@@ -4,7 +4,8 @@ Drafts are not compiled or offered by the app, and they may lag behind the newes
 so completeness is NOT checked here (tools/catalogues.py does that for shipped catalogues). What is
 checked is what would hurt later: a translated string that lost or renamed a `{name}` or `%s`
 placeholder (a crash in `.format()` in front of a frightened person), stray braces, a doubled or
-lost `&` mnemonic, and a header that does not say which language and plural rule it is.
+lost `&` mnemonic, lost edge spaces of CLI prompts, and a header that does not say which language
+and plural rule it is.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ def placeholders(text: str) -> list[str]:
     return sorted(fields + PRINTF.findall(text.replace("%%", "")))
 
 
+def _edges(text: str) -> tuple[str, str]:
+    """Leading and trailing whitespace: CLI prompts like "Passphrase: " depend on it."""
+    return text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+
 def _forms(message: Message) -> list[tuple[tuple[str, ...], str]]:
     """(English texts a form may follow, translated form) for every non-empty form."""
     if isinstance(message.id, str):
@@ -55,6 +61,8 @@ def draft_problems(catalog: Catalog) -> list[str]:
                                 f"{placeholders(english[-1])}: {text!r}")
             if len(MNEMONIC.findall(text)) != len(MNEMONIC.findall(english[0])):
                 problems.append(f"{english[0]!r}: & mnemonics differ: {text!r}")
+            if _edges(text) != _edges(english[0]):
+                problems.append(f"{english[0]!r}: leading or trailing spaces differ: {text!r}")
     return problems
 
 
@@ -114,6 +122,7 @@ def test_checker_catches_lost_placeholder_brace_and_mnemonic(tmp_path: Path) -> 
         'msgid "Item {item} added: {name}"\nmsgstr "Eintrag {itme} hinzu: {name}"\n\n'
         'msgid "Vault: {path}"\nmsgstr "Tresor: {path"\n\n'
         'msgid "&Lock"\nmsgstr "Sperren"\n\n'
+        'msgid "Passphrase: "\nmsgstr "Passphrase:"\n\n'
         'msgid "{count} item"\nmsgid_plural "{count} items"\nmsgstr[0] "{count} Ding"\n'
         'msgstr[1] "{count} Dinge"\n\n'
         'msgid "Not yet"\nmsgstr ""\n',
@@ -121,10 +130,11 @@ def test_checker_catches_lost_placeholder_brace_and_mnemonic(tmp_path: Path) -> 
     )
     catalog = _read(po_path)
     problems = draft_problems(catalog)
-    assert len(problems) == 3, problems
+    assert len(problems) == 4, problems
     assert "['itme', 'name']" in problems[0]
     assert "braces" in problems[1]
     assert "mnemonic" in problems[2]
+    assert "spaces" in problems[3]
     header = header_problems(catalog, po_path.read_text(encoding="utf-8"), "yy")
     assert any("Language header is 'xx'" in p for p in header)
     assert any("how the draft was produced" in p for p in header)
