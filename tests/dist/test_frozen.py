@@ -179,7 +179,7 @@ def test_portable_mode_writes_nothing_under_home(tmp_path: Path) -> None:
     """A copy on a 'stick' with the marker: vault, settings, logs, Qt's files and temp files
     stay beside it; HOME and the host's temp folder are untouched."""
     stick = tmp_path / "stick" / "EvidenceLocker"
-    shutil.copytree(BUILT, stick, symlinks=True)
+    shutil.copytree(BUILT, stick, symlinks=False)  # FAT sticks have no symlinks
     (stick / PORTABLE_MARKER).write_text("portable\n", "utf-8")
     home, host_tmp, work = tmp_path / "home", tmp_path / "host-tmp", tmp_path / "work"
     for folder in (home, host_tmp, work):
@@ -220,3 +220,16 @@ def test_linux_install_script_installs_for_this_user_only(tmp_path: Path) -> Non
     assert not target.parent.exists()
     assert not (home / ".local/bin/evidence-app").exists()
     assert not list(icons.rglob("evidence-app.*"))
+
+
+def test_portable_flag_without_marker(tmp_path: Path) -> None:
+    """`--portable` does what the marker does, for a copy that has no marker file."""
+    stick = tmp_path / "stick" / "EvidenceLocker"
+    shutil.copytree(BUILT, stick, symlinks=True)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**clean_env(home), "EVIDENCE_APP_PASSPHRASE": PASSPHRASE}
+    done = run(stick / "evidence-app", "--portable", "init", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (stick / PORTABLE_DATA / "vault").is_dir()
+    assert files_under(home) == []
