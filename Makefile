@@ -57,6 +57,8 @@ dist: $(DISTSTAMP) translations ## build the app folder dist/evidence-app and it
 	rm -rf dist/evidence-app build/evidence-app
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build \
 		installer/evidence-app.spec
+	# libpython from a source-built Python keeps its debug symbols: 17 MB of 23
+	strip --strip-unneeded dist/evidence-app/_internal/libpython3*.so*
 	cp installer/linux/install.sh dist/evidence-app/
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner \
 		-czf dist/evidence-locker-$(VERSION)-linux-$(shell uname -m).tar.gz evidence-app
