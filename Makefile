@@ -26,6 +26,7 @@ $(DEVSTAMP): $(VENV)/bin/python pyproject.toml
 	@touch $(STAMP) $@
 
 translations: $(STAMP) ## compile the .po catalogues into .mo files
+	@$(PY) -c "import babel" 2>/dev/null || $(PY) -m pip install -q "babel>=2.14"
 	$(PY) -m evidence_app.tools.catalogues compile
 
 run: $(STAMP) translations ## install everything and start the app
