@@ -17,7 +17,7 @@ from evidence_app.i18n import _
 Row = tuple[str, str, str]
 
 # Bidi embeddings/overrides/isolates and C0/C1 controls: an offender can use them to make
-# "gpj.exe" look like "exe.jpg". They are shown as visible [U+XXXX] marks instead.
+# "gpj.exe" look like "exe.jpg". They are shown as visible marks such as [U+202E] instead.
 _HIDDEN = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
                      "\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 

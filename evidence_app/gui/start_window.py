@@ -382,7 +382,7 @@ class StartWindow(QWidget):
         rform = QFormLayout(self.recovery_box)
         self.recovery_field = QLineEdit()
         self.recovery_field.setAccessibleName(_("Recovery key"))
-        self.recovery_field.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.recovery_field.setPlaceholderText("____-____-____-____-____-____-____-____")
         self.reset_pass = _secret_field(_("New passphrase"))
         self.reset_pass2 = _secret_field(_("New passphrase again"))
         rform.addRow(_("&Recovery key:"), self.recovery_field)
