@@ -105,6 +105,12 @@ def run(lang: str, out: Path, app: QApplication) -> None:
     dialog.show()
     shot(app, dialog, out, "settings", lang)
     dialog.close()
+    from evidence_app.gui.timestamp_dialog import TimestampDialog
+
+    stamps = TimestampDialog(controller.session, main)
+    stamps.show()
+    shot(app, stamps, out, "timestamps", lang)
+    stamps.close()
     controller.session.lock("idle")
     wait_for(app, lambda: start.isVisible())
     start.show_page(PAGE_UNLOCK)
