@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from evidence_app.bundle.fonts import choose_fonts
@@ -199,8 +199,16 @@ def test_main_flows_in_every_language(code: str, first_start, qtbot, tmp_path: P
         Qt.LayoutDirection.LeftToRight
     assert QApplication.layoutDirection() == direction
     assert controller.start.layoutDirection() == direction
+    qt_words = [QCoreApplication.translate(context, word) for context, word in
+                (("QWizard", "&Finish"), ("QWizard", "&Next >"), ("QPlatformTheme", "Cancel"))]
+    english = ["&Finish", "&Next >", "Cancel"]  # Qt's own words: qtbase_<lang>.qm or ours
+    assert [w != e for w, e in zip(qt_words, english, strict=True)] == [code != "en"] * 3
     _create_vault(controller, qtbot, code)
-    assert controller.main.layoutDirection() == direction
+    main = controller.main
+    assert main.layoutDirection() == direction
+    # Long labels must not push Lock and the red Quick exit behind the overflow arrow.
+    assert main.quick_exit.isVisible()
+    assert main.toolbar.widgetForAction(main.lock_action).isVisible()
 
     evidence = tmp_path / "threat.txt"
     evidence.write_text("Pay 500 EUR or I send the photos.", encoding="utf-8")
@@ -240,3 +248,28 @@ def test_main_flows_in_every_language(code: str, first_start, qtbot, tmp_path: P
     if code != "ar":  # pdftotext writes Arabic in visual order; fonts and HTML prove it above
         assert "".join(title.split()) in "".join(text.split()), text[:300]
     assert "threat.txt" in text
+
+
+@pytest.mark.gui
+def test_own_qt_words_leave_every_other_qt_text_alone(qapp) -> None:
+    """Thai has no qtbase_th.qm; our stand-in must answer only its words (an empty answer
+    for the rest once blanked every Qt string and made every picture fail to load)."""
+    import io
+
+    from PIL import Image
+    from PySide6.QtGui import QImage
+
+    from evidence_app.gui.qt_words import GettextQtTranslator
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(png, "PNG")
+    translator = GettextQtTranslator(qapp)
+    qapp.installTranslator(translator)
+    try:
+        with language("th"):
+            assert QCoreApplication.translate("QWizard", "&Finish") == _("Finish")
+            assert _("Finish") != "Finish"
+            assert QCoreApplication.translate("QPlatformTheme", "Save All") == "Save All"
+            assert not QImage.fromData(png.getvalue()).isNull()
+    finally:
+        qapp.removeTranslator(translator)

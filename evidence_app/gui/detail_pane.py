@@ -26,7 +26,8 @@ from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.gui.common import PlainLabel, blurred, show_error
 from evidence_app.gui.session import Session
-from evidence_app.i18n import _
+from evidence_app.i18n import _, current_language
+from evidence_app.languages import is_rtl
 
 PREVIEW_EDGE = 320
 
@@ -291,5 +292,8 @@ def _source_text(item: Item) -> str:
     if kind == "chat_export":
         return _("Chat export ({format})").format(format=source.get("format", ""))
     if kind == "import":
-        return _("Imported from {path}").format(path=source.get("path", ""))
+        path = str(source.get("path", ""))
+        if is_rtl(current_language()):  # keep "/tmp/a.png" in order inside Arabic text
+            path = "\u2066" + path + "\u2069"  # left-to-right isolate ... pop
+        return _("Imported from {path}").format(path=path)
     return ", ".join(f"{k}: {v}" for k, v in source.items())

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -70,7 +77,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar(_("Actions"))
+        bar = self.toolbar = QToolBar(_("Actions"))
         bar.setObjectName("actions")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -111,6 +118,25 @@ class MainWindow(QMainWindow):
                                       "white; font-weight: bold; padding: 4px 14px; }")
         self.quick_exit.clicked.connect(self.quick_exit_requested)
         bar.addWidget(self.quick_exit)
+
+    def _fit_toolbar(self) -> None:
+        """Long translations (Spanish, Russian, Burmese...) would push Lock and the red Quick
+        exit behind the toolbar's overflow arrow: drop labels to icons (the label stays the
+        tooltip), least needed first, until everything fits."""
+        order = (self.chat_action, self.capture_action, self.case_action, self.seal_action,
+                 self.add_action, self.lock_action)
+        buttons = [b for b in map(self.toolbar.widgetForAction, order) if b is not None]
+        for button in buttons:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for button in buttons:
+            self.toolbar.layout().invalidate()  # else sizeHint() is the one cached before
+            if self.toolbar.sizeHint().width() <= self.width():
+                break
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_toolbar()
 
     def _build_body(self) -> None:
         left = QWidget()

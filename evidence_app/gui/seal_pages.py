@@ -38,6 +38,7 @@ from evidence_app.bundle.report_words import clean
 from evidence_app.core.errors import AgeKeyError
 from evidence_app.core.state import Item
 from evidence_app.i18n import _, current_language, shipped_languages
+from evidence_app.languages import language_name as native_language_name
 from evidence_app.messages import describe
 from evidence_app.paths import is_portable, program_dir
 
@@ -316,10 +317,8 @@ def default_folder() -> Path:
 
 
 def language_name(code: str) -> str:
-    if code == "en":
-        return "English"  # Qt calls it "American English"; the reports are plain English
-    name = QLocale(code).nativeLanguageName() or code
-    return name[:1].upper() + name[1:]
+    """The same own-script names as the language chooser (Qt says "español de España")."""
+    return native_language_name(code)
 
 
 class SavePage(QWizardPage):
