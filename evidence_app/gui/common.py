@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from evidence_app.i18n import _
 from evidence_app.messages import describe
@@ -48,3 +48,15 @@ def blurred(image: QImage, strength: int = 12) -> QPixmap:
     return QPixmap.fromImage(small.scaled(image.width(), image.height(),
                                           Qt.AspectRatioMode.IgnoreAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
+
+
+def quick_exit_button(parent: QWidget | None = None) -> QPushButton:
+    """The same red Quick exit button on every screen (Esc twice does the same)."""
+    button = QPushButton(_("Quick exit"), parent)
+    button.setObjectName("quickExit")
+    button.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
+    button.setToolTip(_("Hides every window at once and locks the vault "
+                        "(also: press Esc twice)."))
+    button.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: white; "
+                         "font-weight: bold; padding: 4px 14px; }")
+    return button

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import APP_NAME
-from evidence_app.gui.common import show_error
+from evidence_app.gui.common import quick_exit_button, show_error
 from evidence_app.gui.detail_pane import DetailPane
 from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
 from evidence_app.gui.portable_badge import portable_badge
@@ -109,13 +109,7 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy())
         bar.addWidget(spacer)
-        self.quick_exit = QPushButton(_("Quick exit"))
-        self.quick_exit.setObjectName("quickExit")
-        self.quick_exit.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
-        self.quick_exit.setToolTip(_("Hides every window at once and locks the vault "
-                                     "(also: press Esc twice)."))
-        self.quick_exit.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: "
-                                      "white; font-weight: bold; padding: 4px 14px; }")
+        self.quick_exit = quick_exit_button()
         self.quick_exit.clicked.connect(self.quick_exit_requested)
         bar.addWidget(self.quick_exit)
 

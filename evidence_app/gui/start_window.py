@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.errors import EvidenceError
 from evidence_app.core.vault import HEADER_NAME
-from evidence_app.gui.common import show_error
+from evidence_app.gui.common import quick_exit_button, show_error
 from evidence_app.gui.passphrase import strength_hint
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
@@ -79,10 +79,7 @@ class StartWindow(QWidget):
         if badge is not None:
             top.addWidget(badge)
         top.addStretch(1)
-        self.quick_exit = QPushButton(_("Quick exit"))
-        self.quick_exit.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
-        self.quick_exit.setToolTip(_("Hides every window at once and locks the vault "
-                                     "(also: press Esc twice)."))
+        self.quick_exit = quick_exit_button()
         self.quick_exit.clicked.connect(self.quick_exit_requested)
         top.addWidget(self.quick_exit)
         outer.addLayout(top)
