@@ -151,7 +151,8 @@ def parse_meta(data: Any, source_name: str = "message_1.json",
     title = data.get("title") or data.get("threadName")
     conv.title = _s(title)
     listed = []
-    for p in data.get("participants") or []:
+    people = data.get("participants")
+    for p in people if isinstance(people, list) else []:
         name = _s(p.get("name")) if isinstance(p, dict) else _s(p)
         if name:
             listed.append(name)

@@ -73,3 +73,14 @@ def test_open_export_never_crashes(tmp_path_factory, data):
             pass
     except (ChatParseError, UnsafeArchive):
         pass
+
+
+def test_meta_export_with_participants_not_a_list(tmp_path) -> None:
+    """Found by hypothesis: a non-list "participants" crashed the Instagram/Messenger reader."""
+    path = tmp_path / "message_1.json"
+    path.write_bytes(b'{"participants":true,"messages":[]}')
+    try:
+        with open_export(path) as parsed:
+            assert parsed.conversations[0].participants == []
+    except ChatParseError:
+        pass  # refusing it clearly is fine too; a raw TypeError is not
