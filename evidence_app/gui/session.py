@@ -99,14 +99,20 @@ class Session(QObject):
         self._tasks.add(task)
         self.busy_changed.emit(True)
 
+        # After a lock (quick exit, idle) the windows that asked for this work are gone:
+        # their callbacks are dropped rather than called on deleted widgets.
         def finished(result: Any) -> None:
             self._forget(task)
+            if not vault.is_open:
+                return
             self.changed.emit()
             if on_done is not None:
                 on_done(result)
 
         def failed(exc: Any) -> None:
             self._forget(task)
+            if not vault.is_open:
+                return
             self.changed.emit()
             if on_error is not None:
                 on_error(exc)

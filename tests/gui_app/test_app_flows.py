@@ -210,3 +210,20 @@ def test_withdraw_keeps_the_item_and_the_reason(unlocked, qtbot, tmp_path, monke
     assert item.withdrawn
     assert item.withdrawn_reason == "added by mistake"
     assert main.model.rowCount() == 1
+
+
+def test_lock_right_after_saving_drops_the_callback(unlocked, qtbot) -> None:
+    """Locking while work is under way must not call back into windows that are gone."""
+    import shiboken6
+
+    from evidence_app.gui import workers
+    from evidence_app.gui.case_dialog import CaseDialog
+
+    dialog = CaseDialog(unlocked.session, unlocked.main)
+    dialog.statement.setPlainText("Saved just before the quick exit.")
+    dialog._save()
+    unlocked.session.lock("user")
+    shiboken6.delete(dialog)  # gone now, as after a quick exit, before the work reports back
+    assert workers.wait_all(10_000)
+    qtbot.wait(200)  # let queued signals arrive; pytest-qt fails the test on any exception
+    assert unlocked.main is None
