@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from tests.cli.util import (
     added_ids,
     assert_one_line_error,
     assert_vault_healthy,
+    file_size_limit,
     init_vault,
     object_files,
     ok,
@@ -29,14 +28,6 @@ from tests.cli.util import (
     run_cli_raw,
 )
 from tests.helpers import run_cli
-
-
-def _file_size_limit(limit: int):
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return apply
 
 
 def _count(vault: Path) -> int:
@@ -51,7 +42,7 @@ def test_object_write_hits_the_limit(tmp_path):
     after_big = random_file(tmp_path / "after.bin", 10_000)
     journal_before = (vault / "journal").read_bytes()
     result = run_cli_raw("--vault", str(vault), "add", str(small), str(big), str(after_big),
-                         preexec_fn=_file_size_limit(1 << 20))
+                         preexec_fn=file_size_limit(1 << 20))
     assert_one_line_error(result, "disk is full")
     # What was acknowledged before the failure is kept; nothing after it was attempted.
     assert added_ids(result.stdout) == {"1": "small.bin"}
@@ -72,7 +63,7 @@ def test_journal_append_hits_the_limit(tmp_path):
     src = random_file(tmp_path / "tiny.bin", 100)
     # Room for the object, but the record is cut off part-way through writing.
     result = run_cli_raw("--vault", str(vault), "add", str(src),
-                         preexec_fn=_file_size_limit(len(journal) + 300))
+                         preexec_fn=file_size_limit(len(journal) + 300))
     assert_one_line_error(result, "disk is full")
     assert added_ids(result.stdout) == {}
     assert (vault / "journal").read_bytes() == journal, "the half record must be cut back"

@@ -150,3 +150,15 @@ def assert_vault_healthy(vault: Path, items: int | None = None) -> None:
     if items is not None:
         assert f"All {items} items are intact." in check.stdout, check.stdout
     assert not list(vault.rglob(".tmp-*")), "temporary files were left behind"
+
+
+def file_size_limit(limit: int):
+    """A preexec_fn: writes past `limit` bytes fail with EFBIG, as on a full disk."""
+    import resource
+    import signal
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply

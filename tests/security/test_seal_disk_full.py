@@ -8,28 +8,19 @@ this test may mount one, a real 1 MiB tmpfs as the output folder (a USB stick th
 from __future__ import annotations
 
 import os
-import resource
-import signal
 from pathlib import Path
 
 from tests.cli.test_disk_full import tiny_tmpfs  # noqa: F401 - a fixture, used by name
 from tests.cli.util import (
     assert_one_line_error,
     assert_vault_healthy,
+    file_size_limit,
     init_vault,
     ok,
     random_file,
     run_cli_raw,
 )
 from tests.helpers import run_cli
-
-
-def _file_size_limit(limit: int):
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return apply
 
 
 def _recipient() -> str:
@@ -63,7 +54,7 @@ def test_bundle_larger_than_the_space_left(tmp_path):
     before = _records(vault)
     out = tmp_path / "out"
     result = run_cli_raw("--vault", str(vault), "seal", "--out", str(out), "--recipient",
-                         _recipient(), preexec_fn=_file_size_limit(1 << 20))
+                         _recipient(), preexec_fn=file_size_limit(1 << 20))
     assert_one_line_error(result, "disk is full")
     _assert_nothing_sealed(out, vault, before)
     # With room again, the same seal works.
