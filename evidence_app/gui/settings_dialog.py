@@ -58,7 +58,9 @@ class SettingsDialog(QDialog):
         self.double_escape.toggled.connect(lambda on: self.shortcut.setEnabled(not on))
         shortcut_row.addWidget(self.double_escape)
         shortcut_row.addWidget(self.shortcut)
-        form.addRow(_("&Quick exit:"), shortcut_row)
+        quick_label = QLabel(_("&Quick exit:"))
+        quick_label.setBuddy(self.double_escape)  # a row of two controls has no buddy of its own
+        form.addRow(quick_label, shortcut_row)
         self.discreet = QCheckBox(_("Neutral window title and icon, no pictures in the list"))
         self.discreet.setAccessibleName(_("Discreet mode"))
         self.discreet.setChecked(settings.discreet)

@@ -78,8 +78,8 @@ def cmd_check() -> int:
     bad = 0
     for po_path in po_files():
         gaps = missing(po_path, template)
-        print(f"{po_path.parent.parent.name}: {len(template) - 1 - len(gaps)} of "
-              f"{len(template) - 1} translated")
+        total = sum(1 for message in template if message.id)
+        print(f"{po_path.parent.parent.name}: {total - len(gaps)} of {total} translated")
         for text in gaps[:20]:
             print(f"  missing: {text[:90]!r}")
         bad += len(gaps)
