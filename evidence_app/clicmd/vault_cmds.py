@@ -31,6 +31,7 @@ from evidence_app.core.errors import (
 )
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
+from evidence_app.core.vault_ingest import files_to_add
 from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.i18n import _
@@ -107,26 +108,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _expand(paths: list[str]) -> tuple[list[Path], int]:
-    """Files to add: folders are walked (sorted, links not followed)."""
-    files: list[Path] = []
-    skipped_links = 0
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir() and not path.is_symlink():
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                for name in sorted(names):
-                    full = Path(root) / name
-                    if full.is_symlink():
-                        skipped_links += 1
-                    else:
-                        files.append(full)
-        else:
-            files.append(path)
-    return files, skipped_links
-
-
 def _added_line(item: Item) -> str:
     line = _("added {id}: {name} ({size})").format(
         id=item.id, name=item.name, size=human_size(item.size))
@@ -136,7 +117,7 @@ def _added_line(item: Item) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    files, skipped_links = _expand(args.files)
+    files, skipped_links = files_to_add([Path(f) for f in args.files])
     if skipped_links:
         warn(_("{count} link(s) inside the folder(s) were not followed.").format(
             count=skipped_links))

@@ -189,3 +189,23 @@ class IngestMixin(VaultParts):
                     store.remove(object_id)
             raise
         return self.state.items[item_id]
+
+
+def files_to_add(paths: list[Path]) -> tuple[list[Path], int]:
+    """Files to add: folders are walked (sorted, links not followed)."""
+    files: list[Path] = []
+    skipped_links = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not path.is_symlink():
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    full = Path(root) / name
+                    if full.is_symlink():
+                        skipped_links += 1
+                    else:
+                        files.append(full)
+        else:
+            files.append(path)
+    return files, skipped_links

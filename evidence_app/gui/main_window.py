@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import APP_NAME
+from evidence_app.core.vault_ingest import files_to_add
 from evidence_app.gui.common import quick_exit_button, show_error
 from evidence_app.gui.detail_pane import DetailPane
 from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
@@ -293,13 +294,7 @@ class MainWindow(QMainWindow):
             self._task.cancel()
 
     def add_paths(self, paths: list[Path]) -> None:
-        files: list[Path] = []
-        for path in paths:
-            if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*") if p.is_file() and
-                                    not p.is_symlink()))
-            else:
-                files.append(path)
+        files, _links = files_to_add(paths)  # links inside folders are not followed
         if not files:
             return
 
