@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from evidence_app import formatting
 from evidence_app.bundle.report_model import Indicator, ReportData, ReportItem, TimelineEntry
 from evidence_app.core.timeutil import local_display
 from evidence_app.i18n import _
@@ -28,12 +29,9 @@ def clean(text: str) -> str:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{size} B" if unit == "B" else f"{value:.1f} {unit} ({size} B)"
-        value /= 1000
-    return f"{size} B"
+    """'8.3 KB (8305 B)': rounded for reading, exact for checking."""
+    rounded = formatting.human_size(size)
+    return rounded if size < 1000 else f"{rounded} ({size} B)"
 
 
 def utc_text(iso: str) -> str:
