@@ -52,6 +52,16 @@ def _text(text: str) -> QLabel:
     return label
 
 
+def _new_passphrase_problem(first: str, second: str) -> str:
+    """Why a new passphrase typed twice cannot be used ("" when it can)."""
+    level, hint = strength_hint(first)
+    if level == 0:
+        return hint
+    if first != second:
+        return _("The two passphrases are not the same. Please type them again.")
+    return ""
+
+
 def _secret_field(name: str) -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -245,14 +255,10 @@ class StartWindow(QWidget):
         return default_vault_dir()
 
     def _create(self) -> None:
-        first, second = self.new_pass.text(), self.new_pass2.text()
-        level, hint = strength_hint(first)
-        if level == 0:
-            self.create_error.setText(hint)
-            return
-        if first != second:
-            self.create_error.setText(_("The two passphrases are not the same. Please type "
-                                        "them again."))
+        first = self.new_pass.text()
+        problem = _new_passphrase_problem(first, self.new_pass2.text())
+        if problem:
+            self.create_error.setText(problem)
             return
         location = self._chosen_location()
         if location is None:
@@ -410,11 +416,10 @@ class StartWindow(QWidget):
         self.unlock_button.setEnabled(False)
         self.unlock_message.setText(_("Unlocking…"))
         if self.use_recovery.isChecked():
-            first, second = self.reset_pass.text(), self.reset_pass2.text()
-            level, hint = strength_hint(first)
-            if level == 0 or first != second:
-                self.unlock_message.setText(hint if level == 0 else _(
-                    "The two passphrases are not the same. Please type them again."))
+            first = self.reset_pass.text()
+            problem = _new_passphrase_problem(first, self.reset_pass2.text())
+            if problem:
+                self.unlock_message.setText(problem)
                 self.unlock_button.setEnabled(True)
                 return
             self._pending_new = first
