@@ -9,10 +9,12 @@ in `notes` so a report can say how it was read. Times are the phone's clock ("de
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from collections.abc import Iterator
-from itertools import chain
-from typing import BinaryIO
+from itertools import count, groupby, islice
+from typing import BinaryIO, NamedTuple
 
 from evidence_app.chats import whatsapp_lang as lang
 from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message
@@ -22,22 +24,28 @@ from evidence_app.core.errors import ChatParseError
 MAX_MESSAGE_CHARS = 4 << 20
 _MAX_LEADING_JUNK = 10_000
 
-HEAD = re.compile(
-    r"[\u200e\u200f\ufeff]*(?P<br>\[)?"
-    r"(?P<a>\d{1,4})(?P<sep>[./\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})\.?"
+# One message header. Split at "\n" + header, the text becomes, per message, the five
+# groups below and the text up to the next header (a newline in front lets the regex
+# engine jump from newline to newline; the whole scan runs in C). The parts of the date
+# and the clock are read once per distinct value, not once per message.
+_SCAN = re.compile(
+    r"\n(?P<hdr>[\u200e\u200f\ufeff]*(?P<br>\[)?"
+    r"(?P<date>\d{1,4}(?P<sep>[./\-])\d{1,2}(?P=sep)\d{1,4})\.?"
     r",?[ \u00a0]*(?:(?:à|um|às|alle|a las|в|saat)[ \u00a0]+)?"
-    r"(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
-    r"(?:[ \u00a0\u202f]*(?P<ap>[^\W\d][^\]\-\d\n]{0,10}?))?"
-    r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0])"
+    r"(?P<clock>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    r"(?:[ \u00a0\u202f]*[^\W\d][^\]\-\d\n]{0,10}?)?)"
+    r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0]))"
 )
-HEAD_NL = re.compile("\n" + HEAD.pattern)
+HEAD = re.compile(_SCAN.pattern[2:])
+_GROUPS = ("hdr", "br", "date", "sep", "clock")
+_STRIDE = len(_GROUPS) + 1
+_DATE_PARTS = re.compile(r"[./\-]")
+_CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?[ \u00a0\u202f]*(.*)", re.S)
 _ATTACHED = re.compile(r"^<[^<>:]{2,30}:\s?([^<>/\\]{1,200}\.[A-Za-z0-9]{1,8})>")
 _FILE_ATTACHED = re.compile(r"^(\S[^()]{0,200}\.[A-Za-z0-9]{1,8}) \(([^()]{3,40})\)$")
 _EDITED_TAIL = re.compile(r"\s*[\u200e\u200f]?<([^<>\n]{3,60})>$")
 _URL = re.compile(r"https?://", re.I)
-
-# One header-shaped line: date parts, time parts, am/pm word, the rest, following lines.
-_Rec = list
+_MAYBE_MARKER = frozenset(">)")  # a last character that sends a text to _classify
 
 
 def looks_like_whatsapp(lines: list[str]) -> bool:
@@ -47,79 +55,61 @@ def looks_like_whatsapp(lines: list[str]) -> bool:
     return found >= 1 and (HEAD.match(filled[0]) is not None or found * 3 >= len(filled))
 
 
-def _add_text(rec: _Rec, text: str, dropped: int) -> None:
-    """Continuation lines for a message (capped at MAX_MESSAGE_CHARS, the rest counted)."""
-    if rec[12] or rec[13] > MAX_MESSAGE_CHARS:
-        rec[12] += len(text.encode("utf-8", "replace")) + 1 + dropped
-        return
-    if rec[9] is None:
-        rec[9] = []
-    rec[9].append(text)
-    rec[13] += len(text)
-    rec[12] += dropped
+class _Scan:
+    """The export cut at its headers: `flat` holds, per message, the groups of its header
+    (see _GROUPS) and its text; `leading` the lines before the first header; `cut` the
+    bytes left out of a message (an overlong line, or text past MAX_MESSAGE_CHARS)."""
 
-
-def _collect(pieces: Iterator[str]) -> tuple[list[_Rec], list[str]]:
-    """Header records (one regex scan per block of text) and the lines before the first."""
-    recs: list[_Rec] = []
-    leading: list[str] = []
-    current: _Rec | None = None
-    finditer = HEAD_NL.finditer
-    for piece in pieces:
-        if type(piece) is LongLine:
-            m = HEAD.match(piece)
-            if m is not None:
-                current = _record(m, m.group(0), piece[m.end():])
-                current[12] = piece.dropped
-                recs.append(current)
-            elif current is None:
-                leading.append(piece)
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self.flat: list[str | None] = []
+        self.leading: list[str] = []
+        self.cut: dict[int, int] = {}
+        flat = self.flat
+        split = _SCAN.split
+        for piece in pieces:
+            if type(piece) is LongLine:
+                self._long(piece)
             else:
-                _add_text(current, piece, piece.dropped)
-            continue
-        # A newline in front lets the regex engine jump from newline to newline.
-        text = "\n" + piece
-        prev: re.Match[str] | None = None
-        for m in finditer(text):
-            start = m.start()
-            if prev is not None:
-                a, b, c, sep, hh, mm, ss, ap, br = prev.group(*_GROUPS)
-                recs.append([a, b, c, sep, hh, mm, ss, ap, text[prev.end():start], None,
-                             text[prev.start() + 1:prev.end()], br is not None, 0, 0])
-            elif start > 0:
-                before = text[1:start]
-                if current is not None:
-                    _add_text(current, before, 0)
-                else:
-                    leading.extend(before.split("\n"))
-            prev = m
-        if prev is not None:
-            current = _record(prev, text[prev.start() + 1:prev.end()], text[prev.end():])
-            recs.append(current)
-        elif current is not None:
-            _add_text(current, piece, 0)
-        else:
-            leading.extend(piece.split("\n"))
-        if current is None and len(leading) > _MAX_LEADING_JUNK:
-            break
-    return recs, leading
+                parts = split("\n" + piece)
+                if parts[0]:  # lines before the first header of this piece
+                    self._more(parts[0][1:], 0)
+                if len(parts) > 1:
+                    flat += islice(parts, 1, None)
+            if not flat and len(self.leading) > _MAX_LEADING_JUNK:
+                break
+
+    def _long(self, line: LongLine) -> None:
+        m = _SCAN.match("\n" + line)
+        if m is None:
+            self._more(line, line.dropped)
+            return
+        self.flat += m.group(*_GROUPS)
+        self.flat.append(line[m.end() - 1:])
+        if line.dropped:
+            self.cut[len(self.flat) // _STRIDE - 1] = line.dropped
+
+    def _more(self, text: str, dropped: int) -> None:
+        """Lines that continue the last message (capped), or come before the first."""
+        if not self.flat:
+            self.leading.extend(text.split("\n"))
+            return
+        rec = len(self.flat) // _STRIDE - 1
+        if rec in self.cut and self.cut[rec] or len(self.flat[-1]) > MAX_MESSAGE_CHARS:
+            self.cut[rec] = self.cut.get(rec, 0) + len(text.encode("utf-8", "replace")) + 1 \
+                + dropped
+            return
+        self.flat[-1] = f"{self.flat[-1]}\n{text}"
+        if dropped:
+            self.cut[rec] = self.cut.get(rec, 0) + dropped
 
 
-_GROUPS = ("a", "b", "c", "sep", "H", "M", "S", "ap", "br")
-
-
-def _record(m: re.Match[str], header: str, body: str) -> _Rec:
-    a, b, c, sep, hh, mm, ss, ap, br = m.group(*_GROUPS)
-    return [a, b, c, sep, hh, mm, ss, ap, body, None, header, br is not None, 0, 0]
-
-
-def _date_order(recs: list[_Rec]) -> tuple[str, str]:
+def _date_order(dates: list[str], clocks: list[str], first_sep: str) -> tuple[str, str]:
     """("dmy"|"mdy"|"ymd", basis) decided from every header in the file."""
-    firsts = {r[0] for r in recs}
-    if any(len(a) == 4 for a in firsts):
+    parts = {d: _DATE_PARTS.split(d) for d in dict.fromkeys(dates)}
+    if any(len(a) == 4 for a, _b, _c in parts.values()):
         return "ymd", "values"
     # Pairs where both are over 12 are no date in either order; they do not vote.
-    pairs = {(int(a), int(b)) for a, b in {(r[0], r[1]) for r in recs}}
+    pairs = {(int(a), int(b)) for a, b, _c in parts.values()}
     pairs = {(a, b) for a, b in pairs if a <= 12 or b <= 12}
     max_a = max((a for a, _b in pairs), default=0)
     max_b = max((b for _a, b in pairs), default=0)
@@ -131,49 +121,40 @@ def _date_order(recs: list[_Rec]) -> tuple[str, str]:
         return "dmy", "conflict"
     back = {"dmy": 0, "mdy": 0}
     prev = {"dmy": (0, 0, 0), "mdy": (0, 0, 0)}
-    for r in recs:
-        y, a, b = int(r[2]), int(r[0]), int(r[1])
+    for date, _same in groupby(dates):  # a repeated date is no step either way
+        a, b, y = (int(x) for x in parts[date])
         for order, key in (("dmy", (y, b, a)), ("mdy", (y, a, b))):
             if key < prev[order]:
                 back[order] += 1
             prev[order] = key
     if back["dmy"] != back["mdy"]:
         return ("dmy" if back["dmy"] < back["mdy"] else "mdy"), "sequence"
-    ampm = any(r[7] for r in recs)
-    return ("mdy" if ampm and recs and recs[0][3] == "/" else "dmy"), "assumed"
+    ampm = any(_CLOCK.match(c).group(4) for c in dict.fromkeys(clocks))  # type: ignore[union-attr]
+    return ("mdy" if ampm and first_sep == "/" else "dmy"), "assumed"
 
 
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -> str | None:
-    """ISO date and time for a header, or None when it is not a real date or time."""
-    key = (rec[0], rec[1], rec[2])
-    date = cache.get(key, "")
-    if date == "":
-        a, b, c = int(rec[0]), int(rec[1]), int(rec[2])
-        if order == "ymd":
-            y, mo, d = a, b, c
-        elif order == "dmy":
-            y, mo, d = c, b, a
-        else:
-            y, mo, d = c, a, b
-        if y < 100:
-            y += 2000
-        ok = 1 <= mo <= 12 and 1 <= d <= _DAYS[mo] and 1990 <= y <= 2200
-        date = f"{y:04d}-{mo:02d}-{d:02d}" if ok else None
-        cache[key] = date
-    if date is None:
-        return None
-    ap = rec[7]
-    if ap is None:  # 24-hour clock: compare the digits as text, no arithmetic needed
-        hh, mm, ss = rec[4], rec[5], rec[6]
-        if len(hh) == 1:
-            hh = "0" + hh
-        if hh > "23" or mm > "59" or (ss is not None and ss > "59"):
-            return None
-        return f"{date}T{hh}:{mm}" if ss is None else f"{date}T{hh}:{mm}:{ss}"
-    hour, minute = int(rec[4]), int(rec[5])
+def _day(date: str, order: str) -> str | None:
+    """"YYYY-MM-DDT" for a header's date, or None when it is not a real date."""
+    a, b, c = (int(x) for x in _DATE_PARTS.split(date))
+    if order == "ymd":
+        y, mo, d = a, b, c
+    elif order == "dmy":
+        y, mo, d = c, b, a
+    else:
+        y, mo, d = c, a, b
+    if y < 100:
+        y += 2000
+    ok = 1 <= mo <= 12 and 1 <= d <= _DAYS[mo] and 1990 <= y <= 2200
+    return f"{y:04d}-{mo:02d}-{d:02d}T" if ok else None
+
+
+def _clock(clock: str) -> str | None:
+    """"HH:MM" or "HH:MM:SS" (24-hour) for a header's clock, or None when it is no time."""
+    hh, mm, ss, ap = _CLOCK.match(clock).groups()  # type: ignore[union-attr]
+    hour, minute = int(hh), int(mm)
     if ap:
         word = lang.norm(ap.replace(".", "").replace(" ", ""))
         if word in lang.PM:
@@ -186,47 +167,66 @@ def _iso(rec: _Rec, order: str, cache: dict[tuple[str, str, str], str | None]) -
             hour %= 12
         else:
             return None
-    if hour > 23 or minute > 59:
+    if hour > 23 or minute > 59 or (ss is not None and int(ss) > 59):
         return None
-    sec = rec[6]
-    if sec is not None:
-        if int(sec) > 59:
-            return None
-        return f"{date}T{hour:02d}:{minute:02d}:{sec}"
-    return f"{date}T{hour:02d}:{minute:02d}"
+    return f"{hour:02d}:{mm}" if ss is None else f"{hour:02d}:{mm}:{ss}"
 
 
-def _system_sender(name: str) -> bool:
-    """A "name" with quotes or a system phrase is the start of a system line."""
+def _times(dates: list[str], clocks: list[str], order: str) -> list[str | None]:
+    """ISO time per header (None: no real date or time), each distinct date and clock
+    read once; the per-message joining runs in C when every value is valid."""
+    days = {d: _day(d, order) for d in dict.fromkeys(dates)}
+    hours = {c: _clock(c) for c in dict.fromkeys(clocks)}
+    if None in days.values() or None in hours.values():
+        return [None if days[d] is None or hours[c] is None else days[d] + hours[c]
+                for d, c in zip(dates, clocks, strict=True)]  # type: ignore[operator]
+    return list(map(str.__add__, map(days.__getitem__, dates),  # type: ignore[arg-type]
+                    map(hours.__getitem__, clocks)))
+
+
+def _sender(name: str) -> str | None:
+    """The sender a "Name: " prefix names, or None when it starts a system line (quotes,
+    or a system phrase such as "changed the subject to")."""
     if '"' in name or "\u201c" in name or "\u00ab" in name:
-        return True
-    if name.count(" ") < 3:
-        return False
-    folded = name.casefold()
-    return any(hint in folded for hint in lang.SYSTEM_HINTS)
+        return None
+    if name.count(" ") >= 3:
+        folded = name.casefold()
+        if any(hint in folded for hint in lang.SYSTEM_HINTS):
+            return None
+    return lang.strip_marks(name).strip()
 
 
-def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
-    """Fill attachments/deleted/edited/system from the first line's WhatsApp markers."""
+class _Marks(NamedTuple):
+    """What WhatsApp's markers in a message text mean (see _markers)."""
+
+    text: str
+    edited: bool = False
+    deleted: bool = False
+    system: bool = False
+    attachment: tuple[str, str, str | None, bool] | None = None  # name, kind, path, omitted
+
+
+def _markers(text: str, ios: bool, media: set[str]) -> _Marks:
+    """Attachments/deleted/edited/system from the first line's WhatsApp markers."""
+    edited = False
     if text.endswith(">"):
         tail = _EDITED_TAIL.search(text)
         if tail is not None and lang.norm(tail.group(1)) in lang.EDITED:
-            msg.edited = True
+            edited = True
             text = text[:tail.start()]
     first, _nl, rest = text.partition("\n")
     marked = lang.has_marks(first)
     bare = lang.strip_marks(first).strip() if marked else first.strip()
     key = lang.norm(bare) if len(bare) <= 64 and not rest else ""
+    shown = lang.strip_marks(text) if marked and not rest else text
+    system = ios and marked and not _URL.search(text)
     if key and key in lang.DELETED:
-        msg.deleted = True
-    elif key and key in lang.MEDIA_OMITTED_ANY:
-        msg.attachments.append(Attachment(name="", kind="file", omitted=True))
-        text = ""
-    elif key and key in lang.MEDIA_OMITTED_KIND:
-        msg.attachments.append(Attachment(name="", kind=lang.MEDIA_OMITTED_KIND[key],
-                                          omitted=True))
-        text = ""
-    elif bare.startswith("<") or bare.endswith(")"):
+        return _Marks(shown, edited, deleted=True)
+    if key and key in lang.MEDIA_OMITTED_ANY:
+        return _Marks("", edited, attachment=("", "file", None, True))
+    if key and key in lang.MEDIA_OMITTED_KIND:
+        return _Marks("", edited, attachment=("", lang.MEDIA_OMITTED_KIND[key], None, True))
+    if bare.startswith("<") or bare.endswith(")"):
         found = _ATTACHED.match(bare)
         name = found.group(1).strip() if found else None
         if name is None:
@@ -235,14 +235,30 @@ def _classify(msg: Message, text: str, ios: bool, media: set[str]) -> None:
                           or found.group(1) in media):
                 name = found.group(1).strip()
         if name is not None:
-            msg.attachments.append(Attachment(name=name, kind=lang.kind_from_name(name),
-                                              path=name if name in media else None))
-            text = rest
-        elif ios and marked and not _URL.search(text):
-            msg.system = True
-    elif ios and marked and not _URL.search(text):
+            return _Marks(rest, edited, attachment=(name, lang.kind_from_name(name),
+                                                    name if name in media else None, False))
+    return _Marks(shown, edited, system=system)
+
+
+def _classify(msg: Message, text: str, ios: bool, media: set[str],
+              known: dict[str, _Marks]) -> None:
+    """Apply a text's markers to its message; short texts (the markers repeat: "<Media
+    omitted>" thousands of times) are read once per parse."""
+    marks = known.get(text)
+    if marks is None:
+        marks = _markers(text, ios, media)
+        if len(text) <= 100:
+            known[text] = marks
+    msg.text = marks.text
+    if marks.edited:
+        msg.edited = True
+    if marks.deleted:
+        msg.deleted = True
+    if marks.system:
         msg.system = True
-    msg.text = lang.strip_marks(text) if marked and not rest else text
+    if marks.attachment is not None:
+        name, kind, path, omitted = marks.attachment
+        msg.attachments.append(Attachment(name=name, kind=kind, path=path, omitted=omitted))
 
 
 def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whatsapp_txt",
@@ -254,56 +270,84 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
     head = stream.read(4096)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ChatParseError(source_name, "whatsapp", "binary")
-    recs, leading = _collect(iter_text_blocks(_Prefixed(head, stream)))
-    if not recs:
+    with _collector_paused():
+        return _parse(_Scan(iter_text_blocks(_Prefixed(head, stream))), source_name, fmt,
+                      media or set(), title_hint)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the parser builds its objects.
+
+    A parse creates hundreds of thousands of messages, none in a reference cycle; left on,
+    the collector walks all of them again and again (a fifth of the parse time)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
+           title_hint: str) -> Conversation:
+    flat = scan.flat
+    if not flat:
         raise ChatParseError(source_name, "whatsapp", "no_messages")
-    media = media or set()
-    order, basis = _date_order(recs)
-    cache: dict[tuple[str, str, str], str | None] = {}
-    messages: list[Message] = []
-    for line in leading:
-        if line.strip():
-            messages.append(Message(index=len(messages), text=line, unparsed=True))
-    ios_layout = sum(1 for r in recs[:200] if r[11]) * 2 > min(len(recs), 200)
-    times: dict[str, str | None] = {}
+    dates, clocks, bodies = flat[2::_STRIDE], flat[4::_STRIDE], flat[5::_STRIDE]
+    order, basis = _date_order(dates, clocks, flat[3])  # type: ignore[arg-type]
+    messages = [Message(index, text=line, unparsed=True)
+                for index, line in enumerate(x for x in scan.leading if x.strip())]
+    first = len(messages)
+    brackets = flat[1:_STRIDE * 200:_STRIDE]
+    ios_layout = sum(1 for br in brackets if br) * 2 > len(brackets)
+    whens = _times(dates, clocks, order)  # type: ignore[arg-type]
+    senders: dict[str, str | None] = {}  # what a "Name: " prefix means (None: a system line)
     seen: dict[str, None] = {}
-    markers = lang.PLAIN_MARKERS
-    for rec in recs:
-        when = times.get(rec[10], "")  # the header text fixes the time
-        if when == "":
-            when = times[rec[10]] = _iso(rec, order, cache)
-        index = len(messages)
+    markers, marker_sizes = lang.PLAIN_MARKERS, {len(x) for x in lang.PLAIN_MARKERS}
+    cuts = scan.cut
+    known: dict[str, _Marks] = {}
+    new_message = Message
+    append = messages.append
+    for index, when, body in zip(count(first), whens, bodies, strict=False):
         if when is None:
-            raw = rec[10] + (rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9])))
-            messages.append(Message(index, text=raw, unparsed=True))
+            append(new_message(index, text=flat[(index - first) * _STRIDE] + body,
+                               unparsed=True))
             continue
-        body = rec[8] if rec[9] is None else "\n".join(chain([rec[8]], rec[9]))
         sep = body.find(": ")
-        name = body[:sep]
-        plain = name.isascii() and '"' not in name and name.count(" ") < 3
-        if 0 < sep <= 60 and (plain or not _system_sender(name)):
-            sender = (name if name.isascii() else lang.strip_marks(name)).strip()
+        if 0 < sep <= 60:
+            name = body[:sep]
+            try:
+                sender = senders[name]
+            except KeyError:
+                sender = senders[name] = _sender(name)
+        else:
+            sender = None
+        if sender is not None:
             text = body[sep + 2:]
-            nl = text.find("\n")
-            if (text[-1:] != ">" and text[:1] != "<"
-                    and (text if nl < 0 else text[:nl])[-1:] not in ">)"
+            if (text[-1:] not in _MAYBE_MARKER and text[:1] != "<"
                     and (text.isascii() or not lang.has_marks(text))
-                    and (len(text) > 64 or text.lower() not in markers)):
-                msg = Message(index, when, DEVICE_TIME, sender, text)
+                    and (len(text) not in marker_sizes or text.lower() not in markers)
+                    and ("\n" not in text or text[:text.find("\n")][-1:] not in ">)")):
+                msg = new_message(index, when, DEVICE_TIME, sender, text)
+                if sender not in seen:
+                    seen[sender] = None
             else:
-                msg = Message(index, when, DEVICE_TIME, sender)
-                _classify(msg, text, ios_layout, media)
-            if not msg.system and sender not in seen:
-                seen[sender] = None
+                msg = new_message(index, when, DEVICE_TIME, sender)
+                _classify(msg, text, ios_layout, media, known)
+                if not msg.system and sender not in seen:
+                    seen[sender] = None
         elif body.endswith(":") and 0 < len(body) <= 61 and "\n" not in body:
-            msg = Message(index, when, DEVICE_TIME, lang.strip_marks(body[:-1]).strip())
+            msg = new_message(index, when, DEVICE_TIME, lang.strip_marks(body[:-1]).strip())
             seen.setdefault(msg.sender or "", None)
         else:
-            msg = Message(index, when, system=True,
-                          text=lang.strip_marks(body) if body[:1] in "\u200e\u200f" else body)
-        if rec[12]:
-            msg.extra["truncated_bytes"] = rec[12]
-        messages.append(msg)
+            msg = new_message(index, when, system=True,
+                              text=lang.strip_marks(body) if body[:1] in "\u200e\u200f"
+                              else body)
+        if cuts and cuts.get(index - first):
+            msg.extra["truncated_bytes"] = cuts[index - first]
+        append(msg)
     conv = Conversation(platform="whatsapp", format=fmt, messages=messages,
                         source_name=source_name)
     conv.participants = [p for p in seen if p]
