@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import re
 from collections.abc import Iterator
 from itertools import count, groupby, islice
@@ -33,7 +34,7 @@ _SCAN = re.compile(
     r"(?P<date>\d{1,4}(?P<sep>[./\-])\d{1,2}(?P=sep)\d{1,4})\.?"
     r",?[ \u00a0]*(?:(?:à|um|às|alle|a las|в|saat)[ \u00a0]+)?"
     r"(?P<clock>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
-    r"(?:[ \u00a0\u202f]*[^\W\d][^\]\-\d\n]{0,10}?)?)"
+    r"(?:[ \u00a0\u202f]*+[^\W\d][^\]\-\d\n]{0,10}?)?)"
     r"(?(br)\][ \u00a0]?|[ \u00a0\u202f]+[-\u2013][ \u00a0]))"
 )
 HEAD = re.compile(_SCAN.pattern[2:])
@@ -180,7 +181,7 @@ def _times(dates: list[str], clocks: list[str], order: str) -> list[str | None]:
     if None in days.values() or None in hours.values():
         return [None if days[d] is None or hours[c] is None else days[d] + hours[c]
                 for d, c in zip(dates, clocks, strict=True)]  # type: ignore[operator]
-    return list(map(str.__add__, map(days.__getitem__, dates),  # type: ignore[arg-type]
+    return list(map(operator.add, map(days.__getitem__, dates),
                     map(hours.__getitem__, clocks)))
 
 

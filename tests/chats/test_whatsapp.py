@@ -236,3 +236,43 @@ def test_long_first_message_still_detected(tmp_path):
     conv = _one(path)
     assert len(conv.messages) == 2
     assert conv.messages[0].text.count("\n") == 5000
+
+
+def test_long_multi_line_message_is_capped_and_the_next_one_kept():
+    """Continuation lines over several read blocks: kept up to the cap, the rest counted."""
+    from evidence_app.chats.whatsapp import MAX_MESSAGE_CHARS
+
+    line = b"x" * 999 + b"\n"
+    lines = 6 * (MAX_MESSAGE_CHARS // len(line))
+    data = (b"01/02/2023, 10:00 - Sam: start\n" + line * lines
+            + b"01/02/2023, 10:01 - Kim: end\n")
+    first, last = parse_whatsapp(io.BytesIO(data)).messages
+    assert MAX_MESSAGE_CHARS < len(first.text) < MAX_MESSAGE_CHARS + (2 << 20)
+    kept = len(first.text.encode())
+    assert kept + first.extra["truncated_bytes"] == len(data) - len(
+        b"01/02/2023, 10:00 - Sam: ") - len(b"01/02/2023, 10:01 - Kim: end\n") - 1
+    assert (last.sender, last.text, last.time) == ("Kim", "end", "2023-02-01T10:01")
+
+
+def test_impossible_clock_is_kept_exactly_as_written():
+    data = b"[01.02.23, 25:61:00] Sam: hi\n[01.02.23, 10:00:00] Kim: ok\n"
+    bad, good = parse_whatsapp(io.BytesIO(data)).messages
+    assert bad.unparsed
+    assert bad.text == "[01.02.23, 25:61:00] Sam: hi"
+    assert good.time == "2023-02-01T10:00:00"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parse_leaves_the_cycle_collector_as_it_found_it(enabled):
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        parse_whatsapp(io.BytesIO(b"01/02/2023, 10:00 - Sam: hi\n"))
+        assert gc.isenabled() is enabled
+        with pytest.raises(ChatParseError):
+            parse_whatsapp(io.BytesIO(b"no chat here\n"))
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
