@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         bar.setObjectName("actions")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(bar)
         sp = QStyle.StandardPixmap
         self.add_action = self._action(_("&Add files…"), self.add_files, "Ctrl+O",
                                        sp.SP_FileDialogNewFolder)
@@ -106,26 +105,31 @@ class MainWindow(QMainWindow):
         for action in (self.timestamp_action, self.verify_action, self.settings_action,
                        self.lock_action):
             bar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy())
-        bar.addWidget(spacer)
+        # The red Quick exit sits beside the toolbar, not in it: however long the labels and
+        # however narrow the window, it can never end up behind the overflow arrow.
+        top = QWidget()
+        top.setObjectName("topStrip")
+        row = QHBoxLayout(top)
+        row.setContentsMargins(0, 0, 6, 0)
+        row.addWidget(bar, 1)
         self.quick_exit = quick_exit_button()
         self.quick_exit.clicked.connect(self.quick_exit_requested)
-        bar.addWidget(self.quick_exit)
+        row.addWidget(self.quick_exit, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setMenuWidget(top)
 
     def _fit_toolbar(self) -> None:
-        """Long translations (Spanish, Russian, Burmese...) would push Lock and the red Quick
-        exit behind the toolbar's overflow arrow: drop labels to icons (the label stays the
-        tooltip), least needed first, until everything fits."""
+        """Long translations (Spanish, Russian, Burmese...) would push Lock behind the
+        toolbar's overflow arrow: drop labels to icons (the label stays the tooltip), least
+        needed first, until everything fits beside Quick exit."""
         order = (self.chat_action, self.capture_action, self.case_action, self.seal_action,
                  self.add_action, self.lock_action)
         buttons = [b for b in map(self.toolbar.widgetForAction, order) if b is not None]
+        room = self.width() - self.quick_exit.sizeHint().width() - 12
         for button in buttons:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for button in buttons:
             self.toolbar.layout().invalidate()  # else sizeHint() is the one cached before
-            if self.toolbar.sizeHint().width() <= self.width():
+            if self.toolbar.sizeHint().width() <= room:
                 break
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 

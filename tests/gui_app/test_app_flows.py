@@ -172,6 +172,22 @@ def test_quick_exit_button(unlocked) -> None:
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
 
 
+@pytest.mark.parametrize("width", [1100, 700, 420])
+def test_quick_exit_stays_in_sight_in_a_narrow_window(unlocked, qtbot, width) -> None:
+    """However narrow the window, Quick exit is never moved into the toolbar's overflow."""
+    main = unlocked.main
+    main.resize(width, 600)
+    qtbot.waitUntil(lambda: main.width() <= max(width, main.minimumSizeHint().width()),
+                    timeout=5_000)
+    QApplication.processEvents()
+    button = main.quick_exit
+    assert button.isVisible()
+    assert button.window() is main
+    corner = button.mapTo(main, button.rect().bottomRight())
+    assert 0 < corner.x() <= main.width()
+    assert button.width() >= button.sizeHint().width()
+
+
 def test_auto_lock_after_idle_drops_previews(unlocked, qtbot, tmp_path) -> None:
     main = unlocked.main
     main.add_paths([_files(tmp_path)[0]])
