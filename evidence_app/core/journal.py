@@ -67,6 +67,16 @@ def check_chain(records: list[Record], public_key: Ed25519PublicKey | None) -> N
         prev = record["hash"]
 
 
+def head_mismatch(records: list[Record], head: tuple[int, str]) -> JournalCorrupt | None:
+    """The problem, if any, between the records and the head that acknowledged them."""
+    seq, digest = head
+    if len(records) < seq:
+        return JournalCorrupt(len(records) + 1, "missing")
+    if seq > 0 and records[seq - 1].get("hash") != digest:
+        return JournalCorrupt(seq, "hash")
+    return None
+
+
 @dataclass
 class TornTail:
     """A damaged final frame that was never acknowledged, moved aside on open."""
@@ -120,8 +130,14 @@ class Journal:
 
     # --- reading --------------------------------------------------------------------------
 
-    def scan(self, head_seq: int | None) -> ScanResult:
-        """Read every frame. A bad final frame beyond the head is a torn tail, not damage."""
+    def scan(self, head: tuple[int, str] | None) -> ScanResult:
+        """Read every frame. A bad final frame beyond the head is a torn tail, not damage.
+
+        `head` is what the head file says: the last acknowledged record and its hash. A
+        journal that holds a different record there (another copy of this vault's journal
+        put in its place) is damage, even though its own chain is whole.
+        """
+        head_seq = head[0] if head is not None else None
         result = ScanResult()
         try:
             data = self.path.read_bytes()
@@ -163,8 +179,8 @@ class Journal:
             prev = record["hash"]
             result.records.append(record)
             result.end_offset = pos
-        if result.problem is None and head_seq is not None and len(result.records) < head_seq:
-            result.problem = JournalCorrupt(len(result.records) + 1, "missing")
+        if result.problem is None and head is not None:
+            result.problem = head_mismatch(result.records, head)
         return result
 
     @staticmethod

@@ -306,12 +306,13 @@ class Vault(IngestMixin, ItemsMixin):
     def _load(self, allow_damaged: bool) -> None:
         journal = self._journal()
         try:
-            head_seq: int | None = journal.read_head()[0]
+            head: tuple[int, str] | None = journal.read_head()
         except CorruptHeader:
             if not allow_damaged:
                 raise
-            head_seq = None
-        scan = journal.scan(head_seq)
+            head = None
+        head_seq = head[0] if head is not None else None
+        scan = journal.scan(head)
         journal.records = scan.records
         self.problem = scan.problem
         if scan.problem is not None and not allow_damaged:

@@ -18,7 +18,7 @@ from evidence_app.core.errors import (
     NoteNotFound,
     OutputExists,
 )
-from evidence_app.core.journal import Record, check_chain
+from evidence_app.core.journal import Record, check_chain, head_mismatch
 from evidence_app.core.objectstore import CancelCheck, Progress
 from evidence_app.core.safefs import atomic_output, safe_file_name
 from evidence_app.core.state import Item, Note
@@ -207,5 +207,7 @@ class ItemsMixin(VaultParts):
         check_chain(records, self.public_key)
         if self.problem is not None:
             raise self.problem
-        self._journal().read_head()
+        problem = head_mismatch(records, self._journal().read_head())
+        if problem is not None:
+            raise problem
         return len(records)

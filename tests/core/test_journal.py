@@ -107,6 +107,27 @@ def test_records_cut_off_the_end_are_noticed(vault_path):
     assert (info.value.seq, info.value.reason) == (3, "missing")
 
 
+def test_another_copy_of_the_journal_in_its_place_is_noticed(vault_path, tmp_path):
+    """Two copies of one vault go different ways; the journal of one put into the other is
+    a whole, correctly signed chain, but not the one this vault's head acknowledged."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(vault_path, copy)
+    with _open(vault_path) as v:
+        v.add_note("written in the original")
+    with _open(copy) as c:
+        c.add_note("written in the copy")
+    shutil.copyfile(copy / "journal", vault_path / "journal")
+    with pytest.raises(JournalCorrupt) as info:
+        _open(vault_path)
+    assert (info.value.seq, info.value.reason) == (5, "hash")  # 4 shared, then they part
+    with _open(vault_path, allow_damaged=True) as v:
+        assert v.problem is not None
+        with pytest.raises(JournalCorrupt):
+            v.verify_log()
+
+
 def test_head_missing_or_damaged(vault_path):
     head = vault_path / "head"
     head.write_bytes(head.read_bytes().replace(b'"ct": "', b'"ct": "AAAA'))
