@@ -273,3 +273,37 @@ def test_own_qt_words_leave_every_other_qt_text_alone(qapp) -> None:
             assert not QImage.fromData(png.getvalue()).isNull()
     finally:
         qapp.removeTranslator(translator)
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("code", ["th", "de"])
+def test_standard_buttons_speak_the_language(qapp, code: str) -> None:
+    """Save and Yes on a case dialog or a question: Qt's words (German) or ours (Thai)."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from evidence_app.gui.qt_words import qt_translator
+
+    english = {"save": "Save", "yes": "&Yes", "no": "&No"}  # "OK" is "OK" in German too
+    with language(code):
+        translator = qt_translator(code, qapp)
+        assert translator is not None
+        qapp.installTranslator(translator)
+        try:
+            box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
+                                   QDialogButtonBox.StandardButton.Ok)
+            question = QMessageBox()
+            question.setStandardButtons(QMessageBox.StandardButton.Yes |
+                                        QMessageBox.StandardButton.No)
+            shown = {
+                "save": box.button(QDialogButtonBox.StandardButton.Save).text(),
+                "ok": box.button(QDialogButtonBox.StandardButton.Ok).text(),
+                "yes": question.button(QMessageBox.StandardButton.Yes).text(),
+                "no": question.button(QMessageBox.StandardButton.No).text(),
+            }
+            if code == "th":  # no qtbase_th.qm: the words come from our catalogue
+                assert shown == {"save": _("Save"), "yes": _("&Yes"), "no": _("&No"),
+                                 "ok": _("OK")}
+        finally:
+            qapp.removeTranslator(translator)
+    assert all(shown[key] != word for key, word in english.items()), shown
+    assert all(shown[key].replace("&", "").strip() for key in english), shown

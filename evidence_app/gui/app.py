@@ -6,12 +6,12 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtCore import QObject, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.gui.main_window import MainWindow
-from evidence_app.gui.qt_words import QT_LOCALES, GettextQtTranslator
+from evidence_app.gui.qt_words import qt_translator
 from evidence_app.gui.safety import SafetyFilter, hide_everything
 from evidence_app.gui.session import Session
 from evidence_app.gui.start_window import PAGE_UNLOCK, PAGE_WELCOME, StartWindow
@@ -47,12 +47,7 @@ class AppController(QObject):
         if self._qt_translator is not None:
             self.qapp.removeTranslator(self._qt_translator)
             self._qt_translator = None
-        translator = QTranslator(self.qapp)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(QLocale(QT_LOCALES.get(used, used)), "qtbase", "_", folder):
-            self._qt_translator = translator
-        elif used != "en":  # no qtbase_<lang>.qm (Thai, Burmese...): our own button words
-            self._qt_translator = GettextQtTranslator(self.qapp)
+        self._qt_translator = qt_translator(used, self.qapp)
         if self._qt_translator is not None:
             self.qapp.installTranslator(self._qt_translator)
         self.qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl(used)

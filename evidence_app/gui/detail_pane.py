@@ -56,7 +56,7 @@ class DetailPane(QScrollArea):
         self.preview.setMinimumHeight(160)
         self.preview.setAccessibleName(_("Preview"))
         content.addWidget(self.preview)
-        self.show_button = QPushButton(_("&Show picture"))
+        self.show_button = QPushButton(_("S&how picture"))
         self.show_button.setAccessibleName(_("Show or hide the picture"))
         self.show_button.clicked.connect(self._toggle_picture)
         content.addWidget(self.show_button)
@@ -85,7 +85,7 @@ class DetailPane(QScrollArea):
         self.form.addRow(_("Fingerprint (SHA-256)") + ":", self.sha256)
         content.addLayout(self.form)
         actions = QHBoxLayout()
-        self.sensitive_button = QPushButton(_("Mark as &sensitive"))
+        self.sensitive_button = QPushButton(_("&Mark as sensitive"))
         self.sensitive_button.setAccessibleName(_("Mark as sensitive"))
         self.sensitive_button.clicked.connect(self._toggle_sensitive)
         self.export_button = QPushButton(_("E&xport a copy…"))
@@ -108,10 +108,10 @@ class DetailPane(QScrollArea):
         self.notes.setWordWrap(True)
         notes_lay.addWidget(self.notes)
         row = QHBoxLayout()
-        add_note = QPushButton(_("&Add note…"))
+        add_note = QPushButton(_("Add &note…"))
         add_note.setAccessibleName(_("Add a note to this item"))
         add_note.clicked.connect(self._add_note)
-        self.edit_note_button = QPushButton(_("&Edit note…"))
+        self.edit_note_button = QPushButton(_("Edit n&ote…"))
         self.edit_note_button.setAccessibleName(_("Edit the selected note"))
         self.edit_note_button.clicked.connect(self._edit_note)
         row.addWidget(add_note)
@@ -160,7 +160,7 @@ class DetailPane(QScrollArea):
         self.sha256.setText(item.sha256)
         self.sha256.setCursorPosition(0)
         self.sensitive_button.setText(_("Unmark sensitive") if item.sensitive else
-                                      _("Mark as &sensitive"))
+                                      _("&Mark as sensitive"))
         self.sensitive_button.setAccessibleName(self.sensitive_button.text().replace("&", ""))
         self.withdraw_button.setEnabled(not item.withdrawn)
         self.notes.clear()
@@ -198,11 +198,11 @@ class DetailPane(QScrollArea):
             self.show_button.setText(_("&Hide picture"))
         elif item.sensitive:
             self.preview.setText(_("Sensitive: hidden."))
-            self.show_button.setText(_("&Show picture"))
+            self.show_button.setText(_("S&how picture"))
             return
         else:
             pixmap = blurred(image)
-            self.show_button.setText(_("&Show picture"))
+            self.show_button.setText(_("S&how picture"))
         self.preview.setPixmap(pixmap.scaled(PREVIEW_EDGE, PREVIEW_EDGE,
                                              Qt.AspectRatioMode.KeepAspectRatio,
                                              Qt.TransformationMode.SmoothTransformation))

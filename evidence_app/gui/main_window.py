@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
             bar.addAction(action)
         bar.addSeparator()
         self.verify_action = self._action(_("Check a bundle…"), self.verify_requested)
-        self.settings_action = self._action(_("Se&ttings…"), self.settings_requested, "Ctrl+,")
+        self.settings_action = self._action(_("Sett&ings…"), self.settings_requested, "Ctrl+,")
         self.lock_action = self._action(_("&Lock"), self.lock_requested, "Ctrl+L",
                                         sp.SP_DialogCloseButton)
         for action in (self.timestamp_action, self.verify_action, self.settings_action,

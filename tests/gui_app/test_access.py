@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from evidence_app.gui.settings_dialog import SettingsDialog
 from evidence_app.gui.start_window import StartWindow
 from evidence_app.gui.timestamp_dialog import TimestampDialog
 from evidence_app.gui.verify_view import VerifyWindow
+from evidence_app.i18n import language, shipped_languages
 from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
 
@@ -87,6 +89,36 @@ def test_main_window_shortcuts_do_not_collide(qtbot, session) -> None:
             assert key not in seen, f"{key}: {seen.get(key)} and {action.text()}"
             seen[key] = action.text()
     assert "Ctrl+L" in seen  # lock is always one keystroke away
+
+
+def mnemonic(label: str) -> str | None:
+    """The letter Alt presses for a label ("&&" is a literal ampersand, not a mnemonic)."""
+    found = re.search(r"&([^&])", label.replace("&&", ""))
+    return found.group(1).casefold() if found else None
+
+
+def mnemonic_clashes(window: MainWindow) -> dict[str, list[str]]:
+    """Letters that more than one of the window's labels (toolbar and buttons) claim."""
+    labels = [action.text() for action in window.toolbar.actions()]
+    labels += [button.text() for button in window.findChildren(QAbstractButton)]
+    by_letter: dict[str, list[str]] = {}
+    for label in labels:
+        letter = mnemonic(label)
+        if letter is not None:
+            by_letter.setdefault(letter, []).append(label)
+    return {letter: found for letter, found in by_letter.items() if len(found) > 1}
+
+
+@pytest.mark.parametrize("code", shipped_languages())
+def test_main_window_mnemonics_do_not_collide(qtbot, session, code: str) -> None:
+    """Two buttons on one Alt+letter only move the focus between them; neither is pressed."""
+    with language(code):
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        assert mnemonic(window.settings_action.text()) is not None
+        assert mnemonic_clashes(window) == {}
+        window.reveal_button.setChecked(True)  # "Blur pictures" replaces "Show pictures"
+        assert mnemonic_clashes(window) == {}
 
 
 def test_keyboard_reaches_the_list_and_the_actions(qtbot, session) -> None:
