@@ -150,7 +150,19 @@ def seal(
         if cancel is not None and cancel():
             raise Cancelled()
 
-    with language(report_language), atomic_output(final, overwrite=False) as fh:
+    ids = {i.id for i in items}
+
+    def log_the_bundle() -> None:
+        """Into the custody log once the bundle is durable, before it takes its name."""
+        vault.record("bundle_sealed", {
+            "name": final.name, "sha256": sink.hasher.hexdigest(), "size": sink.size,
+            "item_count": len(items), "item_ids": sorted(ids, key=int),
+            "protection": protection.mode, "recipients": protection.recipients,
+            "fingerprint": fingerprint,
+        })
+
+    with language(report_language), atomic_output(final, overwrite=False,
+                                                   before_publish=log_the_bundle) as fh:
         sink = _HashingSink(fh)
         stream: Any = sink
         if protection.mode == "passphrase":
@@ -168,7 +180,6 @@ def seal(
 
                 writer.add_payload_stream(payload_path(item), chunks(), item.size,
                                           expected_sha256=item.sha256, item_id=item.id)
-            ids = {i.id for i in items}
             extras = bundle_extras(vault, items, name=name, sealed_at=sealed_at,
                                    offset=offset, protection=protection.mode,
                                    fingerprint=fingerprint, recipients=protection.recipients)
@@ -211,11 +222,6 @@ def seal(
                         protection.mode, protection.passphrase, sealed_at, [], reference,
                         protection.recipients)
     result.receipt_paths = extras.write_receipts(result, out_dir)
-    vault.record("bundle_sealed", {
-        "name": final.name, "sha256": digest, "size": sink.size, "item_count": len(items),
-        "item_ids": sorted(ids, key=int), "protection": protection.mode,
-        "recipients": protection.recipients, "fingerprint": fingerprint,
-    })
     return result
 
 

@@ -12,7 +12,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,10 +57,14 @@ def _temp_path(final: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_output(final: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
+def atomic_output(final: Path, *, overwrite: bool = True,
+                  before_publish: Callable[[], None] | None = None) -> Iterator[BinaryIO]:
     """Yield a file to write; on success it replaces `final` durably, on error it vanishes.
 
     A reader never sees a half-written `final`: it is either the old file or the new one.
+    `before_publish` runs once the data is durable and before it gets its name: that is
+    where a copy of evidence is written into the custody log, so no copy can appear that
+    the log does not know about (if it raises, nothing is published).
     """
     tmp = _temp_path(final)
     try:
@@ -79,6 +83,8 @@ def atomic_output(final: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
             from evidence_app.core.errors import OutputExists
 
             raise OutputExists(final)
+        if before_publish is not None:
+            before_publish()
         os.replace(tmp, final)
         fsync_dir(final.parent)
     except OSError as exc:

@@ -149,20 +149,22 @@ class ItemsMixin(VaultParts):
         return self._store().read_bytes(item.thumbnail["object_id"])
 
     def export_item(self, item_id: str, out: Path, *, overwrite: bool = False) -> Path:
-        """Write the original, byte-for-byte and re-hashed on the way, and log the export."""
+        """Write the original, byte-for-byte and re-hashed on the way; the export is logged
+        before the copy gets its name (see atomic_output)."""
         item = self.item(item_id)
         out = Path(out)
         dest = out / safe_file_name(item.name, item.id) if out.is_dir() else out
         if dest.exists() and not overwrite:
             raise OutputExists(dest)
         hasher = hashlib.sha256()
-        with atomic_output(dest) as fh:
+        destination = str(dest.resolve())
+        with atomic_output(dest, before_publish=lambda: self._append(
+                "item_exported", {"item_id": item.id, "destination": destination})) as fh:
             for view in self.iter_item(item.id):
                 hasher.update(view)
                 fh.write(view)
             if hasher.hexdigest() != item.sha256:
                 raise HashMismatch(item.id, item.sha256, hasher.hexdigest())
-        self._append("item_exported", {"item_id": item.id, "destination": str(dest.resolve())})
         return dest
 
     # --- integrity -----------------------------------------------------------------------

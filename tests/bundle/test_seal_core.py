@@ -70,3 +70,35 @@ def test_report_language_does_not_change_the_apps_language(vault, tmp_path: Path
     with zipfile.ZipFile(result.bundle_path) as zf:
         info = zf.read(f"{result.name}/bag-info.txt").decode()
     assert "Report-Language: de" in info
+
+
+def test_bundle_and_export_are_in_the_custody_log_before_they_have_their_names(
+        vault, tmp_path: Path, monkeypatch) -> None:
+    """A process killed at the worst moment must not leave a copy of evidence the custody
+    log does not know about: the record is written before the file takes its name."""
+    import hashlib
+    import os
+
+    import evidence_app.core.safefs as safefs
+
+    item = _add(vault, tmp_path, "a.bin", 1 << 16)
+    logged_at_rename: dict[str, list[dict]] = {}
+    real_replace = os.replace
+
+    def replace(src, dst):
+        logged_at_rename[Path(dst).name] = [dict(r["data"], type=r["type"])
+                                            for r in vault.records]
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(safefs.os, "replace", replace)
+    result = seal(vault, tmp_path / "out", Protection.unencrypted())
+    sealed = [r for r in logged_at_rename[result.bundle_path.name]
+              if r["type"] == "bundle_sealed"]
+    assert len(sealed) == 1
+    assert sealed[0]["sha256"] == hashlib.sha256(result.bundle_path.read_bytes()).hexdigest()
+    assert sealed[0]["name"] == result.bundle_path.name
+
+    copy = vault.export_item(item.id, tmp_path / "exported.bin")
+    exported = [r for r in logged_at_rename["exported.bin"] if r["type"] == "item_exported"]
+    assert [r["item_id"] for r in exported] == [item.id]
+    assert exported[0]["destination"] == str(copy.resolve())
