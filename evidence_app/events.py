@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from evidence_app.case_fields import case_field
 from evidence_app.i18n import _
 
 Record = dict[str, Any]
@@ -23,7 +24,7 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         if d.get("item_id") else _("Case note {note} added").format(note=d.get("note_id"))),
     "note_edited": lambda d: _("Note {note} changed").format(note=d.get("note_id")),
     "case_updated": lambda d: _("Case details changed: {fields}").format(
-        fields=", ".join(sorted(d.get("fields", {})))),
+        fields=", ".join(sorted(case_field(str(k)) for k in d.get("fields", {})))),
     "item_updated": lambda d: _("Item {item} details changed").format(item=d.get("item_id")),
     "item_withdrawn": lambda d: _("Item {item} withdrawn: {reason}").format(
         item=d.get("item_id"), reason=d.get("reason", "")),

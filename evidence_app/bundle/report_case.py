@@ -52,12 +52,22 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class ChatAttachment:
+    """A file a message carried: its name, its kind ("photo"...), and whether the export
+    left it out (then there is often no name, but the officer should still see it was sent)."""
+
+    name: str
+    kind: str = ""
+    omitted: bool = False
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     time: str | None
     timezone: str
     sender: str
     text: str
-    attachments: list[str] = field(default_factory=list)
+    attachments: list[ChatAttachment] = field(default_factory=list)
     system: bool = False
     edited: bool = False
     deleted: bool = False
@@ -160,15 +170,21 @@ def case_summary(case: dict[str, Any], notes: list[tuple[str, str]] | None = Non
 # --- chats and indicators ------------------------------------------------------------------
 
 
+def _attachment(raw: Any) -> ChatAttachment:
+    if not isinstance(raw, dict):
+        return ChatAttachment(as_text(raw))
+    return ChatAttachment(as_text(raw.get("name")), as_text(raw.get("kind")),
+                          bool(raw.get("omitted")))
+
+
 def _message(raw: dict[str, Any]) -> ChatMessage:
-    names = [as_text(a.get("name") if isinstance(a, dict) else a)
-             for a in raw.get("attachments") or []]
+    attachments = [_attachment(a) for a in raw.get("attachments") or []]
     return ChatMessage(
         time=raw.get("time") or None,
         timezone=str(raw.get("timezone") or "device"),
         sender=as_text(raw.get("sender")),
         text=as_text(raw.get("text")),
-        attachments=[n for n in names if n],
+        attachments=[a for a in attachments if a.name or a.omitted],
         system=bool(raw.get("system")),
         edited=bool(raw.get("edited")),
         deleted=bool(raw.get("deleted")),

@@ -12,6 +12,7 @@ from typing import Any
 
 from evidence_app.bundle.report_case import (
     CaseSummary,
+    ChatAttachment,
     ChatMessage,
     ChatTranscript,
     Indicator,
@@ -29,9 +30,9 @@ TIMELINE_MESSAGE_LIMIT = 200
 TIMELINE_SNIPPET = 90
 
 __all__ = [
-    "RTL_LANGUAGES", "CaseSummary", "ChatMessage", "ChatTranscript", "CustodyEntry",
-    "Indicator", "ReportData", "ReportItem", "ReportNote", "TimelineEntry", "TrustedTime",
-    "build_report_data",
+    "RTL_LANGUAGES", "CaseSummary", "ChatAttachment", "ChatMessage", "ChatTranscript",
+    "CustodyEntry", "Indicator", "ReportData", "ReportItem", "ReportNote", "TimelineEntry",
+    "TrustedTime", "build_report_data",
 ]
 
 

@@ -11,9 +11,17 @@ import re
 from typing import Any
 
 from evidence_app import formatting
-from evidence_app.bundle.report_model import Indicator, ReportData, ReportItem, TimelineEntry
+from evidence_app.bundle.report_model import (
+    ChatAttachment,
+    Indicator,
+    ReportData,
+    ReportItem,
+    TimelineEntry,
+)
+from evidence_app.case_fields import case_field
+from evidence_app.chats.words import attachment_kind, indicator_type
 from evidence_app.core.timeutil import local_display
-from evidence_app.i18n import _
+from evidence_app.i18n import N_, _
 
 Row = tuple[str, str, str]
 
@@ -112,6 +120,24 @@ def section_titles() -> dict[str, str]:
     }
 
 
+# Payment methods written as the app's examples and sample files write them; anything else
+# is the victim's own words and is shown exactly as typed.
+_PAYMENT_METHODS = {
+    "bank transfer": N_("Bank transfer"), "bank_transfer": N_("Bank transfer"),
+    "wire transfer": N_("Bank transfer"), "crypto": N_("Cryptocurrency"),
+    "cryptocurrency": N_("Cryptocurrency"), "gift card": N_("Gift card"),
+    "gift_card": N_("Gift card"), "gift cards": N_("Gift card"), "cash": N_("Cash"),
+    "card": N_("Card payment"), "credit card": N_("Card payment"),
+    "debit card": N_("Card payment"),
+}
+
+
+def payment_method(value: str) -> str:
+    """A known method word in the report's language; the victim's own words unchanged."""
+    word = _PAYMENT_METHODS.get(value.strip().casefold())
+    return _(word) if word else value
+
+
 def summary_rows(data: ReportData) -> list[Row]:
     case = data.case
     rows: list[Row] = [
@@ -123,7 +149,8 @@ def summary_rows(data: ReportData) -> list[Row]:
         (_("Protection"), protection_text(data), "text"),
         (_("Made with"), data.software, "text"),
     ]
-    rows += [(label or _("Contact"), value, "text") for label, value in case.contact]
+    rows += [(case_field(label) if label else _("Contact"), value, "text")
+             for label, value in case.contact]
     return rows
 
 
@@ -137,7 +164,7 @@ def incident_rows(data: ReportData) -> list[Row]:
     for acc in case.offenders:
         parts = [p for p in (acc.platform, acc.identifier, acc.name, acc.note) if p]
         rows.append((_("Offender account"), " · ".join(parts), "text"))
-    rows += [(key, value, "text") for key, value in case.other]
+    rows += [(case_field(key), value, "text") for key, value in case.other]
     for text, time in case.notes:
         rows.append((_("Case note ({time})").format(time=utc_text(time)), text, "text"))
     return rows
@@ -149,7 +176,7 @@ def payment_header() -> list[str]:
 
 
 def payment_rows(data: ReportData) -> list[list[str]]:
-    return [[p.date, p.amount, p.currency, p.method, p.reference, p.wallet,
+    return [[p.date, p.amount, p.currency, payment_method(p.method), p.reference, p.wallet,
              " ".join(x for x in (p.recipient, p.note) if x)] for p in data.case.payments]
 
 
@@ -229,7 +256,7 @@ def _where_one(source: dict[str, Any]) -> str:
     if kind == "note" or source.get("note_id"):
         return _("note {note}").format(note=source.get("note_id", ""))
     if kind == "case" or (source.get("field") and not item):
-        return _("case details ({field})").format(field=source.get("field", ""))
+        return _("case details ({field})").format(field=case_field(str(source.get("field", ""))))
     if source.get("message_index") is not None:
         text = _("item {item}, message {number}").format(
             item=item, number=int(source["message_index"]) + 1)
@@ -247,7 +274,7 @@ def indicator_row(indicator: Indicator) -> list[str]:
         places.append(_("and {count} more").format(
             count=len(indicator.sources) - _WHERE_SHOWN))
     where = "; ".join(places) if places else indicator.seen_in
-    return [indicator.kind, indicator.value, where]
+    return [indicator_type(indicator.kind), indicator.value, where]
 
 
 def no_indicators() -> str:
@@ -262,9 +289,19 @@ def chat_header() -> list[str]:
     return [_("Time"), _("From"), _("Message")]
 
 
-def message_text(text: str, attachments: list[str], flags: list[str]) -> str:
+def attachment_text(attachment: ChatAttachment) -> str:
+    """'[Foto: IMG-001.jpg]', or '[Foto nicht im Export enthalten]' for a left-out file."""
+    kind = attachment_kind(attachment.kind or "file")
+    if attachment.omitted:
+        return _("[{kind} not included in the export]").format(kind=kind)
+    if attachment.kind in ("", "file"):
+        return _("[attachment: {name}]").format(name=attachment.name)
+    return _("[{kind}: {name}]").format(kind=kind, name=attachment.name)
+
+
+def message_text(text: str, attachments: list[ChatAttachment], flags: list[str]) -> str:
     parts = [text] if text else []
-    parts += [_("[attachment: {name}]").format(name=a) for a in attachments]
+    parts += [attachment_text(a) for a in attachments]
     parts += flags
     return "\n".join(parts)
 

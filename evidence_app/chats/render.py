@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from evidence_app.chats.model import DEVICE_TIME, Conversation, Message
+from evidence_app.chats.words import attachment_kind
 from evidence_app.i18n import _
 
 _CSS = """
@@ -60,16 +61,17 @@ def _flags(msg: Message) -> list[str]:
 def _attachment_lines(msg: Message) -> list[str]:
     lines = []
     for att in msg.attachments:
+        kind = attachment_kind(att.kind)
         if att.omitted:
-            lines.append(_("[{kind} not included in the export]").format(kind=att.kind))
+            lines.append(_("[{kind} not included in the export]").format(kind=kind))
         elif att.item_id:
             lines.append(_("[{kind}: {name}, item #{item}]").format(
-                kind=att.kind, name=att.name, item=att.item_id))
+                kind=kind, name=att.name, item=att.item_id))
         elif att.url:
-            lines.append(_("[{kind}: {url}]").format(kind=att.kind, url=att.url))
+            lines.append(_("[{kind}: {url}]").format(kind=kind, url=att.url))
         else:
             lines.append(_("[{kind}: {name}, file not in the export]").format(
-                kind=att.kind, name=att.name))
+                kind=kind, name=att.name))
     for link in msg.extra.get("links", []):
         lines.append(_("[link: {url}]").format(url=link))
     for reaction in msg.reactions:

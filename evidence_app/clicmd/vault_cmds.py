@@ -116,11 +116,31 @@ def _added_line(item: Item) -> str:
     return line
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    files, skipped_links = files_to_add([Path(f) for f in args.files])
+def _files_to_add(names: list[str]) -> tuple[list[Path], list[str]]:
+    """The files to add, and the folders that held none (said out loud, never silently)."""
+    files: list[Path] = []
+    empty: list[str] = []
+    skipped_links = 0
+    for name in names:
+        found, links = files_to_add([Path(name)])
+        files += found
+        skipped_links += links
+        if not found:
+            empty.append(name)
     if skipped_links:
         warn(_("{count} link(s) inside the folder(s) were not followed.").format(
             count=skipped_links))
+    return files, empty
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    files, empty = _files_to_add(args.files)
+    if not files:  # only empty folders: asking for the passphrase would be for nothing
+        print(_("error: ") + _("No files found in {folder}; nothing was added.").format(
+            folder=", ".join(empty)), file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    for folder in empty:
+        warn(_("No files found in {folder}.").format(folder=folder))
     failed = 0
     with open_vault(args) as vault:
         for path in files:

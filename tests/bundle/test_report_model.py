@@ -102,6 +102,7 @@ def test_exif_summary_gives_decimal_gps():
 
 def test_chat_importer_objects_and_indicator_sources_are_read(vault):
     from evidence_app.bundle import report_words as w
+    from evidence_app.bundle.report_model import ChatAttachment
     from evidence_app.chats.model import Attachment, Conversation, Message
 
     fill_case(vault)
@@ -114,9 +115,11 @@ def test_chat_importer_objects_and_indicator_sources_are_read(vault):
     data = report_data(vault, chats=[conversation], indicators=[
         {"type": "phone", "value": "+66812345678", "sources": sources}])
     message = data.chats[0].messages[0]
-    assert (message.sender, message.text, message.attachments) == ("Lisa", "สวัสดี", ["qr.png"])
+    assert (message.sender, message.text, message.attachments) == (
+        "Lisa", "สวัสดี", [ChatAttachment("qr.png", "photo")])
+    assert w.message_text(message.text, message.attachments, []) == "สวัสดี\n[photo: qr.png]"
     assert w.zone_time(message.time, message.timezone) == "2026-10-02 08:00:00 (UTC+07:00)"
     kind, value, where = w.indicator_row(data.indicators[0])
-    assert (kind, value) == ("phone", "+66812345678")
+    assert (kind, value) == ("Phone number", "+66812345678")  # the JSON keeps "phone"
     assert where.startswith("item 5, message 1, from Lisa; item 5, message 2")
     assert where.endswith("and 3 more")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence_app.i18n import _, language
 from tests.cli.util import (
     added_ids,
     assert_one_line_error,
@@ -48,6 +49,34 @@ def test_vault_folder_missing(tmp_path):
         result = run_cli("--vault", str(missing), *command)
         assert_one_line_error(result, "no vault", str(missing))
     assert not missing.exists(), "a failed command must not create the folder"
+
+
+def test_adding_a_folder_without_files_says_so(vault_with_item, tmp_path):
+    """An empty folder (or one holding only empty folders) is named, not passed over."""
+    empty = tmp_path / "photos"
+    (empty / "march").mkdir(parents=True)
+    result = run_cli("--vault", str(vault_with_item), "add", str(empty))
+    line = assert_one_line_error(result, "no files found in", str(empty), "nothing was added")
+    assert line.startswith("error: ")
+    assert result.stdout == ""
+    assert_vault_healthy(vault_with_item, items=1)
+
+    with language("de"):
+        german = _("No files found in {folder}; nothing was added.").format(folder=empty)
+    result = run_cli("--lang", "de", "--vault", str(vault_with_item), "add", str(empty))
+    assert assert_one_line_error(result).endswith(german)
+    assert "No files found" not in result.stderr
+
+
+def test_an_empty_folder_beside_files_is_named_and_the_files_added(vault_with_item, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    src = tmp_path / "receipt.txt"
+    src.write_text("bank transfer 500 EUR", "utf-8")
+    result = ok("--vault", str(vault_with_item), "add", str(empty), str(src))
+    assert list(added_ids(result.stdout).values()) == ["receipt.txt"]
+    assert f"No files found in {empty}." in result.stderr
+    assert_vault_healthy(vault_with_item, items=2)
 
 
 @pytest.mark.parametrize("contents", [[], ["holiday.jpg"]])
