@@ -300,6 +300,9 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: list[Path]) -> None:
         files, _links = files_to_add(paths)  # links inside folders are not followed
         if not files:
+            shown = ", ".join(str(p) for p in paths)
+            self.statusBar().showMessage(
+                _("No files found in {folder}; nothing was added.").format(folder=shown), 10_000)
             return
 
         def add_all(vault, files, progress=None, cancel=None):

@@ -188,6 +188,15 @@ def test_quick_exit_stays_in_sight_in_a_narrow_window(unlocked, qtbot, width) ->
     assert button.width() >= button.sizeHint().width()
 
 
+def test_adding_an_empty_folder_says_so(unlocked, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    (empty / "inside").mkdir(parents=True)
+    unlocked.main.add_paths([empty])
+    assert unlocked.main.statusBar().currentMessage() == (
+        f"No files found in {empty}; nothing was added.")
+    assert unlocked.main.model.rowCount() == 0
+
+
 def test_auto_lock_after_idle_drops_previews(unlocked, qtbot, tmp_path) -> None:
     main = unlocked.main
     main.add_paths([_files(tmp_path)[0]])
