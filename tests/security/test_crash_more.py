@@ -5,8 +5,9 @@ After every kill: the vault opens (repairing and reporting what a crash left), t
 log verifies, every object checks, no orphan or temp file remains in the vault, every
 acknowledged note/import/bundle is there, no half item is visible (each item is whole and is
 one of ours), and the bundle folder holds no partial bundle under a final name — only
-`.tmp-*` files, which `verify` must not pass. A bundle that exists under its final name must
-verify, even when the kill came before its sealing was recorded.
+`.tmp-*` files, which `verify` passes only when whole and named in the custody log. A
+bundle under its final name must verify and must be in the custody log: the record is
+written before the bundle takes its name.
 
 As in test_crash.py, every fourth kill also leaves half a frame at the end of the journal,
 as a power cut could, so the torn-tail path is exercised too.
@@ -49,7 +50,8 @@ class Tally:
     orphans_removed: int = 0
     partial_imports: int = 0  # import killed after some items: each item whole, no record
     temp_bundles: int = 0  # .tmp-* left by a killed seal, refused by verify
-    complete_unrecorded: int = 0  # bundle renamed into place, killed before the record
+    complete_unrecorded: int = 0  # bundle under its final name the custody log lacks: never
+    recorded_not_renamed: int = 0  # whole .tmp-* bundle: killed between record and rename
 
     def add(self, other: Tally) -> None:
         for name, value in vars(other).items():
@@ -109,6 +111,8 @@ def _calibrate(folder: Path, lane: Lane) -> dict[str, float]:
         _out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         took[command] = time.monotonic() - started
+    for path in (lane.folder / "out").iterdir():  # sealed into the calibration vault
+        path.rename(lane.folder / f"calibration-{path.name}")
     return took
 
 
@@ -146,12 +150,17 @@ def _check_bundles(lane: Lane, sealed: dict[str, str], acked: dict[str, str],
         assert acked["seal"] in sealed
     for path in sorted(out.iterdir()) if out.is_dir() else []:
         if path.name.startswith(".tmp-"):
-            # What a kill mid-write leaves: never mistaken for a bundle.
+            # What a kill mid-write leaves: never mistaken for a bundle. Whole only when the
+            # kill came after the sealing was recorded and before the rename: then it is
+            # exactly the bundle the custody log names.
             tally.temp_bundles += 1
             work = lane.folder / "verify-tmp"
             try:
                 result = verify_bundle(path, work, identities_text=lane.identity)
-                assert not result.ok, f"{path.name} passed verify"
+                if result.ok:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                    assert digest in sealed.values(), f"{path.name} passed verify unrecorded"
+                    tally.recorded_not_renamed += 1
             except EvidenceError:
                 pass
             finally:
@@ -240,9 +249,11 @@ def _report(tally: Tally, capsys, name: str) -> None:
            torn_simulated=tally.torn_simulated, orphans_removed=tally.orphans_removed,
            acknowledged=dict(tally.acknowledged), partial_imports=tally.partial_imports,
            temp_bundles_refused=tally.temp_bundles,
-           complete_unrecorded_bundles=tally.complete_unrecorded)
+           complete_unrecorded_bundles=tally.complete_unrecorded,
+           recorded_not_renamed=tally.recorded_not_renamed)
     assert tally.survived == sum(tally.kills.values())
     assert tally.torn_seen >= tally.torn_simulated
+    assert tally.complete_unrecorded == 0, "a bundle exists that the custody log does not know"
 
 
 def test_sigkill_note_import_seal(tmp_path, capsys):
