@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_app.bundle.report_words import source_text
 from evidence_app.core.errors import EvidenceError
 from evidence_app.core.state import Item
 from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.gui.common import PlainLabel, blurred, show_error
 from evidence_app.gui.session import Session
-from evidence_app.i18n import _, current_language
-from evidence_app.languages import is_rtl
+from evidence_app.i18n import _
 
 PREVIEW_EDGE = 320
 
@@ -146,7 +146,7 @@ class DetailPane(QScrollArea):
         f["size"].setText(human_size(item.size))
         f["added"].setText(when(item.added_at, item.added_offset))
         f["mtime"].setText(when(item.file_mtime, item.file_mtime_offset))
-        f["source"].setText(_source_text(item))
+        f["source"].setText(source_text(item.source))  # the report's words
         marks = [_("sensitive")] if item.sensitive else []
         if item.duplicate_of:
             marks.append(_("same content as item {other}").format(other=item.duplicate_of))
@@ -282,18 +282,3 @@ class DetailPane(QScrollArea):
 
             self.session.run(lambda vault, progress=None, cancel=None: vault.export_item(
                 item.id, Path(path), overwrite=True), on_error=lambda e: show_error(self, e))
-
-
-def _source_text(item: Item) -> str:
-    source = item.source
-    kind = source.get("type")
-    if kind == "screenshot":
-        return _("Screenshot ({mode})").format(mode=source.get("mode", ""))
-    if kind == "chat_export":
-        return _("Chat export ({format})").format(format=source.get("format", ""))
-    if kind == "import":
-        path = str(source.get("path", ""))
-        if is_rtl(current_language()):  # keep "/tmp/a.png" in order inside Arabic text
-            path = "\u2066" + path + "\u2069"  # left-to-right isolate ... pop
-        return _("Imported from {path}").format(path=path)
-    return ", ".join(f"{k}: {v}" for k, v in source.items())

@@ -188,6 +188,22 @@ def test_quick_exit_stays_in_sight_in_a_narrow_window(unlocked, qtbot, width) ->
     assert button.width() >= button.sizeHint().width()
 
 
+def test_detail_pane_says_where_an_item_came_from_in_the_reports_words(
+        unlocked, qtbot, tmp_path) -> None:
+    from evidence_app.bundle.report_words import source_text
+
+    main = unlocked.main
+    path = _files(tmp_path)[1]
+    main.add_paths([path])
+    qtbot.waitUntil(lambda: main.model.rowCount() == 1, timeout=10_000)
+    main.list.setCurrentIndex(main.proxy.index(0, 0))
+    shown = main.detail.fields["source"].text()
+    assert shown == source_text(main.detail.item.source)
+    assert shown.startswith("Imported file")
+    assert str(path.resolve()) in shown
+    assert "path:" not in shown
+
+
 def test_adding_an_empty_folder_says_so(unlocked, tmp_path) -> None:
     empty = tmp_path / "empty"
     (empty / "inside").mkdir(parents=True)
