@@ -107,6 +107,9 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "The file {path} cannot be read. Check that it is a normal file you are allowed to "
         "open."
     ).format(path=x.path)),
+    (e.InputInsideVault, lambda x: _(
+        "{path} is one of the vault's own files, not evidence, so it was not added."
+    ).format(path=x.path)),
     (e.ItemNotFound, lambda x: _(
         "There is no item {item} in this vault. The list command shows the item numbers."
     ).format(item=x.item_id)),

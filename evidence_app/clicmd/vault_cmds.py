@@ -116,13 +116,13 @@ def _added_line(item: Item) -> str:
     return line
 
 
-def _files_to_add(names: list[str]) -> tuple[list[Path], list[str]]:
+def _files_to_add(names: list[str], vault_dir: Path) -> tuple[list[Path], list[str]]:
     """The files to add, and the folders that held none (said out loud, never silently)."""
     files: list[Path] = []
     empty: list[str] = []
     skipped_links = 0
     for name in names:
-        found, links = files_to_add([Path(name)])
+        found, links = files_to_add([Path(name)], vault_dir)
         files += found
         skipped_links += links
         if not found:
@@ -134,7 +134,7 @@ def _files_to_add(names: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    files, empty = _files_to_add(args.files)
+    files, empty = _files_to_add(args.files, vault_path(args))
     if not files:  # only empty folders: asking for the passphrase would be for nothing
         print(_("error: ") + _("No files found in {folder}; nothing was added.").format(
             folder=", ".join(empty)), file=sys.stderr, flush=True)

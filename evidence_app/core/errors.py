@@ -397,3 +397,11 @@ class CaptureFailed(EvidenceError):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+class InputInsideVault(EvidenceError):
+    """The file belongs to the vault itself (its encrypted store, log or keys): never evidence."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from evidence_app.core import media
 from evidence_app.core.errors import (
     EvidenceError,
+    InputInsideVault,
     InputIsDirectory,
     InputNotFound,
     InputUnreadable,
@@ -53,6 +54,8 @@ class IngestMixin(VaultParts):
             raise InputUnreadable(path, exc.strerror or "") from None
         if statmod.S_ISDIR(mode):
             raise InputIsDirectory(path)
+        if is_inside(path, self.path):
+            raise InputInsideVault(path)
         if not statmod.S_ISREG(mode):
             raise InputUnreadable(path, "not a regular file")
         try:
@@ -191,14 +194,29 @@ class IngestMixin(VaultParts):
         return self.state.items[item_id]
 
 
-def files_to_add(paths: list[Path]) -> tuple[list[Path], int]:
-    """Files to add: folders are walked (sorted, links not followed)."""
+def is_inside(path: Path, folder: Path) -> bool:
+    """True when `path` is `folder` or lies below it (links and `..` resolved)."""
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def files_to_add(paths: list[Path], vault_dir: Path | None = None) -> tuple[list[Path], int]:
+    """Files to add: folders are walked (sorted, links not followed). A walk does not go
+    into `vault_dir`: a folder that holds the vault (a USB stick, the home folder) is added
+    without the vault's own encrypted files."""
     files: list[Path] = []
     skipped_links = 0
     for raw in paths:
         path = Path(raw)
         if path.is_dir() and not path.is_symlink():
             for root, dirs, names in os.walk(path):
+                if vault_dir is not None:
+                    dirs[:] = [d for d in dirs if not is_inside(Path(root) / d, vault_dir)]
+                    if is_inside(Path(root), vault_dir):
+                        continue
                 dirs.sort()
                 for name in sorted(names):
                     full = Path(root) / name

@@ -298,7 +298,9 @@ class MainWindow(QMainWindow):
             self._task.cancel()
 
     def add_paths(self, paths: list[Path]) -> None:
-        files, _links = files_to_add(paths)  # links inside folders are not followed
+        vault = self.session.vault
+        # Links inside folders are not followed; the vault's own files are never evidence.
+        files, _links = files_to_add(paths, vault.path if vault is not None else None)
         if not files:
             shown = ", ".join(str(p) for p in paths)
             self.statusBar().showMessage(

@@ -204,6 +204,17 @@ def test_detail_pane_says_where_an_item_came_from_in_the_reports_words(
     assert "path:" not in shown
 
 
+def test_adding_the_folder_around_the_vault_leaves_the_vault_out(unlocked, qtbot,
+                                                                 tmp_path) -> None:
+    main = unlocked.main
+    assert unlocked.session.vault.path.parent == tmp_path
+    (tmp_path / "threat.txt").write_text("Pay or else")
+    main.add_paths([tmp_path])
+    qtbot.waitUntil(lambda: "added" in main.statusBar().currentMessage(), timeout=10_000)
+    names = sorted(i.name for i in unlocked.session.vault.state.items.values())
+    assert names == ["threat.txt"]
+
+
 def test_adding_an_empty_folder_says_so(unlocked, tmp_path) -> None:
     empty = tmp_path / "empty"
     (empty / "inside").mkdir(parents=True)
