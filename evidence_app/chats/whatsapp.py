@@ -95,7 +95,7 @@ class _Scan:
             self.leading.extend(text.split("\n"))
             return
         rec = len(self.flat) // _STRIDE - 1
-        if rec in self.cut and self.cut[rec] or len(self.flat[-1]) > MAX_MESSAGE_CHARS:
+        if self.cut.get(rec) or len(self.flat[-1]) > MAX_MESSAGE_CHARS:
             self.cut[rec] = self.cut.get(rec, 0) + len(text.encode("utf-8", "replace")) + 1 \
                 + dropped
             return
@@ -104,9 +104,10 @@ class _Scan:
             self.cut[rec] = self.cut.get(rec, 0) + dropped
 
 
-def _date_order(dates: list[str], clocks: list[str], first_sep: str) -> tuple[str, str]:
-    """("dmy"|"mdy"|"ymd", basis) decided from every header in the file."""
-    parts = {d: _DATE_PARTS.split(d) for d in dict.fromkeys(dates)}
+def _date_order(dates: list[str], parts: dict[str, list[str]], clocks: list[str],
+                first_sep: str) -> tuple[str, str]:
+    """("dmy"|"mdy"|"ymd", basis) decided from every header in the file; `parts` holds
+    each distinct date's three numbers as written."""
     if any(len(a) == 4 for a, _b, _c in parts.values()):
         return "ymd", "values"
     # Pairs where both are over 12 are no date in either order; they do not vote.
@@ -137,9 +138,9 @@ def _date_order(dates: list[str], clocks: list[str], first_sep: str) -> tuple[st
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _day(date: str, order: str) -> str | None:
-    """"YYYY-MM-DDT" for a header's date, or None when it is not a real date."""
-    a, b, c = (int(x) for x in _DATE_PARTS.split(date))
+def _day(parts: list[str], order: str) -> str | None:
+    """"YYYY-MM-DDT" for a header's date (its three numbers), or None when it is no date."""
+    a, b, c = (int(x) for x in parts)
     if order == "ymd":
         y, mo, d = a, b, c
     elif order == "dmy":
@@ -173,10 +174,11 @@ def _clock(clock: str) -> str | None:
     return f"{hour:02d}:{mm}" if ss is None else f"{hour:02d}:{mm}:{ss}"
 
 
-def _times(dates: list[str], clocks: list[str], order: str) -> list[str | None]:
+def _times(dates: list[str], parts: dict[str, list[str]], clocks: list[str],
+           order: str) -> list[str | None]:
     """ISO time per header (None: no real date or time), each distinct date and clock
     read once; the per-message joining runs in C when every value is valid."""
-    days = {d: _day(d, order) for d in dict.fromkeys(dates)}
+    days = {d: _day(numbers, order) for d, numbers in parts.items()}
     hours = {c: _clock(c) for c in dict.fromkeys(clocks)}
     if None in days.values() or None in hours.values():
         return [None if days[d] is None or hours[c] is None else days[d] + hours[c]
@@ -297,13 +299,14 @@ def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
     if not flat:
         raise ChatParseError(source_name, "whatsapp", "no_messages")
     dates, clocks, bodies = flat[2::_STRIDE], flat[4::_STRIDE], flat[5::_STRIDE]
-    order, basis = _date_order(dates, clocks, flat[3])  # type: ignore[arg-type]
+    parts = {d: _DATE_PARTS.split(d) for d in dict.fromkeys(dates)}  # type: ignore[arg-type]
+    order, basis = _date_order(dates, parts, clocks, flat[3])  # type: ignore[arg-type]
     messages = [Message(index, text=line, unparsed=True)
                 for index, line in enumerate(x for x in scan.leading if x.strip())]
     first = len(messages)
     brackets = flat[1:_STRIDE * 200:_STRIDE]
     ios_layout = sum(1 for br in brackets if br) * 2 > len(brackets)
-    whens = _times(dates, clocks, order)  # type: ignore[arg-type]
+    whens = _times(dates, parts, clocks, order)  # type: ignore[arg-type]
     senders: dict[str, str | None] = {}  # what a "Name: " prefix means (None: a system line)
     seen: dict[str, None] = {}
     markers, marker_sizes = lang.PLAIN_MARKERS, {len(x) for x in lang.PLAIN_MARKERS}

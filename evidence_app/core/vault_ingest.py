@@ -212,11 +212,11 @@ def files_to_add(paths: list[Path], vault_dir: Path | None = None) -> tuple[list
     for raw in paths:
         path = Path(raw)
         if path.is_dir() and not path.is_symlink():
+            if vault_dir is not None and is_inside(path, vault_dir):
+                continue
             for root, dirs, names in os.walk(path):
                 if vault_dir is not None:
                     dirs[:] = [d for d in dirs if not is_inside(Path(root) / d, vault_dir)]
-                    if is_inside(Path(root), vault_dir):
-                        continue
                 dirs.sort()
                 for name in sorted(names):
                     full = Path(root) / name
