@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from evidence_app.core import errors as e
+from evidence_app.formatting import untrusted
 from evidence_app.i18n import _
 
 _RECORD_REASONS: dict[str, Callable[[], str]] = {
@@ -189,6 +190,10 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "The answer from {tsa} is not a valid time-stamp (damaged, or its signature does not "
         "match its content), so it was not kept."
     ).format(tsa=_tsa(x))),
+    (e.OtsProofInvalid, lambda x: _(
+        "The OpenTimestamps proof {name} cannot be used ({reason}): it is damaged, or it "
+        "belongs to other evidence. The evidence and its other time-stamps are not affected."
+    ).format(name=untrusted(x.path_or_name or "-", 80), reason=x.reason)),
     (e.TimestampsOff, lambda x: _(
         "Trusted timestamps are turned off, so nothing was sent. Turn them on with: "
         "timestamp --enable --tsa ADDRESS"
@@ -223,6 +228,18 @@ _TABLE += [
         "That is not a valid age identity file. It holds a line starting with "
         "AGE-SECRET-KEY-1, as made by age-keygen."
     )),
+    (e.ReceiptUnreadable, lambda x: _(
+        "The receipt {path} cannot be read, or does not show one bundle SHA-256 and one "
+        "signer key fingerprint. Give the receipt text file that came with the bundle, or "
+        "type both values with --expect-sha256 and --expect-fingerprint."
+    ).format(path=x.path)),
+    (e.ExpectedValueInvalid, lambda x: _(
+        "{value} is not a signer key fingerprint: it looks like SHA256: followed by 43 "
+        "letters, digits, + or /, exactly as on the receipt."
+    ).format(value=untrusted(x.value, 80)) if x.what == "fingerprint" else _(
+        "{value} is not a SHA-256: it has 64 characters 0-9 and a-f, exactly as on the "
+        "receipt."
+    ).format(value=untrusted(x.value, 80))),
     (e.NotABundle, lambda x: _(
         "{path} is not an Evidence Locker bundle (expected NAME.zip.age or NAME.zip as "
         "sealed by the app)."

@@ -43,10 +43,24 @@ def _include(record: Record, item_ids: set[str]) -> bool:
     return rtype in _CASE_LEVEL
 
 
+# Records about a fingerprint rather than an item: shown when what they stamp is shown.
+_STAMP_RECORDS = {"timestamp_obtained", "ots_proof"}
+
+
 def custody_lines(records: list[Record], item_ids: set[str]) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
+    shown: set[int] = set()
     for record in records:
-        if _include(record, item_ids):
+        data = record.get("data") or {}
+        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        if record.get("type") in _STAMP_RECORDS and subject.get("kind") == "record":
+            include = subject.get("seq") in shown
+        elif record.get("type") in _STAMP_RECORDS and subject.get("kind") in ("key", "bundle"):
+            include = True
+        else:
+            include = _include(record, item_ids)
+        if include:
+            shown.add(record["seq"])
             lines.append(record)
         else:
             lines.append({"seq": record["seq"], "prev": record["prev"], "hash": record["hash"],

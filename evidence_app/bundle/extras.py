@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidence_app.bundle import receipt, report_html, report_pdf, timestamps
+from evidence_app.bundle import bag, receipt, report_html, report_pdf, timestamps
+from evidence_app.bundle.custody import custody_lines
 from evidence_app.bundle.report_model import build_report_data
+from evidence_app.bundle.verify_text import token_commands
 from evidence_app.chats.importer import load_transcript
 from evidence_app.chats.indicators import indicators_for_vault
-from evidence_app.core.safefs import atomic_write
+from evidence_app.core.safefs import atomic_write, safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
 from evidence_app.timestamp.settings import current_settings
+from evidence_app.timestamp.vaultstamps import key_digest
 
 if TYPE_CHECKING:
     from evidence_app.bundle.seal import SealResult
@@ -35,7 +38,7 @@ class BundleExtras:
     payload: list[tuple[str, bytes]] = field(default_factory=list)
     timestamp_commands: list[str] = field(default_factory=list)
     report_extra: dict[str, Any] = field(default_factory=dict)
-    tokens: list[Any] = field(default_factory=list)
+    stamps: timestamps.BundleStamps | None = None
     manifest_stamped: bool = False
 
     def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
@@ -48,14 +51,15 @@ class BundleExtras:
             ("data/report/report.pdf", report_pdf.render_pdf_bytes(data)),
         ]
 
-    def timestamp_files(self, tagmanifest: bytes) -> list[tuple[str, bytes]]:
-        """Tokens for the sealed items, and a fresh one over the tag manifest when allowed."""
-        tokens = list(self.tokens)
-        fresh = timestamps.stamp_tagmanifest(self.vault, tagmanifest, self.name)
-        if fresh is not None:
-            tokens.append(fresh)
-        self.manifest_stamped = fresh is not None
-        return timestamps.token_files(tokens)
+    def stamp_files(self) -> list[tuple[str, bytes]]:
+        """Tokens and proofs of what the bundle shows, listed in the tag manifest."""
+        return self.stamps.files() if self.stamps is not None else []
+
+    def seal_stamp_files(self, tagmanifest: bytes) -> list[tuple[str, bytes]]:
+        """Fresh stamps over the signed tag manifest, when timestamps are on."""
+        files = timestamps.stamp_seal(self.vault, tagmanifest, self.name)
+        self.manifest_stamped = any(rel.endswith(".tsr") for rel, _data in files)
+        return files
 
     def write_receipts(self, result: SealResult, out_dir: Path) -> list[Path]:
         """The small unencrypted receipt beside the bundle: text and PDF with a QR code."""
@@ -73,6 +77,7 @@ class BundleExtras:
             recipient=", ".join(result.recipients),
             passphrase=None,
             size=result.size,
+            signer_public_key=self.vault.public_key_openssh(),
         )
         txt = out_dir / f"{result.name}.receipt.txt"
         pdf = out_dir / f"{result.name}.receipt.pdf"
@@ -94,11 +99,27 @@ def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str,
             chats.append(load_transcript(vault, item.id).to_dict() | {"item_id": item.id})
     extras.report_extra = {"indicators": found, "chats": chats,
                            "recipient": ", ".join(recipients)}
-    extras.tokens = timestamps.item_tokens(vault, {i.sha256 for i in items})
-    extras.timestamp_commands = timestamps.token_commands(extras.tokens)
-    if current_settings(vault).enabled:
-        extras.timestamp_commands.append(timestamps.manifest_stamp_hint())
+    extras.stamps = timestamps.bundle_stamps(vault, stamped_digests(vault, items))
+    files_by_sha = {i.sha256: payload_path(i) for i in items}
+    files_by_sha[key_digest(vault)] = bag.SIGNER_PUB
+    extras.timestamp_commands = token_commands(extras.stamps, files_by_sha,
+                                               current_settings(vault).enabled)
     return extras
+
+
+def payload_path(item: Item) -> str:
+    folder = "chats" if item.kind == "transcript" else "evidence"
+    return f"data/{folder}/{int(item.id):04d}-{safe_file_name(item.name, item.id)}" \
+        .replace("%", "_")
+
+
+def stamped_digests(vault: Vault, items: list[Item]) -> set[str]:
+    """Fingerprints whose tokens a bundle of `items` carries: the items, the vault's key, and
+    the custody records it shows in full."""
+    ids = {i.id for i in items}
+    shown = {line["hash"] for line in custody_lines(vault.records, ids)
+             if not line.get("redacted")}
+    return {i.sha256 for i in items} | {key_digest(vault)} | shown
 
 
 def _seen_in(indicator: dict[str, Any], item_ids: set[str]) -> bool:

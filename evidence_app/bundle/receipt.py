@@ -40,6 +40,7 @@ class ReceiptInfo:
     recipient: str = ""
     passphrase: str | None = None
     size: int | None = None
+    signer_public_key: str = ""  # the OpenSSH line, for an allowed_signers file built by hand
 
 
 def _protection(info: ReceiptInfo) -> str:
@@ -60,6 +61,8 @@ def receipt_rows(info: ReceiptInfo) -> list[tuple[str, str]]:
         (_("Signer key fingerprint"), info.signer_fingerprint),
         (_("Protection"), _protection(info)),
     ]
+    if info.signer_public_key:
+        rows.insert(-1, (_("Signer public key"), info.signer_public_key))
     if info.size is not None:
         rows.insert(2, (_("Size"), w.human_size(info.size)))
     return rows
@@ -67,14 +70,26 @@ def receipt_rows(info: ReceiptInfo) -> list[tuple[str, str]]:
 
 def _check_lines(info: ReceiptInfo) -> list[str]:
     name = info.bundle_file
-    return [
+    inner = name[:-len(".age")] if name.endswith(".age") else name
+    lines = [
         _("To check that a file is this bundle, compute its SHA-256 and compare it with the "
           "one above (every character must match):"),
         f"  Linux:   sha256sum '{name}'",
         f"  macOS:   shasum -a 256 '{name}'",
         f"  Windows: certutil -hashfile \"{name}\" SHA256",
-        _("Then follow VERIFY.txt inside the bundle to check every file and the signature."),
     ]
+    if info.protection == "passphrase":
+        lines += [_("Then decrypt it (age asks for the passphrase):"),
+                  f"  age -d -o '{inner}' '{name}'"]
+    elif info.protection == "recipient":
+        lines += [_("Then decrypt it with the receiving unit's age identity file:"),
+                  f"  age -d -i UNIT-KEY.txt -o '{inner}' '{name}'"]
+    lines += [
+        _("Then follow VERIFY.txt inside the bundle, using the signer key above (not the one "
+          "inside the bundle), or run: evidence-app verify '{file}' --receipt "
+          "'{receipt}'").format(file=name, receipt=inner.removesuffix(".zip") + ".receipt.txt"),
+    ]
+    return lines
 
 
 def _passphrase_note(info: ReceiptInfo) -> str:
@@ -152,7 +167,8 @@ def render_receipt_pdf(info: ReceiptInfo, out_path: Path) -> Path:
         for label, value in receipt_rows(info):
             row = table.row()
             row.cell(shown(label, fonts), style=label_style)
-            mono = label.startswith("SHA-256") or value == info.signer_fingerprint
+            mono = label.startswith("SHA-256") or value in (info.signer_fingerprint,
+                                                            info.signer_public_key)
             row.cell(shown(value, fonts),
                      style=Style(family="mono", emphasis="", size_pt=8.4) if mono else None)
     pdf.ln(6)

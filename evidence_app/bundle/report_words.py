@@ -7,7 +7,6 @@ escapes or draws them as plain text.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from evidence_app import formatting
@@ -26,15 +25,7 @@ from evidence_app.languages import is_rtl
 
 Row = tuple[str, str, str]
 
-# Bidi embeddings/overrides/isolates and C0/C1 controls: an offender can use them to make
-# "gpj.exe" look like "exe.jpg". They are shown as visible marks such as [U+202E] instead.
-_HIDDEN = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-                     "\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
-
-
-def clean(text: str) -> str:
-    """Case text made safe to show: invisible direction and control characters made visible."""
-    return _HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+clean = formatting.visible_marks
 
 
 def human_size(size: int) -> str:

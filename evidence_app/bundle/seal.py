@@ -21,12 +21,12 @@ from evidence_app import __version__
 from evidence_app.bundle import agefile, passwords
 from evidence_app.bundle.bagwriter import BagWriter
 from evidence_app.bundle.custody import custody_lines
-from evidence_app.bundle.extras import bundle_extras
+from evidence_app.bundle.extras import bundle_extras, payload_path
 from evidence_app.bundle.verify_text import verify_text
 from evidence_app.core.errors import Cancelled, NothingToSeal, OutputExists
 from evidence_app.core.keys import ssh_fingerprint
 from evidence_app.core.objectstore import CancelCheck, Progress
-from evidence_app.core.safefs import atomic_output, private_mkdir, safe_file_name
+from evidence_app.core.safefs import atomic_output, private_mkdir
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault
@@ -112,12 +112,6 @@ def select_items(vault: Vault, item_ids: list[str] | None) -> list[Item]:
     return items
 
 
-def payload_path(item: Item) -> str:
-    folder = "chats" if item.kind == "transcript" else "evidence"
-    return f"data/{folder}/{int(item.id):04d}-{safe_file_name(item.name, item.id)}" \
-        .replace("%", "_")
-
-
 def seal(
     vault: Vault,
     out_dir: Path,
@@ -194,15 +188,15 @@ def seal(
                 for line in custody_lines(vault.records, ids)).encode("utf-8"))
             for rel, data in extras.payload:
                 writer.add_payload(rel, data)
-            writer.add_payload("data/VERIFY.txt", verify_text(
+            verify_txt = verify_text(
                 name=name, encrypted=encrypted, passphrase_mode=protection.mode == "passphrase",
                 fingerprint=fingerprint, sealed_at=sealed_at,
-                timestamp_lines=extras.timestamp_commands).encode("utf-8"))
-            for rel, data in extras.report_files(verify_text(
-                    name=name, encrypted=encrypted,
-                    passphrase_mode=protection.mode == "passphrase", fingerprint=fingerprint,
-                    sealed_at=sealed_at, timestamp_lines=extras.timestamp_commands)):
+                timestamp_lines=extras.timestamp_commands)
+            writer.add_payload("data/VERIFY.txt", verify_txt.encode("utf-8"))
+            for rel, data in extras.report_files(verify_txt):
                 writer.add_payload(rel, data)
+            for rel, data in extras.stamp_files():
+                writer.add_tag(rel, data)
             tagmanifest = writer.finish([
                 ("Bagging-Date", sealed_at[:10]),
                 ("External-Identifier", name),
@@ -213,7 +207,7 @@ def seal(
                 ("Signer-Fingerprint", fingerprint),
                 ("Report-Language", current_language()),
             ], vault.signer())
-            for rel, data in extras.timestamp_files(tagmanifest):
+            for rel, data in extras.seal_stamp_files(tagmanifest):
                 writer.add_tag(rel, data, listed=False)
         if stream is not sink:
             stream.close()

@@ -1,84 +1,112 @@
-"""Trusted timestamps in a bundle: the items' tokens, a fresh one over the tag manifest at
-sealing (when the person turned timestamps on), and checking them again when verifying.
+"""Trusted timestamps in a bundle: what goes into timestamps/, and the stamps over the seal.
+
+Layout (paths relative to the bag folder). Tokens are named by the fingerprint they prove,
+which is the SHA-256 that manifest-sha256.txt lists for an original, the hash of a custody
+record, or the SHA-256 of signature/signer.pub (the vault's key):
+  timestamps/<sha256>-<n>.tsr        an authority's answer, byte for byte (n = 1, 2, ...)
+  timestamps/<sha256>-<n>.chain.pem  the certificates that authority sent with it
+  timestamps/<sha256>.ots            the OpenTimestamps proof of that fingerprint
+  timestamps/seal-<n>.tsr, seal-<n>.chain.pem, seal.ots   over tagmanifest-sha256.txt
+All but the seal files are listed in the tag manifest, so the signature covers them. No
+trust root is put in the bag: an officer takes them from the app's published roots file
+(resources/tsa-roots.pem) or the authority itself, never from the bundle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.serialization import Encoding
-
-from evidence_app.bundle import bag
 from evidence_app.core.errors import TimestampError
 from evidence_app.core.vault import Vault
-from evidence_app.timestamp.bundlefiles import bundle_files, check_folder, verify_lines
-from evidence_app.timestamp.client import stamp_digest
 from evidence_app.timestamp.settings import current_settings
-from evidence_app.timestamp.tsp import embedded_certificates
-from evidence_app.timestamp.vaultstamps import VaultToken, record_token, tokens_for_vault
+from evidence_app.timestamp.vaultstamps import (
+    VaultToken,
+    proofs_for_vault,
+    stamp_now,
+    tokens_for_vault,
+)
 
 log = logging.getLogger(__name__)
 
-
-def item_tokens(vault: Vault, sha256s: set[str]) -> list[VaultToken]:
-    return [t for t in tokens_for_vault(vault) if t.sha256 in sha256s]
-
-
-def manifest_stamp_hint() -> str:
-    """The VERIFY.txt line for the tag-manifest token (its name is only known after sealing)."""
-    return ("openssl ts -verify -in timestamps/$(sha256sum tagmanifest-sha256.txt | cut -c1-64)"
-            ".tsr -data tagmanifest-sha256.txt -CAfile timestamps/root-*.pem -untrusted "
-            "timestamps/$(sha256sum tagmanifest-sha256.txt | cut -c1-64).chain.pem")
+FOLDER = "timestamps"
+SEAL = "seal"
 
 
-def stamp_tagmanifest(vault: Vault, tagmanifest: bytes, bundle_name: str) -> VaultToken | None:
-    """Ask the chosen TSA to stamp the tag manifest; None (and a log line) if it cannot."""
+@dataclass(frozen=True)
+class TokenFile:
+    """One token as it lies in the bag."""
+
+    stem: str  # "timestamps/<sha256>-<n>" or "timestamps/seal-<n>"
+    sha256: str
+    token: VaultToken
+
+    @property
+    def tsr(self) -> str:
+        return f"{self.stem}.tsr"
+
+    @property
+    def chain(self) -> str:
+        return f"{self.stem}.chain.pem"
+
+
+def token_layout(tokens: list[VaultToken], seal: bool = False) -> list[TokenFile]:
+    """Number each fingerprint's tokens in the order they were obtained."""
+    counts: dict[str, int] = {}
+    out = []
+    for token in sorted(tokens, key=lambda t: (t.sha256, t.time, t.tsa, t.serial)):
+        counts[token.sha256] = counts.get(token.sha256, 0) + 1
+        base = SEAL if seal else token.sha256
+        out.append(TokenFile(f"{FOLDER}/{base}-{counts[token.sha256]}", token.sha256, token))
+    return out
+
+
+def token_files(layout: list[TokenFile]) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for entry in layout:
+        files += [(entry.tsr, entry.token.tsr), (entry.chain, entry.token.untrusted_pem)]
+    return files
+
+
+def proof_files(proofs: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    return [(f"{FOLDER}/{sha}.ots", data) for sha, data in sorted(proofs.items())]
+
+
+@dataclass
+class BundleStamps:
+    """What the sealer puts in timestamps/ before signing (listed in the tag manifest)."""
+
+    layout: list[TokenFile]
+    proofs: dict[str, bytes]
+
+    def files(self) -> list[tuple[str, bytes]]:
+        return token_files(self.layout) + proof_files(self.proofs)
+
+
+def bundle_stamps(vault: Vault, digests: set[str]) -> BundleStamps:
+    """Every token and the latest proof of each fingerprint the bundle can show."""
+    return BundleStamps(token_layout(tokens_for_vault(vault, digests)),
+                        proofs_for_vault(vault, digests))
+
+
+def stamp_seal(vault: Vault, tagmanifest: bytes, bundle_name: str) -> list[tuple[str, bytes]]:
+    """Ask the chosen authorities (and calendars) to stamp the tag manifest, right after it
+    is signed; the files for the bag, or none when timestamps are off or nobody answered."""
     settings = current_settings(vault)
     if not settings.enabled:
-        return None
-    digest = hashlib.sha256(tagmanifest).digest()
+        return []
+    sha = hashlib.sha256(tagmanifest).hexdigest()
+    subject = {"kind": "bundle", "name": bundle_name}
     try:
-        token = stamp_digest(digest, settings)
-        stamp = record_token(vault, token, {"kind": "bundle", "name": bundle_name,
-                                            "file": bag.TAGMANIFEST})
+        stamps = stamp_now(vault, sha, subject, settings)
     except TimestampError as exc:
         log.info("tag manifest not timestamped: %s", type(exc).__name__)
-        return None
-    chain = b"".join(c.public_bytes(Encoding.PEM) for c in embedded_certificates(token.tsr))
-    return VaultToken(token.sha256, [{"kind": "bundle", "name": bundle_name}], token.tsr,
-                      chain, token.root_pem, stamp.tsa, stamp.time, stamp.serial)
-
-
-def token_files(tokens: list[VaultToken]) -> list[tuple[str, bytes]]:
-    return bundle_files(tokens)
-
-
-def token_commands(tokens: list[VaultToken]) -> list[str]:
-    return verify_lines(tokens)
-
-
-def check_bag_timestamps(folder: Path, files: dict[str, str]) -> list[dict[str, Any]]:
-    """Each token: ok, its file, what it proves (a manifest file or the tag manifest), when."""
-    by_sha: dict[str, list[str]] = {}
-    for rel, sha in files.items():
-        if rel.startswith("data/"):
-            by_sha.setdefault(sha, []).append(rel)
-    if bag.TAGMANIFEST in files:
-        by_sha.setdefault(files[bag.TAGMANIFEST], []).append(bag.TAGMANIFEST)
-    results = []
-    for check in check_folder(folder):
-        entry: dict[str, Any] = {"file": f"timestamps/{check.sha256}.tsr",
-                                 "sha256": check.sha256, "covers": by_sha.get(check.sha256, [])}
-        if check.error is not None:
-            entry.update(ok=False, detail=type(check.error).__name__)
-        elif not entry["covers"]:
-            entry.update(ok=False, detail="not_in_bundle")
-        else:
-            assert check.info is not None
-            entry.update(ok=True, tsa=check.info.tsa_name,
-                         time=check.info.gen_time.strftime("%Y-%m-%d %H:%M:%S UTC"))
-        results.append(entry)
-    return results
+        stamps = []
+    tokens = [t for t in tokens_for_vault(vault, {sha}) if any(
+        s.serial == t.serial and s.tsa == t.tsa for s in stamps)]
+    files = token_files(token_layout(tokens, seal=True))
+    proof = proofs_for_vault(vault, {sha}).get(sha)
+    if proof is not None:
+        files.append((f"{FOLDER}/{SEAL}.ots", proof))
+    return files

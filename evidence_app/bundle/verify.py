@@ -1,18 +1,22 @@
-"""Verify a bundle in one step, in its own temp folder: decrypt, unpack safely, check the
-BagIt manifests, the SSHSIG signature, the custody chain and (when present) timestamps.
+"""Verify a bundle in one step, in its own temp folder: decrypt, unpack safely, check that
+every file is listed, the BagIt manifests, the SSHSIG signature, the receipt's values, the
+custody chain and the trusted timestamps.
 
-Every failure names the file and the check. Nothing is written outside `workdir`.
+Every failure names the file and the check. Nothing is written outside `workdir`. What a
+verdict proves: see SECURITY.md ("What VERIFIED means").
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_app.bundle import agefile, bag, sshsig
-from evidence_app.bundle.custody import check_custody, recorded_hashes
+from evidence_app.bundle import agefile, bag
+from evidence_app.bundle import verify_checks as checks
+from evidence_app.bundle.pin import Expected
+from evidence_app.bundle.verify_time import check_bag_timestamps
 from evidence_app.core.errors import (
     BundleKeyNeeded,
     Cancelled,
@@ -21,39 +25,61 @@ from evidence_app.core.errors import (
     UnsafeArchive,
     WrongBundleKey,
 )
-from evidence_app.core.keys import ssh_fingerprint
 from evidence_app.core.objectstore import CancelCheck, Progress
 from evidence_app.core.safefs import private_mkdir
 from evidence_app.core.safezip import SafeZip, ZipLimits
 
-MAX_TAG_FILE = 64 << 20
+VERIFIED = "verified"
+NOT_VERIFIED = "not_verified"
+TIME_UNCONFIRMED = "time_unconfirmed"
 
 
 @dataclass
 class Check:
-    key: str  # what was checked (see messages for the words)
+    key: str  # what was checked (see verify_words for the words)
     ok: bool
     file: str | None = None
     detail: str = ""
+    # Not a sign of tampering, but a claim that could not be confirmed (a token whose root
+    # is not trusted here): the verdict is not VERIFIED, with its own exit code.
+    unconfirmed: bool = False
 
 
 @dataclass
 class VerifyReport:
     bundle: Path
+    expected: Expected | None = None
     name: str = ""
     folder: Path | None = None
+    bundle_sha256: str = ""
     checks: list[Check] = field(default_factory=list)
     info: dict[str, str] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)
-    fingerprint: str = ""
+    custody: list[dict[str, Any]] = field(default_factory=list)
+    tag_listed: set[str] = field(default_factory=set)
+    fingerprint: str = ""  # of the key that verified the signature; "" when none did
     timestamps: list[dict[str, Any]] = field(default_factory=list)
+    proofs: list[dict[str, Any]] = field(default_factory=list)  # OpenTimestamps
+
+    @property
+    def verdict(self) -> str:
+        failed = [c for c in self.checks if not c.ok]
+        if not self.checks or any(not c.unconfirmed for c in failed):
+            return NOT_VERIFIED
+        return TIME_UNCONFIRMED if failed else VERIFIED
 
     @property
     def ok(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return self.verdict == VERIFIED
 
-    def add(self, key: str, ok: bool, file: str | None = None, detail: str = "") -> None:
-        self.checks.append(Check(key, ok, file, detail))
+    @property
+    def pinned(self) -> bool:
+        """True when the signer key was compared with a value from outside the bundle."""
+        return self.expected is not None and self.expected.fingerprint is not None
+
+    def add(self, key: str, ok: bool, file: str | None = None, detail: str = "", *,
+            unconfirmed: bool = False) -> None:
+        self.checks.append(Check(key, ok, file, detail, unconfirmed))
 
 
 def encryption_kind(path: Path) -> str | None:
@@ -94,28 +120,27 @@ def _decrypt(path: Path, out: Path, identities_text: str | None, passphrase: str
     return True
 
 
-def _read_tag(folder: Path, rel: str) -> bytes | None:
-    target = folder / rel
-    if not target.is_file() or target.stat().st_size > MAX_TAG_FILE:
-        return None
-    return target.read_bytes()
-
-
 def verify_bundle(
     path: Path,
     workdir: Path,
     *,
     identities_text: str | None = None,
     passphrase: str | None = None,
+    expected: Expected | None = None,
+    extra_roots: list[bytes] | None = None,
     limits: ZipLimits | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> VerifyReport:
+    """Every check, each a line in the report; trust comes from the shipped roots, the
+    officer's own (`extra_roots`) and the receipt (`expected`), never from the bag."""
     path = Path(path)
-    report = VerifyReport(bundle=path)
+    report = VerifyReport(bundle=path, expected=expected)
     private_mkdir(workdir)
     with open(path, "rb") as fh:
         head = fh.read(64)
+        fh.seek(0)
+        report.bundle_sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
     if agefile.is_age_file(head):
         zip_path = workdir / "bundle.zip"
         if not _decrypt(path, zip_path, identities_text, passphrase, report, progress, cancel):
@@ -145,137 +170,22 @@ def verify_bundle(
     report.folder = folder
     prefix = report.name + "/"
     files = {name[len(prefix):]: sha for name, sha in digests.items()}
-    _check_bag(folder, files, report)
-    _check_signature(folder, report)
-    _check_custody(folder, files, report)
-    if (folder / bag.TIMESTAMP_DIR).is_dir():
-        _check_timestamps(folder, files, report)
+    checks.check_listing(folder, files, report)
+    key = checks.check_signature(folder, report)
+    _check_pin(report)
+    checks.check_custody_log(folder, files, key, report)
+    check_bag_timestamps(folder, files, report, extra_roots or [])
     return report
 
 
-def _check_timestamps(folder: Path, files: dict[str, str], report: VerifyReport) -> None:
-    from evidence_app.bundle.timestamps import check_bag_timestamps
-
-    report.timestamps = check_bag_timestamps(folder, files)
-    bad = [t for t in report.timestamps if not t["ok"]]
-    for entry in bad:
-        report.add("timestamps", False, entry["file"], entry["detail"])
-    if report.timestamps and not bad:
-        report.add("timestamps", True, bag.TIMESTAMP_DIR, str(len(report.timestamps)))
-
-
-def _check_bag(folder: Path, files: dict[str, str], report: VerifyReport) -> None:
-    needed = [bag.BAGIT, bag.BAG_INFO, bag.MANIFEST, bag.TAGMANIFEST]
-    missing = [rel for rel in needed if rel not in files]
-    if missing:
-        for rel in missing:
-            report.add("bag_structure", False, rel, "missing")
+def _check_pin(report: VerifyReport) -> None:
+    """The bundle file and the key that verified, against the receipt (when given)."""
+    expected = report.expected
+    if expected is None:
         return
-    bagit = _read_tag(folder, bag.BAGIT) or b""
-    report.add("bag_structure", b"BagIt-Version:" in bagit, bag.BAGIT,
-               "" if b"BagIt-Version:" in bagit else "invalid")
-    parsed = []
-    for rel in (bag.MANIFEST, bag.TAGMANIFEST):
-        try:
-            parsed.append(bag.parse_manifest(_read_tag(folder, rel) or b""))
-        except (ValueError, UnicodeDecodeError):  # named: either one may be the bad one
-            report.add("manifest", False, rel, "malformed")
-            return
-    manifest, tagmanifest = parsed
-    bad = 0
-    for rel, sha in manifest.items():
-        if rel not in files:
-            report.add("payload", False, rel, "missing")
-            bad += 1
-        elif files[rel] != sha:
-            report.add("payload", False, rel, "changed")
-            bad += 1
-    for rel in files:
-        if rel.startswith("data/") and rel not in manifest:
-            report.add("payload", False, rel, "not_listed")
-            bad += 1
-    if not bad:
-        report.add("payload", True, bag.MANIFEST, str(len(manifest)))
-    tag_bad = 0
-    for rel, sha in tagmanifest.items():
-        if files.get(rel) != sha:
-            report.add("tags", False, rel, "changed" if rel in files else "missing")
-            tag_bad += 1
-    for rel in (bag.BAGIT, bag.BAG_INFO, bag.MANIFEST):
-        if rel not in tagmanifest:
-            report.add("tags", False, rel, "not_listed")
-            tag_bad += 1
-    if not tag_bad:
-        report.add("tags", True, bag.TAGMANIFEST)
-    try:
-        report.info = bag.parse_bag_info(_read_tag(folder, bag.BAG_INFO) or b"")
-    except UnicodeDecodeError:
-        report.add("tags", False, bag.BAG_INFO, "malformed")
-        return
-    payload = [rel for rel in files if rel.startswith("data/")]
-    oxum = f"{sum((folder / rel).stat().st_size for rel in payload)}.{len(payload)}"
-    report.add("oxum", report.info.get("Payload-Oxum") == oxum, bag.BAG_INFO,
-               "" if report.info.get("Payload-Oxum") == oxum else "mismatch")
-
-
-def _check_signature(folder: Path, report: VerifyReport) -> None:
-    sig = _read_tag(folder, bag.SIGNATURE_FILE)
-    pub = _read_tag(folder, bag.SIGNER_PUB)
-    allowed = _read_tag(folder, bag.ALLOWED_SIGNERS)
-    tagmanifest = _read_tag(folder, bag.TAGMANIFEST)
-    if sig is None or pub is None or tagmanifest is None:
-        report.add("signature", False, bag.SIGNATURE_FILE if sig is None else bag.SIGNER_PUB,
-                   "missing")
-        return
-    try:
-        key = sshsig.load_openssh_public_key(pub.decode("ascii"))
-    except (ValueError, UnicodeDecodeError):
-        report.add("signature", False, bag.SIGNER_PUB, "malformed")
-        return
-    report.fingerprint = ssh_fingerprint(key)
-    # Neither file is in the tag manifest (the signature covers it), so each must be exactly
-    # what sealing writes: a changed principal or namespace would make `ssh-keygen -Y
-    # verify` fail for the officer while this check passed.
-    if pub != (sshsig.openssh_public_key(key) + "\n").encode("ascii"):
-        report.add("signature", False, bag.SIGNER_PUB, "malformed")
-    if allowed is None or pub.decode("ascii").split()[1] not in allowed.decode("ascii", "replace"):
-        report.add("signature", False, bag.ALLOWED_SIGNERS, "key_mismatch")
-    elif allowed != sshsig.allowed_signers_line(key).encode("ascii"):
-        report.add("signature", False, bag.ALLOWED_SIGNERS, "malformed")
-    good = sshsig.verify(sig.decode("ascii", "replace"), tagmanifest, key)
-    report.add("signature", good, bag.SIGNATURE_FILE, "" if good else "invalid")
-    declared = report.info.get("Signer-Fingerprint")
-    if declared and declared != report.fingerprint:
-        # bag-info.txt is covered by the tag manifest (a change there is named as such);
-        # signer.pub is not, so it is the file to name here.
-        report.add("signature", False, bag.SIGNER_PUB, "fingerprint_mismatch")
-
-
-def _check_custody(folder: Path, files: dict[str, str], report: VerifyReport) -> None:
-    rel_custody = "data/metadata/custody.jsonl"
-    rel_items = "data/metadata/items.json"
-    pub = _read_tag(folder, bag.SIGNER_PUB)
-    raw = _read_tag(folder, rel_custody)
-    raw_items = _read_tag(folder, rel_items)
-    if raw is None or raw_items is None or pub is None:
-        report.add("custody", False, rel_custody if raw is None else rel_items, "missing")
-        return
-    try:
-        key = sshsig.load_openssh_public_key(pub.decode("ascii"))
-        lines = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-        report.items = json.loads(raw_items)
-    except (ValueError, UnicodeDecodeError):
-        report.add("custody", False, rel_custody, "malformed")
-        return
-    problem = check_custody(lines, key)
-    report.add("custody", problem is None, rel_custody, problem or str(len(lines)))
-    signed = recorded_hashes(lines)
-    mismatched = 0
-    for item in report.items:
-        rel = item.get("path", "")
-        if signed.get(str(item.get("id"))) != item.get("sha256") or files.get(rel) != item.get(
-                "sha256"):
-            report.add("items", False, rel or rel_items, "not_as_recorded")
-            mismatched += 1
-    if not mismatched:
-        report.add("items", True, rel_items, str(len(report.items)))
+    if expected.sha256 is not None:
+        same = expected.sha256 == report.bundle_sha256
+        report.add("pin_sha256", same, report.bundle.name, "" if same else "receipt_mismatch")
+    if expected.fingerprint is not None:
+        same = bool(report.fingerprint) and expected.fingerprint == report.fingerprint
+        report.add("pin_key", same, bag.SIGNER_PUB, "" if same else "receipt_mismatch")

@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+import shlex
+from typing import TYPE_CHECKING
+
 from evidence_app.bundle import bag, sshsig
 from evidence_app.i18n import _
+
+if TYPE_CHECKING:
+    from evidence_app.bundle.timestamps import BundleStamps
+
+ROOTS_FILE = "TSA-ROOTS.pem"  # the officer's copy of the roots, from outside the bundle
+
+
+def token_commands(stamps: BundleStamps, files_by_sha: dict[str, str],
+                   seal_stamped: bool) -> list[str]:
+    """`openssl ts -verify` for each token, run from inside the bag folder, against the
+    file it proves where there is one (a custody record's hash otherwise)."""
+    lines = []
+    for entry in stamps.layout:
+        rel = files_by_sha.get(entry.sha256)
+        subject = ["-data", rel] if rel else ["-digest", entry.sha256]
+        lines.append(" ".join(shlex.quote(a) for a in [
+            "openssl", "ts", "-verify", "-in", entry.tsr, *subject, "-CAfile", ROOTS_FILE,
+            "-untrusted", entry.chain]))
+    if seal_stamped:
+        lines.append('for t in timestamps/seal-*.tsr; do openssl ts -verify -in "$t" -data '
+                     f'{bag.TAGMANIFEST} -CAfile {ROOTS_FILE} -untrusted '
+                     '"${t%.tsr}.chain.pem"; done')
+    return lines
 
 
 def verify_text(*, name: str, encrypted: bool, passphrase_mode: bool, fingerprint: str,

@@ -7,10 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence_app.clicmd.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
+    EXIT_TIME_UNCONFIRMED,
     CliError,
     open_vault,
     out,
@@ -22,6 +24,10 @@ from evidence_app.core.errors import BundleKeyNeeded
 from evidence_app.core.safefs import private_tempdir
 from evidence_app.formatting import human_size
 from evidence_app.i18n import _
+
+if TYPE_CHECKING:
+    from evidence_app.bundle.pin import Expected
+    from evidence_app.bundle.verify import VerifyReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,6 +54,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("the unit's age identity file, for bundles sealed to its key"))
     p.add_argument("--passphrase-file", dest="bundle_passphrase_file", metavar="F",
                    help=_("file holding the bundle's passphrase"))
+    p.add_argument("--receipt", metavar="RECEIPT.txt",
+                   help=_("the receipt that came with the bundle: its SHA-256 and signer key "
+                          "must match"))
+    p.add_argument("--expect-fingerprint", metavar="SHA256:...",
+                   help=_("the signer key fingerprint from the receipt"))
+    p.add_argument("--expect-sha256", metavar="HEX",
+                   help=_("the bundle's SHA-256 from the receipt"))
+    p.add_argument("--tsa-ca", action="append", default=[], metavar="CA.pem",
+                   help=_("also trust this root for timestamps (repeatable); the app's "
+                          "reviewed list is always used"))
     p.add_argument("--extract-to", metavar="DIR",
                    help=_("keep the unpacked bundle in this new folder"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
@@ -125,13 +141,30 @@ def _bundle_passphrase(args: argparse.Namespace) -> str | None:
     return os.environ.get("EVIDENCE_APP_BUNDLE_PASSPHRASE")
 
 
+def _expected(args: argparse.Namespace) -> Expected | None:
+    """What the officer holds from outside the bundle: the receipt, or values typed from it."""
+    from evidence_app.bundle import pin
+
+    given = pin.from_receipt(Path(args.receipt)) if args.receipt else None
+    fingerprint = pin.fingerprint_value(args.expect_fingerprint) \
+        if args.expect_fingerprint else None
+    sha = pin.sha256_value(args.expect_sha256) if args.expect_sha256 else None
+    if given is None and fingerprint is None and sha is None:
+        return None
+    if given is not None and (fingerprint or sha):
+        raise CliError(_("Give either --receipt or the values typed from it, not both."))
+    return given or pin.Expected(fingerprint, sha, "given")
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from evidence_app.bundle.verify import encryption_kind, verify_bundle
-    from evidence_app.verify_words import check_line
+    from evidence_app.timestamp.tsp import read_root_file
 
     bundle = Path(args.bundle)
     if not bundle.is_file():
         raise CliError(_("The bundle {path} does not exist.").format(path=bundle))
+    expected = _expected(args)
+    extra_roots = [read_root_file(path).encode("ascii") for path in args.tsa_ca]
     identity = None
     if args.identity:
         try:
@@ -146,45 +179,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
         import getpass
 
         secret = getpass.getpass(_("Bundle passphrase: "))
+    options = dict(identities_text=identity, passphrase=secret, expected=expected,
+                   extra_roots=extra_roots, progress=progress_printer(_("verifying")))
     if args.extract_to:
         target = Path(args.extract_to)
         if target.exists() and any(target.iterdir()):
             raise CliError(_("{path} is not empty; choose a new folder.").format(path=target))
-        report = verify_bundle(bundle, target, identities_text=identity, passphrase=secret,
-                               progress=progress_printer(_("verifying")))
-        return _print_report(report, args, check_line)
+        return _print_report(verify_bundle(bundle, target, **options), args)
     with private_tempdir() as work:
-        report = verify_bundle(bundle, work, identities_text=identity, passphrase=secret,
-                               progress=progress_printer(_("verifying")))
-        return _print_report(report, args, check_line)
+        return _print_report(verify_bundle(bundle, work, **options), args)
 
 
-def _print_report(report, args: argparse.Namespace, check_line) -> int:
+def _print_report(report: VerifyReport, args: argparse.Namespace) -> int:
+    from evidence_app.bundle.verify import NOT_VERIFIED, VERIFIED
+    from evidence_app.verify_words import report_lines
+
     if args.json:
         print_json({
-            "ok": report.ok, "name": report.name, "fingerprint": report.fingerprint,
+            "ok": report.ok, "verdict": report.verdict, "name": report.name,
+            "bundle_sha256": report.bundle_sha256, "fingerprint": report.fingerprint,
+            "pinned": report.pinned,
             "items": len(report.items), "sealed_at": report.info.get("Sealed-At-UTC"),
-            "checks": [{"check": c.key, "ok": c.ok, "file": c.file, "detail": c.detail}
-                       for c in report.checks],
-            "timestamps": report.timestamps,
+            "checks": [{"check": c.key, "ok": c.ok, "file": c.file, "detail": c.detail,
+                        "unconfirmed": c.unconfirmed} for c in report.checks],
+            "timestamps": [{k: v for k, v in t.items() if k != "when"}
+                           for t in report.timestamps],
+            "opentimestamps": report.proofs,
         })
     else:
-        out(_("Bundle: {name}").format(name=report.name or report.bundle.name))
-        if report.info:
-            out(_("Sealed: {time} UTC   Items: {count}   Case: {case}").format(
-                time=report.info.get("Sealed-At-UTC", "?"), count=len(report.items),
-                case=report.info.get("Case-Reference", "-")))
-        if report.fingerprint:
-            out(_("Signer key: {fingerprint}").format(fingerprint=report.fingerprint))
-        for check in report.checks:
-            out(check_line(check))
-        from evidence_app.verify_words import timestamp_lines
-
-        for line in timestamp_lines(report):
-            out("        " + line)
-        out(_("Result: VERIFIED - every check passed.") if report.ok else
-            _("Result: NOT VERIFIED - see the FAILED lines above."))
-    return EXIT_OK if report.ok else EXIT_INTEGRITY
+        for line in report_lines(report):
+            out(line)
+    if report.verdict == VERIFIED:
+        return EXIT_OK
+    return EXIT_INTEGRITY if report.verdict == NOT_VERIFIED else EXIT_TIME_UNCONFIRMED
 
 
 def cmd_case(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTEGRITY = 3
+EXIT_TIME_UNCONFIRMED = 4  # content checks out, but a token chains to an untrusted root
 
 
 class CliError(EvidenceError):

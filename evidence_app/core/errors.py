@@ -315,6 +315,20 @@ class TsaCertificateRejected(TimestampError):
         self.reason = reason
 
 
+class OtsProofInvalid(TimestampError):
+    """An OpenTimestamps proof (.ots) that cannot be used; it is checked offline, so url is "".
+
+    reason: "too_large", "not_ots" (not a proof file, or an unknown version), "damaged"
+    (truncated or malformed), "too_complex" (nested or branched beyond any real proof),
+    "not_sha256", "other_digest" (a proof for something else), "bad_attestation".
+    """
+
+    def __init__(self, path_or_name: str, reason: str) -> None:
+        super().__init__("", f"{path_or_name}: {reason}" if path_or_name else reason)
+        self.path_or_name = path_or_name
+        self.reason = reason
+
+
 class TimestampsOff(EvidenceError):
     """Trusted timestamps were not turned on, so nothing may be sent over the network."""
 
@@ -344,6 +358,24 @@ class TrustRootUnreadable(EvidenceError):
 
 
 # --- bundles -------------------------------------------------------------------------------
+
+
+class ReceiptUnreadable(EvidenceError):
+    """The receipt given to `verify --receipt` cannot be read, or does not name exactly one
+    bundle SHA-256 and one signer fingerprint."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class ExpectedValueInvalid(EvidenceError):
+    """`--expect-fingerprint` or `--expect-sha256` is not in the form a receipt prints."""
+
+    def __init__(self, what: str, value: str) -> None:
+        super().__init__(f"{what}: {value}")
+        self.what = what
+        self.value = value
 
 
 class NothingToSeal(EvidenceError):

@@ -7,7 +7,6 @@ nonce are sent to the chosen time-stamp authority, never the evidence itself.
 from __future__ import annotations
 
 from evidence_app.i18n import _
-from evidence_app.timestamp.bundlefiles import FolderCheck, check_folder, vault_bundle_files
 from evidence_app.timestamp.client import Token, stamp_digest
 from evidence_app.timestamp.openssl import openssl_verify_command
 from evidence_app.timestamp.settings import (
@@ -27,6 +26,7 @@ from evidence_app.timestamp.vaultstamps import (
     flush_queue,
     item_status,
     record_token,
+    stamp_now,
     tokens_for_vault,
     waiting,
 )
@@ -39,9 +39,9 @@ def privacy_sentence() -> str:
 
 
 __all__ = [
-    "KNOWN_TSAS", "FlushResult", "FolderCheck", "ItemStamp", "KnownTsa", "Pending", "Stamp",
-    "TimestampSettings", "Token", "TokenInfo", "VaultToken", "check_folder", "current_settings",
+    "KNOWN_TSAS", "FlushResult", "ItemStamp", "KnownTsa", "Pending", "Stamp",
+    "TimestampSettings", "Token", "TokenInfo", "VaultToken", "current_settings",
     "disable", "enable", "flush_queue", "item_status", "openssl_verify_command",
-    "privacy_sentence", "record_token", "stamp_digest", "tokens_for_vault", "vault_bundle_files",
+    "privacy_sentence", "record_token", "stamp_digest", "stamp_now", "tokens_for_vault",
     "verify_token", "waiting",
 ]

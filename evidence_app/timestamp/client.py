@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from evidence_app import __version__
 from evidence_app.core.errors import (
+    TimestampError,
     TimestampsOff,
     TsaBadResponse,
     TsaHttpError,
@@ -71,21 +72,51 @@ def post_query(url: str, der: bytes, timeout: float) -> bytes:
     return body
 
 
-def stamp_digest(sha256_bytes: bytes, settings: TimestampSettings) -> Token:
-    """Get and verify a token for a SHA-256 digest (an item, a record, a tag manifest).
+def stamp_digest(sha256_bytes: bytes, settings: TimestampSettings,
+                 url: str | None = None) -> Token:
+    """Get and verify a token for a SHA-256 digest from one authority (the first by default).
 
     Raises TimestampsOff when the person has not turned timestamps on, and a typed
     TimestampError when the TSA cannot be reached or its answer fails any check.
     """
-    if not settings.enabled or not settings.tsa_url:
+    url = url or next(iter(settings.tsa_urls), "")
+    if not settings.enabled or not url:
         raise TimestampsOff()
     roots = settings.trust_roots()
     if not roots:
-        raise TsaNoTrustRoot(settings.tsa_url)
+        raise TsaNoTrustRoot(url)
     request = build_request(sha256_bytes, policy=settings.policy)
-    der = post_query(settings.tsa_url, request.der, settings.timeout)
+    der = post_query(url, request.der, settings.timeout)
     info = check_response(der, sha256_bytes, roots, nonce=request.nonce,
-                          policy=settings.policy, url=settings.tsa_url)
+                          policy=settings.policy, url=url)
     root = next(r for r in roots if fingerprint(r) == info.root_sha256)
-    return Token(sha256_bytes.hex(), der, info, root.public_bytes(Encoding.PEM),
-                 settings.tsa_url)
+    return Token(sha256_bytes.hex(), der, info, root.public_bytes(Encoding.PEM), url)
+
+
+@dataclass
+class Witnesses:
+    """The tokens one digest got from the authorities asked, and why the others gave none."""
+
+    tokens: list[Token]
+    errors: dict[str, TimestampError]
+
+
+def stamp_everywhere(sha256_bytes: bytes, settings: TimestampSettings,
+                     skip: set[str] | None = None) -> Witnesses:
+    """Ask every chosen authority (except those in `skip`, already found down in this run).
+
+    One authority down is not a failure: the caller records what came back. Urls that fail
+    are added to `skip`, so a run with many fingerprints waits for a dead one only once.
+    """
+    skip = skip if skip is not None else set()
+    result = Witnesses([], {})
+    for url in settings.tsa_urls:
+        if url in skip:
+            continue
+        try:
+            result.tokens.append(stamp_digest(sha256_bytes, settings, url))
+        except TimestampError as exc:
+            result.errors[url] = exc
+            if isinstance(exc, TsaUnreachable | TsaHttpError):
+                skip.add(url)
+    return result

@@ -1,23 +1,26 @@
 """The person's choice about trusted timestamps, kept as custody records in the vault.
 
-Off by default. Turning it on is recorded ("timestamp_settings": enabled, TSA, extra trust
-root) so the custody log shows when the person consented and which authority was used.
-The latest such record is in force.
+New vaults ask (GUI) or say (command line) and turn them on by default: each fingerprint goes
+to two authorities under different roots and to OpenTimestamps calendars. The choice is
+recorded ("timestamp_settings": enabled, authorities, extra trust roots, OpenTimestamps) so
+the custody log shows when the person consented and whom fingerprints were sent to. The
+latest such record is in force; a vault with none has timestamps off.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from evidence_app.core.errors import TsaNoTrustRoot
 from evidence_app.core.journal import Record
 from evidence_app.core.vault import Vault
-from evidence_app.timestamp.tsas import builtin_roots, resolve_tsa
+from evidence_app.timestamp.ots import DEFAULT_CALENDARS
+from evidence_app.timestamp.roots import trusted_roots
+from evidence_app.timestamp.tsas import DEFAULT_TSAS, builtin_roots, resolve_tsa
 from evidence_app.timestamp.tsp import load_roots
 
 SETTINGS_RECORD = "timestamp_settings"
@@ -37,34 +40,58 @@ def default_timeout() -> float:
 @dataclass(frozen=True)
 class TimestampSettings:
     enabled: bool = False
-    tsa_url: str = ""
-    tsa_name: str = ""
+    tsas: tuple[tuple[str, str], ...] = ()  # (display name, URL), each asked for every stamp
     extra_roots_pem: str = ""
     policy: str | None = None
+    ots: bool = True  # also an OpenTimestamps proof (Bitcoin), from `calendars`
+    calendars: tuple[str, ...] = DEFAULT_CALENDARS
     timeout: float = field(default_factory=default_timeout)
 
+    @property
+    def tsa_urls(self) -> tuple[str, ...]:
+        return tuple(url for _name, url in self.tsas)
+
+    @property
+    def tsa_names(self) -> str:
+        return ", ".join(name for name, _url in self.tsas)
+
     def trust_roots(self) -> list[x509.Certificate]:
-        """Roots shipped for a built-in TSA (via certifi), then the person's own (--tsa-ca)."""
-        roots = builtin_roots(self.tsa_url) + load_roots(self.extra_roots_pem)
-        unique: dict[bytes, x509.Certificate] = {}
-        for cert in roots:
-            unique.setdefault(cert.public_bytes(Encoding.DER), cert)
-        return list(unique.values())
+        """The shipped, reviewed roots, then the person's own (--tsa-ca)."""
+        return trusted_roots(load_roots(self.extra_roots_pem))
 
     def to_record(self) -> dict[str, Any]:
-        return {"enabled": self.enabled, "tsa_url": self.tsa_url, "tsa_name": self.tsa_name,
-                "trust_roots_pem": self.extra_roots_pem, "policy": self.policy}
+        return {"enabled": self.enabled,
+                "tsas": [{"name": name, "url": url} for name, url in self.tsas],
+                "tsa_name": self.tsa_names, "trust_roots_pem": self.extra_roots_pem,
+                "policy": self.policy, "ots": self.ots, "calendars": list(self.calendars)}
+
+
+def default_settings() -> TimestampSettings:
+    """On: the default pair of authorities (different roots) and OpenTimestamps."""
+    return TimestampSettings(True, tuple(resolve_tsa(key) for key in DEFAULT_TSAS))
+
+
+def _tsas(d: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    listed = d.get("tsas")
+    if isinstance(listed, list):
+        return tuple((str(t.get("name") or ""), str(t.get("url") or "")) for t in listed
+                     if isinstance(t, dict) and t.get("url"))
+    if d.get("tsa_url"):  # a vault from before several authorities
+        return ((str(d.get("tsa_name") or ""), str(d["tsa_url"])),)
+    return ()
 
 
 def settings_from_records(records: list[Record]) -> TimestampSettings:
     for record in reversed(records):
         if record.get("type") == SETTINGS_RECORD:
             d = record.get("data") or {}
+            calendars = d.get("calendars")
             return TimestampSettings(
-                enabled=bool(d.get("enabled")), tsa_url=str(d.get("tsa_url") or ""),
-                tsa_name=str(d.get("tsa_name") or ""),
+                enabled=bool(d.get("enabled")), tsas=_tsas(d),
                 extra_roots_pem=str(d.get("trust_roots_pem") or ""),
-                policy=d.get("policy") or None)
+                policy=d.get("policy") or None, ots=bool(d.get("ots", False)),
+                calendars=tuple(str(c) for c in calendars) if isinstance(calendars, list)
+                else DEFAULT_CALENDARS)
     return TimestampSettings()
 
 
@@ -72,21 +99,28 @@ def current_settings(vault: Vault) -> TimestampSettings:
     return settings_from_records(vault.records)
 
 
-def enable(vault: Vault, tsa: str, *, extra_roots_pem: str = "",
-           policy: str | None = None) -> TimestampSettings:
-    """Record consent and the TSA. Refuses a TSA for which no trust root is known."""
-    name, url = resolve_tsa(tsa)
-    settings = TimestampSettings(True, url, name, extra_roots_pem, policy)
-    if not settings.trust_roots():
-        raise TsaNoTrustRoot(url)
+def enable(vault: Vault, tsas: list[str] | tuple[str, ...] | str | None = None, *,
+           extra_roots_pem: str = "", policy: str | None = None, ots: bool = True,
+           calendars: tuple[str, ...] | None = None) -> TimestampSettings:
+    """Record consent and the authorities (the default pair when none are named).
+
+    Refuses an authority for which no trust root is known: its tokens could never be checked.
+    """
+    names = [tsas] if isinstance(tsas, str) else list(tsas or DEFAULT_TSAS)
+    chosen = tuple(dict.fromkeys(resolve_tsa(name) for name in names))
+    settings = replace(default_settings(), tsas=chosen, extra_roots_pem=extra_roots_pem,
+                       policy=policy, ots=ots,
+                       calendars=tuple(calendars) if calendars else DEFAULT_CALENDARS)
+    own = load_roots(extra_roots_pem)
+    for _name, url in chosen:
+        if not builtin_roots(url) and not own:
+            raise TsaNoTrustRoot(url)
     vault.record(SETTINGS_RECORD, settings.to_record())
     return settings
 
 
 def disable(vault: Vault) -> TimestampSettings:
-    """Record that nothing more may be sent; the TSA choice is kept for turning it on again."""
-    old = current_settings(vault)
-    settings = TimestampSettings(False, old.tsa_url, old.tsa_name, old.extra_roots_pem,
-                                 old.policy)
+    """Record that nothing more may be sent; the choice is kept for turning it on again."""
+    settings = replace(current_settings(vault), enabled=False)
     vault.record(SETTINGS_RECORD, settings.to_record())
     return settings

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.timestamp.ots_calendar import TestCalendar
 from tests.timestamp.pki import Pki, make_pki
 from tests.timestamp.tsa_server import TestTsa
 
@@ -21,3 +22,19 @@ def tsa(tsa_pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Test
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def ots_calendars() -> Iterator[Callable[[], TestCalendar]]:
+    """Start as many local OpenTimestamps calendars as a test asks for; all stop after it."""
+    started: list[TestCalendar] = []
+
+    def start() -> TestCalendar:
+        calendar = TestCalendar()
+        calendar.start()
+        started.append(calendar)
+        return calendar
+
+    yield start
+    for calendar in started:
+        calendar.stop()
