@@ -87,6 +87,10 @@ def check_detail(check: Check) -> str:
 def check_line(check: Check) -> str:
     if check.ok:
         return _("OK      {check}").format(check=check_name(check))
+    if check.unconfirmed:
+        return _("NOT CONFIRMED  {check}: {file}: {detail}").format(
+            check=check_name(check), file=untrusted(check.file or "-"),
+            detail=check_detail(check))
     return _("FAILED  {check}: {file}: {detail}").format(
         check=check_name(check), file=untrusted(check.file or "-"), detail=check_detail(check))
 

@@ -23,6 +23,13 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("EVIDENCE_APP_PASSPHRASE", raising=False)
     monkeypatch.delenv("EVIDENCE_APP_LANG", raising=False)
     monkeypatch.setenv("LANGUAGE", "en")
+    # No test reaches the internet: the app's HTTP (time-stamp authorities, OpenTimestamps
+    # calendars) goes through urllib, which then asks a closed local port instead, in this
+    # process and in every CLI subprocess; the test servers on 127.0.0.1 are reached directly.
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     from evidence_app.i18n import set_language
 
     set_language("en")

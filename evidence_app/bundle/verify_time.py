@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
+from rfc3161_client import decode_timestamp_response
 
 from evidence_app.bundle import bag
 from evidence_app.bundle.timestamps import FOLDER, SEAL
@@ -23,6 +24,7 @@ from evidence_app.bundle.verify_checks import MALFORMED, read_member
 from evidence_app.core.errors import OtsProofInvalid, TimestampError, TsaCertificateRejected
 from evidence_app.core.timeutil import parse_utc
 from evidence_app.timestamp import ots
+from evidence_app.timestamp.der import sort_reply_certificates
 from evidence_app.timestamp.roots import trusted_roots
 from evidence_app.timestamp.tsas import fingerprint
 from evidence_app.timestamp.tsp import check_response, embedded_certificates, load_roots
@@ -71,6 +73,15 @@ def _unknown_root(tsr: bytes, chain: bytes | None) -> str:
     top = [c for c in certs if c.issuer == c.subject] or \
           [c for c in certs if c.issuer not in subjects] or certs
     return fingerprint(top[0]) if top else "?"
+
+
+def _serial(tsr: bytes) -> str:
+    """The serial a token claims (read without trusting it: to match the custody log)."""
+    try:
+        return str(decode_timestamp_response(sort_reply_certificates(tsr)).tst_info
+                   .serial_number)
+    except MALFORMED:
+        return ""
 
 
 def _obtained(custody: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -145,7 +156,7 @@ def _check_token(folder: Path, rel: str, sha: str, covers: list[str],
     except TsaCertificateRejected as exc:
         if exc.reason == "untrusted":
             root = _unknown_root(tsr, read_member(folder, rel[:-4] + ".chain.pem"))
-            entry["root"] = root
+            entry.update(root=root, serial=_serial(tsr))
             report.add("time", False, rel, f"unknown_root:{root}", unconfirmed=True)
         else:
             report.add("timestamps", False, rel, type(exc).__name__)

@@ -20,6 +20,7 @@ from evidence_app.clicmd.common import (
     progress_printer,
     warn,
 )
+from evidence_app.clicmd.timestamp_cmds import stamp_changes
 from evidence_app.core.errors import BundleKeyNeeded
 from evidence_app.core.safefs import private_tempdir
 from evidence_app.formatting import human_size
@@ -111,6 +112,7 @@ def cmd_seal(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         if fields:
             vault.update_case(fields)
+        stamp_changes(vault)  # what waits (case details just given, too) goes in stamped
         result = seal(vault, Path(args.out), protection, item_ids=item_ids,
                       report_language=args.report_language,
                       progress=progress_printer(_("sealing")))
@@ -218,6 +220,7 @@ def cmd_case(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         if args.file:
             vault.update_case(_case_fields(args.file))
+            stamp_changes(vault)
         if args.json or not args.file:
             print_json(vault.state.case)
         else:

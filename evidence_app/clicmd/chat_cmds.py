@@ -14,6 +14,7 @@ from evidence_app.chats.importer import (
     unclear_candidates,
 )
 from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, warn
+from evidence_app.clicmd.timestamp_cmds import stamp_changes
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.i18n import _
 
@@ -56,6 +57,7 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
         resolve_me(parsed, me)
         with open_vault(args) as vault:
             result = store_export(vault, parsed)
+            stamp_changes(vault)
     summary = result.summary()
     if args.json:
         print_json(summary)

@@ -21,7 +21,7 @@ from evidence_app.clicmd.common import (
     vault_path,
     warn,
 )
-from evidence_app.clicmd.timestamp_cmds import stamp_after_add
+from evidence_app.clicmd.timestamp_cmds import add_choice_arguments, stamp_changes, turn_on
 from evidence_app.core.errors import (
     DiskFull,
     EvidenceError,
@@ -36,6 +36,7 @@ from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.i18n import _
 from evidence_app.messages import describe, object_problem, record_problem
+from evidence_app.timestamp.tsp import read_root_file
 
 # Errors after which adding more files cannot work either.
 _STOP_ADDING = (DiskFull, WriteFailed, VaultLocked, JournalCorrupt)
@@ -43,6 +44,10 @@ _STOP_ADDING = (DiskFull, WriteFailed, VaultLocked, JournalCorrupt)
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help=_("create a new vault (shows the recovery key once)"))
+    p.add_argument("--no-timestamps", action="store_true",
+                   help=_("do not turn trusted timestamps on (nothing is sent over the "
+                          "network)"))
+    add_choice_arguments(p)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("add", help=_("add files (folders: every file inside them)"))
@@ -94,9 +99,23 @@ def cmd_init(args: argparse.Namespace) -> int:
         secret = passphrase(args)
     else:
         secret = new_passphrase(args, env="EVIDENCE_APP_PASSPHRASE", file_attr="passphrase_file")
+    if args.no_timestamps and (args.tsa or args.tsa_ca or args.no_ots):
+        raise CliError(_("--no-timestamps cannot be used with --tsa, --tsa-ca or --no-ots."))
+    if args.tsa_ca:
+        for root in args.tsa_ca:
+            read_root_file(root)  # a bad file is said before the vault exists
     vault, recovery_key = Vault.create(path, secret)
-    vault.lock()
-    out(_("Vault created at {path}.").format(path=path))
+    with vault:
+        out(_("Vault created at {path}.").format(path=path))
+        if args.no_timestamps:
+            out(_("Trusted timestamps are off: nothing is sent over the network. Turn them on "
+                  "with: evidence-app timestamp --enable"))
+        else:
+            turn_on(vault, args)
+            out(_("Someone watching this network could see that a time-stamp service was "
+                  "contacted. To turn this off: evidence-app timestamp --disable (or create "
+                  "the vault with --no-timestamps)."))
+            stamp_changes(vault)
     out()
     out(_("Your recovery key (shown only this once):"))
     out()
@@ -154,7 +173,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 print(_("error: ") + describe(exc), file=sys.stderr, flush=True)
                 continue
             out(_added_line(item))
-        stamp_after_add(vault)
+        stamp_changes(vault)
     return EXIT_ERROR if failed else EXIT_OK
 
 
@@ -248,6 +267,7 @@ def cmd_note(args: argparse.Namespace) -> int:
             note = vault.edit_note(args.edit, words[0])
             out(_("Note {id} changed (the earlier text stays in the custody log).").format(
                 id=note.id))
+            stamp_changes(vault)
             return EXIT_OK
         if len(words) == 1:
             note = vault.add_note(words[0])
@@ -257,6 +277,7 @@ def cmd_note(args: argparse.Namespace) -> int:
             out(_("Note {id} added to item {item}.").format(id=note.id, item=note.item_id))
         else:
             raise CliError(_("Put the note text in quotes, e.g. note 3 \"what this shows\"."))
+        stamp_changes(vault)
     return EXIT_OK
 
 

@@ -279,7 +279,8 @@ def upgrade_proofs(vault: Vault, settings: TimestampSettings | None = None) -> i
             continue
         try:
             better = ots.upgrade(store.read_bytes(proof.object_id),
-                                 settings.timeout, allowed=settings.calendars)
+                                 settings.timeout,
+                                 allowed=(*ots.DEFAULT_ALLOWED, *settings.calendars))
             if better is not None:
                 record_proof(vault, proof.sha256, better, proof.subject)
                 upgraded += 1
@@ -305,9 +306,12 @@ def flush_queue(vault: Vault, settings: TimestampSettings | None = None,
         if progress is not None:
             progress(done, len(queue), entry.sha256)
         try:
-            result.stamped += stamp_now(vault, entry.sha256, entry.subject, settings, skip)
+            stamps = stamp_now(vault, entry.sha256, entry.subject, settings, skip)
         except TimestampError as exc:
             result.error = result.error or exc
+            stamps = []
+        result.stamped += stamps
+        if not stamps and not entry.stamped:  # no authority answered (or all were down)
             result.waiting.append(entry)
     if settings.ots and "ots" not in skip:
         result.proofs = upgrade_proofs(vault, settings)

@@ -13,7 +13,7 @@ def make_vault_with_files(tmp: Path) -> tuple[Path, dict[str, bytes]]:
     from PIL import Image
 
     vault = tmp / "vault"
-    assert run_cli("--vault", str(vault), "init").returncode == 0
+    assert run_cli("--vault", str(vault), "init", "--no-timestamps").returncode == 0
     files = tmp / "in"
     files.mkdir()
     (files / "threat message.txt").write_bytes("Pay or I send the video. Zahl jetzt — ¥€\n"

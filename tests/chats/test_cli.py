@@ -10,7 +10,7 @@ from tests.helpers import run_cli
 
 def _vault(tmp_path):
     path = tmp_path / "vault"
-    done = run_cli("--vault", str(path), "init")
+    done = run_cli("--vault", str(path), "init", "--no-timestamps")
     assert done.returncode == 0, done.stderr
     return str(path)
 

@@ -25,13 +25,13 @@ def _sha(path: Path) -> str:
 
 def test_init_prints_recovery_key_of_eight_groups(tmp_path):
     vault = tmp_path / "v"
-    result = ok("--vault", str(vault), "init")
+    result = ok("--vault", str(vault), "init", "--no-timestamps")
     keys = RECOVERY_KEY_RE.findall(result.stdout)
     assert len(keys) == 1
     assert re.fullmatch(r"([0-9A-Z]{4}-){7}[0-9A-Z]{4}", keys[0])
     assert (vault / "vault.json").is_file()
     # A second init must not overwrite the vault (and must not show a key again).
-    again = run_cli("--vault", str(vault), "init")
+    again = run_cli("--vault", str(vault), "init", "--no-timestamps")
     assert_one_line_error(again, "already")
     assert not RECOVERY_KEY_RE.search(again.stdout)
 
@@ -168,7 +168,7 @@ def test_passphrase_from_file_and_environment(tmp_path):
     vault = tmp_path / "v"
     secret = tmp_path / "secret.txt"
     secret.write_text("passphrase from a file\n", "utf-8")
-    ok("--vault", str(vault), "--passphrase-file", str(secret), "init", passphrase=None)
+    ok("--vault", str(vault), "--passphrase-file", str(secret), "init", "--no-timestamps", passphrase=None)
     ok("--vault", str(vault), "--passphrase-file", str(secret), "list", passphrase=None)
     ok("--vault", str(vault), "list", passphrase="passphrase from a file")
     # The file wins over the environment.
@@ -184,9 +184,9 @@ def test_passphrase_from_file_and_environment(tmp_path):
 def test_vault_location_flag_env_and_default(tmp_path, isolated_env):
     flag, env_vault = tmp_path / "by-flag", tmp_path / "by-env"
     default = isolated_env / ".local/share" / "evidence-app" / "vault"
-    ok("--vault", str(flag), "init")
-    ok("init", env={"EVIDENCE_APP_VAULT": str(env_vault)})
-    ok("init")
+    ok("--vault", str(flag), "init", "--no-timestamps")
+    ok("init", "--no-timestamps", env={"EVIDENCE_APP_VAULT": str(env_vault)})
+    ok("init", "--no-timestamps")
     for folder in (flag, env_vault, default):
         assert (folder / "vault.json").is_file(), folder
     src = tmp_path / "a.txt"

@@ -20,7 +20,7 @@ SEGMENT = 1 << 20
 
 def init_vault(vault: Path, passphrase: str = PASSPHRASE) -> str:
     """Create a vault through the CLI; returns the recovery key it printed."""
-    result = run_cli("--vault", str(vault), "init", passphrase=passphrase)
+    result = run_cli("--vault", str(vault), "init", "--no-timestamps", passphrase=passphrase)
     assert result.returncode == 0, result.stderr
     found = RECOVERY_KEY_RE.findall(result.stdout)
     assert len(found) == 1, result.stdout

@@ -59,7 +59,7 @@ def round_trip(exe: Path, work: Path, env: dict[str, str], vault: Path | None) -
     evidence = work / "screenshot-note.txt"
     evidence.write_text("Message from the offender, 23 Nov, 11:02.\n", "utf-8")
     out = work / "sealed"
-    for args in (["init"], ["add", str(evidence)], ["seal", "--out", str(out), "--no-encryption"]):
+    for args in (["init", "--no-timestamps"], ["add", str(evidence)], ["seal", "--out", str(out), "--no-encryption"]):
         done = run(exe, *where, *args, env=env)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     bundles = sorted(out.glob("evidence-*.zip"))
@@ -229,7 +229,7 @@ def test_portable_flag_without_marker(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     env = {**clean_env(home), "EVIDENCE_APP_PASSPHRASE": PASSPHRASE}
-    done = run(stick / "evidence-app", "--portable", "init", env=env)
+    done = run(stick / "evidence-app", "--portable", "init", "--no-timestamps", env=env)
     assert done.returncode == 0, done.stderr
     assert (stick / PORTABLE_DATA / "vault").is_dir()
     assert files_under(home) == []

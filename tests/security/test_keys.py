@@ -97,7 +97,7 @@ def test_no_secret_is_ever_written(tmp_path, isolated_env):
     os.environ.pop("EVIDENCE_APP_DEBUG", None)
     evidence = tmp_path / "evidence.txt"
     evidence.write_text("what he sent")
-    init = run_cli("--vault", str(vault), "init", passphrase=MARKER, env=env)
+    init = run_cli("--vault", str(vault), "init", "--no-timestamps", passphrase=MARKER, env=env)
     assert init.returncode == 0, init.stderr
     recovery = RECOVERY_KEY_RE.findall(init.stdout)[0]
     steps = [

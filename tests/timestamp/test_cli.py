@@ -12,7 +12,7 @@ from tests.helpers import run_cli
 @pytest.fixture
 def vault_dir(tmp_path):
     path = tmp_path / "vault"
-    assert run_cli("--vault", str(path), "init").returncode == 0
+    assert run_cli("--vault", str(path), "init", "--no-timestamps").returncode == 0
     return path
 
 
@@ -30,7 +30,7 @@ def status(vault_dir) -> dict:
 
 def enable(vault_dir, tsa, root) -> object:
     return run_cli("--vault", str(vault_dir), "timestamp", "--enable", "--tsa", tsa.url,
-                   "--tsa-ca", str(root))
+                   "--tsa-ca", str(root), "--no-ots")
 
 
 def test_stamped_at_ingest_after_consent(vault_dir, tsa, tsa_pki, tmp_path):
@@ -40,10 +40,10 @@ def test_stamped_at_ingest_after_consent(vault_dir, tsa, tsa_pki, tmp_path):
     result = enable(vault_dir, tsa, tsa_pki.root_pem)
     assert result.returncode == 0, result.stderr
     assert "never the evidence itself" in result.stdout
-    assert "1 fingerprint(s) timestamped" in result.stdout  # what was already there
+    assert "2 timestamps obtained" in result.stdout  # the item already there, the key
     result = add(vault_dir, tmp_path, "after.png", b"after consent")
     assert result.returncode == 0, result.stderr
-    assert "1 fingerprint(s) timestamped" in result.stdout
+    assert "1 timestamp obtained" in result.stdout
     items = status(vault_dir)["items"]
     assert [i["state"] for i in items] == ["stamped", "stamped"]
     assert all(i["tsa"] == "Test TSA" and i["time"] for i in items)
@@ -70,7 +70,7 @@ def test_queued_while_tsa_is_down_and_sent_later(vault_dir, tsa, tsa_pki, tmp_pa
     tsa.start()
     result = run_cli("--vault", str(vault_dir), "timestamp")
     assert result.returncode == 0, result.stderr
-    assert "2 fingerprint(s) timestamped" in result.stdout
+    assert "2 timestamps obtained" in result.stdout  # the item and the note
     assert "Nothing is waiting" in result.stdout
     assert [i["state"] for i in status(vault_dir)["items"]] == ["stamped"]
     assert status(vault_dir)["records_waiting"] == []
@@ -78,12 +78,13 @@ def test_queued_while_tsa_is_down_and_sent_later(vault_dir, tsa, tsa_pki, tmp_pa
 
 def test_disable_means_nothing_is_sent(vault_dir, tsa, tsa_pki, tmp_path):
     assert enable(vault_dir, tsa, tsa_pki.root_pem).returncode == 0
+    sent = tsa.requests  # the vault's key, stamped when turned on
     assert run_cli("--vault", str(vault_dir), "timestamp", "--disable").returncode == 0
     assert add(vault_dir, tmp_path, "x.jpg", b"x").returncode == 0
     result = run_cli("--vault", str(vault_dir), "timestamp")
     assert result.returncode == 1
     assert "turned off" in result.stderr
-    assert tsa.requests == 0
+    assert tsa.requests == sent
     assert status(vault_dir)["enabled"] is False
 
 
@@ -112,3 +113,34 @@ def test_bad_choices_are_explained(vault_dir, tmp_path):
     listing = run_cli("timestamp", "--list", passphrase=None)
     assert listing.returncode == 0
     assert "digicert" in listing.stdout
+
+
+def test_init_turns_trusted_time_on_with_two_authorities(tmp_path):
+    """The default: consent recorded for the default pair and OpenTimestamps, and said out
+    loud. (Every HTTP request goes to a closed local port in tests: see tests/conftest.py,
+    so the key's stamp waits, as it would offline.)"""
+    path = tmp_path / "vault"
+    result = run_cli("--vault", str(path), "init")
+    assert result.returncode == 0, result.stderr
+    assert "Trusted timestamps are on: DigiCert" in result.stdout
+    assert "Sectigo" in result.stdout
+    assert "timestamp --disable" in result.stdout
+    assert "--no-timestamps" in result.stdout
+    state = status(path)
+    assert state["enabled"] is True
+    assert [t["name"] for t in state["tsas"]] == ["DigiCert", "Sectigo"]
+    assert state["opentimestamps"] is True
+    assert state["records_waiting"] == [{"kind": "key"}]  # offline: it waits, nothing lost
+
+
+def test_init_with_a_chosen_authority_stamps_the_key_at_once(tmp_path, tsa, tsa_pki):
+    path = tmp_path / "vault"
+    result = run_cli("--vault", str(path), "init", "--tsa", tsa.url, "--tsa-ca",
+                     str(tsa_pki.root_pem), "--no-ots")
+    assert result.returncode == 0, result.stderr
+    assert "1 timestamp obtained" in result.stdout
+    assert tsa.requests == 1
+    assert status(path)["records_waiting"] == []
+    off = run_cli("--vault", str(tmp_path / "v2"), "init", "--no-timestamps")
+    assert "Trusted timestamps are off" in off.stdout
+    assert status(tmp_path / "v2")["enabled"] is False

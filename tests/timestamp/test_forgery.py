@@ -295,9 +295,9 @@ def test_token_before_the_vault_existed_fails(tmp_path: Path, tsa: TestTsa, tsa_
         moved = dt.datetime.fromisoformat(utc.replace("Z", "+00:00")) + dt.timedelta(hours=3)
         return moved.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", offset
 
-    monkeypatch.setattr(journal, "now_utc_and_offset", later)
-    vault, _recovery = Vault.create(tmp_path / "vault", PASSPHRASE)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(journal, "now_utc_and_offset", later)
+        vault, _recovery = Vault.create(tmp_path / "vault", PASSPHRASE)
     roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
     enable(vault, [tsa.url, tsa_b.url], extra_roots_pem=roots, ots=False)
     vault.add_bytes(b"photo", "a.png", source={"type": "test"})

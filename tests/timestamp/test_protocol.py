@@ -35,7 +35,7 @@ DIGEST = hashlib.sha256(DATA).digest()
 
 
 def settings_for(tsa, root: Path, **extra) -> TimestampSettings:
-    return TimestampSettings(True, tsa.url, "Test", root.read_text(), **extra)
+    return TimestampSettings(True, (("Test", tsa.url),), root.read_text(), ots=False, **extra)
 
 
 def test_token_is_verified_and_kept_byte_for_byte(tsa, tsa_pki):
@@ -136,7 +136,7 @@ def test_unreachable_and_slow_tsa(tsa, tsa_pki):
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     settings = replace(settings_for(tsa, tsa_pki.root_pem),
-                       tsa_url=f"http://127.0.0.1:{closed}/tsr")
+                       tsas=(("Closed", f"http://127.0.0.1:{closed}/tsr"),))
     with pytest.raises(TsaUnreachable):
         stamp_digest(DIGEST, settings)
     tsa.mode = "hang"
