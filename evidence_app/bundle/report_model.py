@@ -115,6 +115,7 @@ class ReportData:
     timeline: list[TimelineEntry]
     custody: list[CustodyEntry]
     verify_text: str
+    key_times: list[TrustedTime] = field(default_factory=list)  # when the key was stamped
 
     @property
     def item_count(self) -> int:
@@ -315,4 +316,13 @@ def build_report_data(
         custody=custody_entries(vault.records, {it.id for it in items},
                                 {it.number for it in report_items if it.sensitive}),
         verify_text=str(extra.get("verify_text", "")),
+        key_times=_key_times(vault.records),
     )
+
+
+def _key_times(records: list[dict[str, Any]]) -> list[TrustedTime]:
+    """Each authority's time for the vault's signing key: "this key existed on DATE"."""
+    return [TrustedTime(str(d.get("tsa", "")), str(d.get("time", "")))
+            for d in (r.get("data") or {} for r in records
+                      if r.get("type") == "timestamp_obtained")
+            if isinstance(d.get("subject"), dict) and d["subject"].get("kind") == "key"]

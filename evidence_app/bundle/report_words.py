@@ -249,6 +249,15 @@ def payment_method(value: str) -> str:
     return _(word) if word else value
 
 
+def key_time_text(data: ReportData) -> str:
+    """"this key existed on DATE (authority)" for each authority that stamped it."""
+    if not data.key_times:
+        return _("no trusted timestamp of the key yet (it was made while offline or with "
+                 "timestamps off)")
+    return "\n".join(_("this key existed on {time} ({authority})").format(
+        time=utc_text(t.time), authority=t.tsa) for t in data.key_times)
+
+
 def summary_rows(data: ReportData) -> list[Row]:
     case = data.case
     rows: list[Row] = [
@@ -257,6 +266,7 @@ def summary_rows(data: ReportData) -> list[Row]:
         (_("Sealed at"), when_text(data.sealed_at, data.sealed_offset), "text"),
         (_("Number of items"), str(data.item_count), "text"),
         (_("Signer key fingerprint"), data.signer_fingerprint, "mono"),
+        (_("Signer key existed"), key_time_text(data), "text"),
         (_("Protection"), protection_text(data), "text"),
         (_("Made with"), data.software, "text"),
     ]
