@@ -24,12 +24,12 @@ from evidence_app.timestamp.tsas import DEFAULT_TSAS, builtin_roots, resolve_tsa
 from evidence_app.timestamp.tsp import load_roots
 
 SETTINGS_RECORD = "timestamp_settings"
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 5.0  # per run of requests; an authority that does not answer is asked later
 TIMEOUT_ENV = "EVIDENCE_APP_TSA_TIMEOUT"
 
 
 def default_timeout() -> float:
-    """Seconds to wait for a TSA: 10, or EVIDENCE_APP_TSA_TIMEOUT (tests use a short one)."""
+    """Seconds to wait for a TSA: 5, or EVIDENCE_APP_TSA_TIMEOUT (tests use a short one)."""
     try:
         value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
     except ValueError:
