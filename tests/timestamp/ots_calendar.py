@@ -14,13 +14,14 @@ when released). "down" is stop(): the port is closed, so clients get "connection
 from __future__ import annotations
 
 import secrets
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from opentimestamps.core.notary import BitcoinBlockHeaderAttestation, PendingAttestation
 from opentimestamps.core.op import OpAppend, OpPrepend, OpSHA256
 from opentimestamps.core.serialize import BytesSerializationContext
 from opentimestamps.core.timestamp import Timestamp
+
+from tests.timestamp.local_server import LocalServer
 
 PENDING_TIME = bytes.fromhex("6553f100")  # the 4-byte time prefix real calendars add
 
@@ -83,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class _Server(HTTPServer):
+class _Server(HTTPServer):  # what the handler sees
     owner: TestCalendar
 
 
@@ -93,45 +94,19 @@ def serialize(stamp: Timestamp) -> bytes:
     return ctx.getbytes()
 
 
-class TestCalendar:
-    __test__ = False  # not a test class
+class TestCalendar(LocalServer):
+    handler = _Handler
 
     def __init__(self) -> None:
-        self.mode = "ok"
-        self.requests = 0
+        super().__init__()
         self.posts: list[bytes] = []
         self.gets: list[str] = []
         self.commitments: set[bytes] = set()
         self.height: int | None = None
-        self.port = 0
-        self.release = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        """Listen (again) on the same port, so the URL in pending proofs keeps working."""
-        self.release.clear()
-        server = _Server(("127.0.0.1", self.port), _Handler)
-        server.owner = self
-        self.port = server.server_address[1]
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Close the port: clients then get 'connection refused', as with a calendar down."""
-        self.release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
 
     def confirm(self, height: int) -> None:
         """From now on, every commitment this calendar gave out is 'in' block `height`."""

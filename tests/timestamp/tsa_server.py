@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from rfc3161_client import _rust as rfc3161_rust
 
 from evidence_app.timestamp.tsp import build_request
+from tests.timestamp.local_server import LocalServer
 from tests.timestamp.pki import Pki
 
 
@@ -54,49 +54,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class _Server(HTTPServer):
+class _Server(HTTPServer):  # what the handler sees
     owner: TestTsa
 
 
-class TestTsa:
-    __test__ = False  # not a test class
+class TestTsa(LocalServer):
+    handler = _Handler
 
     def __init__(self, pki: Pki, work: Path) -> None:
+        super().__init__()
         self.pki = pki
         self.work = work
-        self.mode = "ok"
-        self.requests = 0
         self.bodies: list[bytes] = []
         self.replies: list[bytes] = []
-        self.port = 0
-        self.release = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/tsr"
-
-    def start(self) -> None:
-        """Listen (again) on the same port, so a vault's recorded URL keeps working."""
-        self.release.clear()
-        server = _Server(("127.0.0.1", self.port), _Handler)
-        server.owner = self
-        self.port = server.server_address[1]
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Close the port: clients then get 'connection refused', as with a TSA that is down."""
-        self.release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(5)
 
     def reply(self, query: bytes, mode: str) -> bytes:
         """Sign with openssl; for the bad modes, sign an answer to a different question."""
