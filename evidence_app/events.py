@@ -39,10 +39,18 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         bytes=d.get("bytes", 0)),
     "bundle_sealed": lambda d: _("Bundle sealed: {name} ({count} items)").format(
         name=d.get("name", ""), count=d.get("item_count", 0)),
-    "timestamp_obtained": lambda d: _("Trusted timestamp obtained for {what}").format(
-        what=_subject(d.get("subject", ""))),
+    "timestamp_obtained": lambda d: _(
+        "Trusted timestamp from {tsa} obtained for {what}").format(
+        tsa=d.get("tsa", ""), what=_subject(d.get("subject", ""))),
+    "ots_proof": lambda d: (
+        _("OpenTimestamps proof for {what}: in Bitcoin block {height}").format(
+            what=_subject(d.get("subject", "")), height=d["blocks"][0][0])
+        if d.get("state") == "bitcoin" and d.get("blocks") else
+        _("OpenTimestamps proof for {what}: pending").format(
+            what=_subject(d.get("subject", "")))),
     "timestamp_settings": lambda d: (
         _("Trusted timestamps turned on (authority: {tsa})").format(tsa=d.get("tsa_name", ""))
+        + (" + OpenTimestamps" if d.get("ots") else "")
         if d.get("enabled") else _("Trusted timestamps turned off")),
 }
 
@@ -55,8 +63,10 @@ def _subject(subject: Any) -> str:
         return _("item {item}").format(item=subject.get("item_id"))
     if subject.get("kind") == "record":
         return _("custody record {number}").format(number=subject.get("seq"))
-    if subject.get("kind") == "manifest":
+    if subject.get("kind") in ("manifest", "bundle"):
         return _("the sealed bundle {name}").format(name=subject.get("name", ""))
+    if subject.get("kind") == "key":
+        return _("the vault's signing key")
     return str(subject.get("kind", ""))
 
 

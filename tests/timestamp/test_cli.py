@@ -51,7 +51,7 @@ def test_stamped_at_ingest_after_consent(vault_dir, tsa, tsa_pki, tmp_path):
     assert "stamped by Test TSA at" in text
     log = run_cli("--vault", str(vault_dir), "log").stdout
     assert "Trusted timestamps turned on (authority: 127.0.0.1)" in log
-    assert "Trusted timestamp obtained for item 2" in log
+    assert "Trusted timestamp from Test TSA obtained for item 2" in log
 
 
 def test_queued_while_tsa_is_down_and_sent_later(vault_dir, tsa, tsa_pki, tmp_path):
