@@ -19,7 +19,6 @@ from evidence_app.core.safefs import atomic_write, safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
-from evidence_app.timestamp.settings import current_settings
 from evidence_app.timestamp.vaultstamps import key_digest
 
 if TYPE_CHECKING:
@@ -102,8 +101,7 @@ def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str,
     extras.stamps = timestamps.bundle_stamps(vault, stamped_digests(vault, items))
     files_by_sha = {i.sha256: payload_path(i) for i in items}
     files_by_sha[key_digest(vault)] = bag.SIGNER_PUB
-    extras.timestamp_commands = token_commands(extras.stamps, files_by_sha,
-                                               current_settings(vault).enabled)
+    extras.timestamp_commands = token_commands(extras.stamps, files_by_sha)
     return extras
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -272,8 +273,117 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
              [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody],
              (7, 22, 51, 20), mono_cols=(3,))
     pdf.h2(t["verify"])
-    pdf.para(data.verify_text or "–", size=7.6, fill=NOTE_FILL, family="mono")
+    _verify_block(pdf, data.verify_text or "–")
     return pdf
+
+
+# --- VERIFY.txt: commands break only between arguments ------------------------------------
+
+_COMMAND = " " * 5  # VERIFY.txt's commands start on lines indented by exactly five spaces
+_SCRIPT_START = "python3 -c 'if True:"
+_SCRIPT_END = _COMMAND + "'"
+VERIFY_SIZE = 7.6
+VERIFY_MIN_SIZE = 5.0
+
+
+def shell_words(text: str) -> list[str]:
+    """`text` cut at spaces outside quotes, so a quoted argument is never split."""
+    words: list[str] = []
+    current = ""
+    quote = ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == " ":
+            if current:
+                words.append(current)
+            current = ""
+            continue
+        current += char
+    if current:
+        words.append(current)
+    return words
+
+
+def split_command(line: str, fits: Callable[[str], bool]) -> list[str]:
+    """A command line too wide for the page, broken between arguments: each piece but the
+    last ends in " \\" and the next is indented two more spaces, so the pieces are still one
+    command. A line that fits, or a single word too wide by itself, stays as it is."""
+    if fits(line):
+        return [line]
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    more = indent + "  "
+    words = shell_words(line)
+    if len(words) > 1 and words[-1] == "\\":  # a continuation stays with the last word
+        words[-2:] = [f"{words[-2]} \\"]
+    pieces: list[str] = []
+    current = indent
+    for word in words:
+        candidate = current + word if current.strip() == "" else f"{current} {word}"
+        if current.strip() and not fits(candidate + " \\"):
+            pieces.append(current + " \\")
+            current = more + word
+        else:
+            current = candidate
+    pieces.append(current)
+    return pieces
+
+
+def verify_lines(text: str, fits: Callable[[str], bool]) -> list[tuple[str, bool]]:
+    """(line, is_command) for VERIFY.txt as drawn: long commands broken between arguments.
+    Lines of a python3 script are never broken (a " \\" would change the script)."""
+    out: list[tuple[str, bool]] = []
+    in_script = False
+    continued = False
+    for line in text.splitlines():
+        command = in_script or continued or (
+            line.startswith(_COMMAND) and line[5:6].strip() != "")
+        if in_script:
+            out.append((line, True))
+            in_script = line != _SCRIPT_END
+            continue
+        if command and line.endswith(_SCRIPT_START):
+            out.append((line, True))
+            in_script = True
+            continue
+        out += [(piece, command) for piece in (split_command(line, fits) if command
+                                               else [line])]
+        continued = command and line.endswith(" \\")
+    return out
+
+
+def _verify_block(pdf: _Report, text: str) -> None:
+    """VERIFY.txt line for line on a tinted block, in monospace. A command too wide for the
+    page is broken only between arguments (see split_command); what still does not fit (one
+    very long argument, a line of a script) is set smaller rather than wrapped."""
+    pdf.set_font("mono", "", VERIFY_SIZE)
+    pdf.set_fill_color(*NOTE_FILL)
+    width = pdf.epw - 2 * pdf.c_margin
+
+    def fits(line: str) -> bool:
+        return pdf.get_string_width(pdf.t(line)) <= width
+
+    use_shaping(pdf, text)
+    height = VERIFY_SIZE * 0.5
+    pdf.ln(1)
+    for line, command in verify_lines(text, fits):
+        shown_line = pdf.t(line)
+        if command:
+            size = VERIFY_SIZE
+            while size > VERIFY_MIN_SIZE and pdf.get_string_width(shown_line) > width:
+                size -= 0.2
+                pdf.set_font("mono", "", size)
+            pdf.cell(0, height, shown_line, fill=True, align="L",
+                     new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("mono", "", VERIFY_SIZE)
+        else:
+            pdf.multi_cell(0, height, shown_line, fill=True, align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_shaping(True)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(1.5)
 
 
 def render_pdf_bytes(data: ReportData, fonts: FontChoice | None = None) -> bytes:

@@ -81,7 +81,6 @@ class AppController(QObject):
 
     def _unlocked(self) -> None:
         self.safety.poke()
-        self._send_waiting_timestamps()
         if self.start.stack.currentIndex() == PAGE_UNLOCK:
             self.start.after_unlock()
             self._show_main()
@@ -91,7 +90,7 @@ class AppController(QObject):
         if self.main is None:
             self.main = MainWindow(self.session)
             self.main.quick_exit_requested.connect(self.quick_exit)
-            self.main.lock_requested.connect(lambda: self.session.lock("user"))
+            self.main.lock_requested.connect(lambda: self._lock("user"))
             self.main.settings_requested.connect(self.open_settings)
             self.main.verify_requested.connect(self.open_verify)
         self.main.apply_discreet(self.session.settings.discreet)
@@ -118,17 +117,22 @@ class AppController(QObject):
                                                 "while. Your evidence is safe."))
         self.start.show()
 
-    def _send_waiting_timestamps(self) -> None:
-        """On unlock, items queued while offline are sent (only if the person turned it on)."""
-        from evidence_app.timestamp import current_settings, flush_queue, waiting
-
-        vault = self.session.vault
-        if vault is not None and current_settings(vault).enabled and waiting(vault):
-            self.session.run(lambda v, progress=None, cancel=None: flush_queue(v))
+    def _lock(self, reason: str) -> None:
+        """Lock; the evidence leaves the screen first, even while background work (a
+        timestamp run waiting for an authority) finishes before the keys can be dropped."""
+        if self.main is not None and self.session.busy:
+            for widget in self.qapp.topLevelWidgets():
+                owner = widget
+                while owner is not None and owner is not self.main:
+                    owner = owner.parentWidget()
+                if owner is self.main and widget.isVisible():
+                    widget.hide()
+            self.qapp.processEvents()
+        self.session.lock(reason)
 
     def _idle(self) -> None:
         if self.session.is_unlocked:
-            self.session.lock("idle")
+            self._lock("idle")
 
     def quick_exit(self) -> None:
         """Hide every window at once, lock the vault, and quit."""

@@ -38,6 +38,7 @@ from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
+from evidence_app.messages import describe
 
 NEUTRAL_TITLE = "Notes"
 
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self._task = None
+        self._stamps_said = False
         self.setAcceptDrops(True)
         self.model = ItemListModel(session)
         self.proxy = ItemFilter()
@@ -62,6 +64,9 @@ class MainWindow(QMainWindow):
         self.apply_discreet(session.settings.discreet)
         session.changed.connect(self.refresh)
         session.busy_changed.connect(self._busy)
+        session.stamper.finished.connect(self._stamps_done)
+        session.stamper.failed.connect(
+            lambda exc: self.statusBar().showMessage(describe(exc), 15_000))
         self.resize(1100, 720)
         self.refresh()
 
@@ -293,6 +298,17 @@ class MainWindow(QMainWindow):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
 
+    def _stamps_done(self, result) -> None:
+        """A background timestamp run: quiet when it worked; one calm line when it did not,
+        said once (offline, every action would repeat it) until a run works again."""
+        if result.error is None or not result.waiting:
+            self._stamps_said = False
+        elif not self._stamps_said:
+            self._stamps_said = True
+            self.statusBar().showMessage(_(
+                "Trusted timestamps could not be obtained just now. They will be tried again "
+                "later; your evidence is safe."), 15_000)
+
     def _cancel(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -368,7 +384,9 @@ class MainWindow(QMainWindow):
     def open_timestamps(self) -> None:
         from evidence_app.gui.timestamp_dialog import TimestampDialog
 
-        TimestampDialog(self.session, self).exec()
+        dialog = TimestampDialog(self.session, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def import_chat(self) -> None:
         from evidence_app.gui.chat_import import import_chat_dialog

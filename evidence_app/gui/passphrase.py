@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLineEdit
+
 from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
 from evidence_app.i18n import _
 
@@ -19,3 +21,20 @@ def strength_hint(passphrase: str) -> tuple[int, str]:
         return 2, _("Good. A few more words would make it stronger.")
     return 1, _("Weak: a few unrelated words (e.g. four) are easy to remember and hard to "
                 "guess.")
+
+
+def new_passphrase_problem(first: str, second: str) -> str:
+    """Why a new passphrase typed twice cannot be used ("" when it can)."""
+    level, hint = strength_hint(first)
+    if level == 0:
+        return hint
+    if first != second:
+        return _("The two passphrases are not the same. Please type them again.")
+    return ""
+
+
+def secret_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field

@@ -2,7 +2,8 @@
 
 Vault objects are not thread-safe, so every piece of vault work goes through run(), which
 holds one lock while the work runs in a worker thread. Widgets re-read vault.state only when
-`changed` is emitted (on the GUI thread, after the work is done).
+`changed` is emitted (on the GUI thread, after the work is done). Work that adds evidence
+is followed by a trusted-timestamp run in the background (stamping.py), when they are on.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from evidence_app.core.errors import VaultLocked
+from evidence_app.core.errors import TsaAddressInvalid, TsaNoTrustRoot, VaultLocked
 from evidence_app.core.vault import Vault
 from evidence_app.gui import workers
+from evidence_app.gui.stamping import Stamper, records_count, stamp_run, wants_stamp
 from evidence_app.settings import Settings
+from evidence_app.timestamp import current_settings, disable, enable
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class Session(QObject):
         self.vault: Vault | None = None
         self._vault_lock = threading.RLock()
         self._tasks: set[workers.Task] = set()
+        self.stamper = Stamper(self)
 
     @property
     def is_unlocked(self) -> bool:
@@ -51,6 +55,10 @@ class Session(QObject):
         self.vault = vault
         self.unlocked.emit()
         self.changed.emit()
+        # What waited while offline is sent, pending OpenTimestamps proofs are upgraded
+        # (only when the person turned timestamps on).
+        if current_settings(vault).enabled:
+            self.stamper.request()
 
     def unlock_async(self, path: Path, passphrase: str, *, on_error: Callable[[Any], None],
                      recovery_key: str | None = None) -> workers.Task:
@@ -67,9 +75,16 @@ class Session(QObject):
         return workers.start(task)
 
     def create_async(self, path: Path, passphrase: str, *, on_done: Callable[[str], None],
-                     on_error: Callable[[Any], None]) -> workers.Task:
+                     on_error: Callable[[Any], None],
+                     timestamps: bool | None = None) -> workers.Task:
+        """Create the vault and, in the same step, record the person's choice about trusted
+        timestamps (None: no choice made; then they stay off)."""
+
         def create(progress: Any = None, cancel: Any = None) -> tuple[Vault, str]:
-            return Vault.create(path, passphrase)
+            vault, recovery_key = Vault.create(path, passphrase)
+            if timestamps is not None:
+                record_timestamp_choice(vault, timestamps)
+            return vault, recovery_key
 
         def created(result: tuple[Vault, str]) -> None:
             self._opened(result[0])
@@ -88,12 +103,17 @@ class Session(QObject):
             **kwargs: Any) -> workers.Task:
         """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time."""
         vault = self.require_vault()
+        then: dict[str, bool] = {}
 
         def guarded(*a: Any, progress: Any = None, cancel: Any = None, **kw: Any) -> Any:
             with self._vault_lock:
                 if not vault.is_open:
                     raise VaultLocked()
-                return fn(vault, *a, progress=progress, cancel=cancel, **kw)
+                before = records_count(vault)
+                try:
+                    return fn(vault, *a, progress=progress, cancel=cancel, **kw)
+                finally:  # also after an error or a cancel: what was added still counts
+                    then["stamp"] = fn is not stamp_run and wants_stamp(vault, before)
 
         task = workers.Task(guarded, *args, **kwargs)
         self._tasks.add(task)
@@ -108,6 +128,8 @@ class Session(QObject):
             self.changed.emit()
             if on_done is not None:
                 on_done(result)
+            if then.get("stamp"):
+                self.stamper.request()
 
         def failed(exc: Any) -> None:
             self._forget(task)
@@ -116,6 +138,8 @@ class Session(QObject):
             self.changed.emit()
             if on_error is not None:
                 on_error(exc)
+            if then.get("stamp"):
+                self.stamper.request()
 
         task.signals.finished.connect(finished)
         task.signals.failed.connect(failed)
@@ -146,3 +170,15 @@ class Session(QObject):
             self.vault = None
         log.info("vault locked (%s)", reason)
         self.locked.emit(reason)
+
+
+def record_timestamp_choice(vault: Vault, yes: bool) -> None:
+    """The answer to "trusted time?" as a custody record: on with the default authorities
+    and OpenTimestamps, or off (recorded too, so the log shows that the person said no)."""
+    if not yes:
+        disable(vault)
+        return
+    try:
+        enable(vault)
+    except (TsaNoTrustRoot, TsaAddressInvalid) as exc:  # the shipped roots file is damaged
+        log.warning("trusted timestamps could not be turned on: %s", type(exc).__name__)

@@ -24,49 +24,16 @@ from PySide6.QtWidgets import (
 
 from evidence_app.core.errors import EvidenceError
 from evidence_app.core.vault import HEADER_NAME
-from evidence_app.gui.common import quick_exit_button, show_error
-from evidence_app.gui.passphrase import strength_hint
+from evidence_app.gui.common import quick_exit_button, show_error, text_label, title_label
+from evidence_app.gui.consent_page import ConsentPage
+from evidence_app.gui.passphrase import new_passphrase_problem, secret_field, strength_hint
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 from evidence_app.languages import language_name
 from evidence_app.paths import PORTABLE_DATA, default_vault_dir, is_portable, program_dir
 
-PAGE_LANGUAGE, PAGE_WELCOME, PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK = range(5)
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    return label
-
-
-def _text(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _new_passphrase_problem(first: str, second: str) -> str:
-    """Why a new passphrase typed twice cannot be used ("" when it can)."""
-    level, hint = strength_hint(first)
-    if level == 0:
-        return hint
-    if first != second:
-        return _("The two passphrases are not the same. Please type them again.")
-    return ""
-
-
-def _secret_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    return field
+PAGE_LANGUAGE, PAGE_WELCOME, PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK, PAGE_TIMESTAMPS = range(6)
 
 
 class StartWindow(QWidget):
@@ -97,6 +64,11 @@ class StartWindow(QWidget):
         for build in (self._language_page, self._welcome_page, self._create_page,
                       self._recovery_page, self._unlock_page):
             self.stack.addWidget(build())
+        # Asked before the passphrase; recorded in the same step that creates the vault.
+        self.consent = ConsentPage()
+        self.consent.chosen.connect(lambda: self.show_page(PAGE_CREATE))
+        self.consent.back.connect(lambda: self.show_page(PAGE_WELCOME))
+        self.stack.addWidget(self.consent)
         self.resize(640, 520)
         self.show_page(PAGE_LANGUAGE if first_start else self._landing_page())
 
@@ -117,13 +89,15 @@ class StartWindow(QWidget):
                  PAGE_CREATE: getattr(self, "new_pass", None)}.get(index)
         if focus is not None:
             focus.setFocus()
+        if index == PAGE_TIMESTAMPS:
+            self.consent.focus_choice()
 
     # --- language ------------------------------------------------------------------------
 
     def _language_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(_title("Language · Sprache · ภาษา · Ngôn ngữ · اللغة"))
+        lay.addWidget(title_label("Language · Sprache · ภาษา · Ngôn ngữ · اللغة"))
         self.language_list = QListWidget()
         self.language_list.setAccessibleName(_("Language"))
         for code in self._languages:
@@ -155,21 +129,21 @@ class StartWindow(QWidget):
     def _welcome_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(_title(_("Keep what happened, safely")))
-        lay.addWidget(_text(_(
+        lay.addWidget(title_label(_("Keep what happened, safely")))
+        lay.addWidget(text_label(_(
             "Evidence Locker keeps screenshots, files and chats as evidence, exactly as they "
             "were, locked with a passphrase only you know.")))
-        lay.addWidget(_text(_(
+        lay.addWidget(text_label(_(
             "It notes when each piece arrived and everything done with it since, so nobody can "
             "say it was changed later.")))
-        lay.addWidget(_text(_(
+        lay.addWidget(text_label(_(
             "When you are ready, it seals everything into one file the police can check. You "
             "decide what goes in and when.")))
         lay.addStretch(1)
         create = QPushButton(_("&Create a new vault"))
         create.setAccessibleName(_("Create a new vault"))
         create.setDefault(True)
-        create.clicked.connect(lambda: self.show_page(PAGE_CREATE))
+        create.clicked.connect(lambda: self.show_page(PAGE_TIMESTAMPS))
         open_existing = QPushButton(_("&Open an existing vault…"))
         open_existing.setAccessibleName(_("Open an existing vault"))
         open_existing.clicked.connect(self._pick_existing)
@@ -202,13 +176,13 @@ class StartWindow(QWidget):
     def _create_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(_title(_("Create your vault")))
-        lay.addWidget(_text(_("Choose a passphrase. It locks everything in the vault; without "
+        lay.addWidget(title_label(_("Create your vault")))
+        lay.addWidget(text_label(_("Choose a passphrase. It locks everything in the vault; without "
                               "it (or the recovery key you get next) nobody can open it — not "
                               "even us.")))
         form = QFormLayout()
-        self.new_pass = _secret_field(_("Passphrase"))
-        self.new_pass2 = _secret_field(_("Passphrase again"))
+        self.new_pass = secret_field(_("Passphrase"))
+        self.new_pass2 = secret_field(_("Passphrase again"))
         form.addRow(_("&Passphrase:"), self.new_pass)
         form.addRow(_("&Again:"), self.new_pass2)
         self.strength = QLabel()
@@ -218,7 +192,7 @@ class StartWindow(QWidget):
         lay.addLayout(form)
         self.new_pass.textChanged.connect(
             lambda text: self.strength.setText(strength_hint(text)[1]))
-        lay.addWidget(_text(_("Where should the vault be kept?")))
+        lay.addWidget(text_label(_("Where should the vault be kept?")))
         self.where_default = QRadioButton(_("In my user folder on this computer (recommended)"))
         self.where_portable = QRadioButton(_("Next to the program, e.g. on this USB stick "
                                              "(portable)"))
@@ -234,7 +208,7 @@ class StartWindow(QWidget):
         lay.addStretch(1)
         row = QHBoxLayout()
         back = QPushButton(_("Back"))
-        back.clicked.connect(lambda: self.show_page(PAGE_WELCOME))
+        back.clicked.connect(lambda: self.show_page(PAGE_TIMESTAMPS))
         self.create_button = QPushButton(_("Create vault"))
         self.create_button.setDefault(True)
         self.create_button.setAccessibleName(_("Create vault"))
@@ -256,7 +230,7 @@ class StartWindow(QWidget):
 
     def _create(self) -> None:
         first = self.new_pass.text()
-        problem = _new_passphrase_problem(first, self.new_pass2.text())
+        problem = new_passphrase_problem(first, self.new_pass2.text())
         if problem:
             self.create_error.setText(problem)
             return
@@ -268,7 +242,8 @@ class StartWindow(QWidget):
         self.session.settings.vault_path = "" if location == default_vault_dir() else \
             str(location)
         self.session.create_async(location, first, on_done=self._created,
-                                  on_error=self._create_failed)
+                                  on_error=self._create_failed,
+                                  timestamps=self.consent.timestamps_wanted())
 
     def _create_failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
@@ -288,8 +263,8 @@ class StartWindow(QWidget):
     def _recovery_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(_title(_("Your recovery key")))
-        lay.addWidget(_text(_("If you ever forget your passphrase, this key is the only way "
+        lay.addWidget(title_label(_("Your recovery key")))
+        lay.addWidget(text_label(_("If you ever forget your passphrase, this key is the only way "
                               "back into your vault. It is shown only this once. Write it on "
                               "paper (or print it) and keep it somewhere safe, away from this "
                               "computer. Anyone who has it can open the vault.")))
@@ -361,11 +336,11 @@ class StartWindow(QWidget):
     def _unlock_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(_title(_("Unlock your vault")))
-        self.unlock_where = _text("")
+        lay.addWidget(title_label(_("Unlock your vault")))
+        self.unlock_where = text_label("")
         lay.addWidget(self.unlock_where)
         form = QFormLayout()
-        self.unlock_field = _secret_field(_("Passphrase"))
+        self.unlock_field = secret_field(_("Passphrase"))
         form.addRow(_("&Passphrase:"), self.unlock_field)
         lay.addLayout(form)
         self.unlock_message = QLabel()
@@ -386,8 +361,8 @@ class StartWindow(QWidget):
         self.recovery_field = QLineEdit()
         self.recovery_field.setAccessibleName(_("Recovery key"))
         self.recovery_field.setPlaceholderText("____-____-____-____-____-____-____-____")
-        self.reset_pass = _secret_field(_("New passphrase"))
-        self.reset_pass2 = _secret_field(_("New passphrase again"))
+        self.reset_pass = secret_field(_("New passphrase"))
+        self.reset_pass2 = secret_field(_("New passphrase again"))
         rform.addRow(_("&Recovery key:"), self.recovery_field)
         rform.addRow(_("&New passphrase:"), self.reset_pass)
         rform.addRow(_("A&gain:"), self.reset_pass2)
@@ -417,7 +392,7 @@ class StartWindow(QWidget):
         self.unlock_message.setText(_("Unlocking…"))
         if self.use_recovery.isChecked():
             first = self.reset_pass.text()
-            problem = _new_passphrase_problem(first, self.reset_pass2.text())
+            problem = new_passphrase_problem(first, self.reset_pass2.text())
             if problem:
                 self.unlock_message.setText(problem)
                 self.unlock_button.setEnabled(True)

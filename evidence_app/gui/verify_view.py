@@ -1,8 +1,10 @@
-"""The officer's Verify window: open a bundle, give the key or passphrase, see every check.
+"""The officer's Verify window: open a bundle, give the key or passphrase and the receipt,
+see every check.
 
 Verification runs in a worker task (verify_bundle needs no vault). The bundle is unpacked into
 one private temporary folder that lives as long as this window and is removed when it closes,
-so "Open report" and "Open folder" show exactly the files that were checked.
+so "Open report" and "Open folder" show exactly the files that were checked. The receipt and
+the officer's own trust roots: verify_trust.py; the result: verify_result.py.
 """
 
 from __future__ import annotations
@@ -11,56 +13,42 @@ import contextlib
 import logging
 import shutil
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
-    QBrush,
     QCloseEvent,
-    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QFontDatabase,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from evidence_app.bundle import agefile
-from evidence_app.bundle.report_words import clean, utc_text
 from evidence_app.bundle.verify import VerifyReport, encryption_kind, verify_bundle
 from evidence_app.core import errors as e
 from evidence_app.core.safefs import private_tempdir
 from evidence_app.gui import workers
-from evidence_app.gui.common import PlainLabel, show_error
-from evidence_app.gui.seal_pages import BAD, GOOD, big_font, button, wrapped
+from evidence_app.gui.common import NoteLabel, show_error
+from evidence_app.gui.seal_pages import BAD, button, wrapped
+from evidence_app.gui.verify_result import ResultPane
+from evidence_app.gui.verify_trust import TrustInputs
 from evidence_app.i18n import _
 from evidence_app.messages import describe
-from evidence_app.verify_words import check_detail, check_line, check_name
 
 log = logging.getLogger(__name__)
 BUNDLE_SUFFIXES = (".zip.age", ".age", ".zip")
+RECEIPT_SUFFIX = ".receipt.txt"
 MAX_IDENTITY_FILE = 64 * 1024
-RED = QColor("#b00020")
-
-
-def check_text(check: Any) -> str:
-    """One row of the list: ✓ name, or ✗ name — file: what is wrong."""
-    if check.ok:
-        return "✓  " + check_name(check)
-    return "✗  {name} — {file}: {detail}".format(
-        name=check_name(check), file=clean(check.file or "-"), detail=check_detail(check))
 
 
 class VerifyWindow(QWidget):
@@ -70,7 +58,7 @@ class VerifyWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(_("Check a sealed evidence bundle"))
         self.setAcceptDrops(True)
-        self.resize(760, 680)
+        self.resize(820, 820)
         self.bundle: Path | None = None
         self.kind: str | None = None
         self.report: VerifyReport | None = None
@@ -89,7 +77,7 @@ class VerifyWindow(QWidget):
         self.path.setAccessibleName(_("Bundle file"))
         self.open_button = button(_("&Open bundle…"), _("Open a bundle file"),
                                   self._choose_bundle)
-        self.kind_note = wrapped("")
+        self.kind_note = NoteLabel()
         self.identity = QLineEdit()
         self.identity.setPlaceholderText(_("The unit's age identity file (AGE-SECRET-KEY-1…)"))
         self.identity.setAccessibleName(_("Identity file"))
@@ -102,28 +90,23 @@ class VerifyWindow(QWidget):
         self.passphrase_label = QLabel(_("&Passphrase:"))
         self.passphrase_label.setBuddy(self.passphrase)
         self.passphrase_row = self._row(self.passphrase_label, self.passphrase)
-        self.key_message = wrapped("")
+        self.key_message = NoteLabel()
         self.key_message.setStyleSheet(BAD)
+        self.trust = TrustInputs()
+        # The result always belongs to the receipt and roots shown: a change clears it.
+        self.trust.edited.connect(lambda: self._show_report(None) if self.task is None
+                                  else None)
         self.verify_button = button(_("&Verify"), _("Verify the bundle"), self.start_verify)
         self.verify_button.setDefault(True)
         self.cancel_button = button(_("&Cancel"), _("Cancel verifying"), self.cancel)
         self.bar = QProgressBar()
         self.bar.setAccessibleName(_("Verification progress"))
-        self.headline = QLabel()
-        self.headline.setAccessibleName(_("Result"))
-        self.headline.setWordWrap(True)
-        big_font(self.headline, 1.8)
-        self.checks = QListWidget()
-        self.checks.setAccessibleName(_("Checks"))
-        self.checks.setWordWrap(True)  # long file names and German words stay readable
-        self.summary = {key: PlainLabel() for key in ("name", "items", "sealed", "case", "key")}
-        for label in self.summary.values():
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary["key"].setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.open_report = button(_("Open &report"), _("Open the report"),
-                                  lambda: self._open("data/report/report.html"))
-        self.open_folder = button(_("Open &folder"), _("Open the unpacked bundle folder"),
-                                  lambda: self._open(""))
+        self.result = ResultPane(self._open)
+        self.headline = self.result.headline
+        self.checks = self.result.checks
+        self.summary = self.result.summary
+        self.open_report = self.result.open_report
+        self.open_folder = self.result.open_folder
         self._lay_out()
         self._set_bundle(None)
 
@@ -137,35 +120,36 @@ class VerifyWindow(QWidget):
         return box
 
     def _lay_out(self) -> None:
-        layout = QVBoxLayout(self)
+        inputs = QWidget()
+        layout = QVBoxLayout(inputs)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(wrapped(_(
-            "Check that a bundle is complete and unchanged since it was sealed. Open the "
-            "bundle file (NAME.zip.age or NAME.zip), or drop it on this window.")))
+            "Check that a bundle is complete, unchanged since it was sealed, and the one on "
+            "the receipt. Open the bundle file (NAME.zip.age or NAME.zip), or drop it on this "
+            "window.")))
         layout.addWidget(self._row(self.path, self.open_button))
         layout.addWidget(self.kind_note)
         layout.addWidget(self.identity_row)
         layout.addWidget(self.passphrase_row)
         layout.addWidget(self.key_message)
+        layout.addWidget(self.trust)
         layout.addWidget(self._row(self.verify_button, self.cancel_button, self.bar))
-        layout.addWidget(self.headline)
-        layout.addWidget(self.checks, 1)
-        self.result_box = QWidget()
-        form = QFormLayout(self.result_box)
-        form.setContentsMargins(0, 0, 0, 0)
-        for key, text in (("name", _("Bundle:")), ("items", _("Items:")),
-                          ("sealed", _("Sealed at:")), ("case", _("Case reference:")),
-                          ("key", _("Signer key fingerprint (compare with the receipt):"))):
-            form.addRow(text, self.summary[key])
-        form.addRow(self._row(self.open_report, self.open_folder, QWidget()))
-        layout.addWidget(self.result_box)
+        layout.addWidget(self.result, 1)
         note = wrapped(_("The unpacked bundle is kept in a private temporary folder while this "
                          "window is open, and deleted when you close it. The bundle file "
                          "itself is never changed."))
         note.setStyleSheet("color: palette(mid);")
         layout.addWidget(note)
+        scroll = QScrollArea()  # small screens and long translations: nothing is cut off
+        scroll.setWidget(inputs)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
         order = [self.open_button, self.identity, self.identity_button, self.passphrase,
-                 self.verify_button, self.cancel_button, self.checks, self.open_report,
-                 self.open_folder]
+                 self.trust.fingerprint, self.trust.open_receipt, self.trust.add_root,
+                 self.trust.remove_roots, self.verify_button, self.cancel_button, self.checks,
+                 self.open_report, self.open_folder]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -214,20 +198,26 @@ class VerifyWindow(QWidget):
             self.passphrase.setFocus()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if self._dropped_bundle(event) is not None:
+        if self._dropped(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        path = self._dropped_bundle(event)
-        if path is not None:
-            event.acceptProposedAction()
+        path = self._dropped(event)
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if path.name.lower().endswith(RECEIPT_SUFFIX):
+            self.trust.load_receipt(path)
+        else:
             self.open_bundle(path)
 
     @staticmethod
-    def _dropped_bundle(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    def _dropped(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """One bundle file, or one receipt (NAME.receipt.txt)."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-        ok = len(paths) == 1 and paths[0].name.lower().endswith(BUNDLE_SUFFIXES)
+        ok = len(paths) == 1 and paths[0].name.lower().endswith(
+            (*BUNDLE_SUFFIXES, RECEIPT_SUFFIX))
         return paths[0] if ok else None
 
     # --- verifying --------------------------------------------------------------------------
@@ -271,9 +261,16 @@ class VerifyWindow(QWidget):
                 self.key_message.setText(_("Please type the passphrase first."))
                 self.passphrase.setFocus()
                 return
+        try:
+            expected = self.trust.expected()
+        except e.ExpectedValueInvalid:  # said in the receipt box
+            self.trust.fingerprint.setFocus()
+            self.trust.fingerprint.selectAll()
+            return
         self._show_report(None)
         self.task = workers.Task(verify_bundle, self.bundle, self._new_workdir(),
-                                 identities_text=identity, passphrase=passphrase)
+                                 identities_text=identity, passphrase=passphrase,
+                                 expected=expected, extra_roots=self.trust.extra_roots())
         self.task.signals.progress.connect(self._progress)
         self.task.signals.finished.connect(self._verified)
         self.task.signals.failed.connect(self._failed)
@@ -283,18 +280,18 @@ class VerifyWindow(QWidget):
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.headline.setText(_("Cancelling…"))
+            self.result.set_headline(_("Cancelling…"))
 
     def _set_running(self, running: bool) -> None:
         self.verify_button.setEnabled(not running and self.bundle is not None)
         self.cancel_button.setEnabled(running)
         self.open_button.setEnabled(not running)
+        self.trust.setEnabled(not running)
         self.bar.setTextVisible(running)
         self.bar.setRange(0, 0 if running else 1)
         self.bar.setValue(0)
         if running:
-            self.headline.setStyleSheet("")
-            self.headline.setText(_("Checking…"))
+            self.result.set_headline(_("Checking…"))
 
     def _progress(self, done: int, total: int, _message: str) -> None:
         self.bar.setRange(0, max(total, 1))
@@ -317,7 +314,7 @@ class VerifyWindow(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if not self._finished_task():
             return
-        self.headline.clear()
+        self.result.set_headline("")
         if isinstance(exc, e.WrongBundleKey):
             # Not describe(): its words point at the receipt, which never holds the passphrase.
             self.key_message.setText(_(
@@ -328,7 +325,7 @@ class VerifyWindow(QWidget):
             field.setFocus()
             field.selectAll()
         elif isinstance(exc, e.Cancelled):
-            self.headline.setText(_("Checking was cancelled."))
+            self.result.set_headline(_("Checking was cancelled."))
         else:
             show_error(self, exc)
 
@@ -336,38 +333,7 @@ class VerifyWindow(QWidget):
 
     def _show_report(self, report: VerifyReport | None) -> None:
         self.report = report
-        self.checks.clear()
-        folder = report.folder if report is not None else None
-        self.open_report.setEnabled(folder is not None
-                                    and (folder / "data/report/report.html").is_file())
-        self.open_folder.setEnabled(folder is not None)
-        self.result_box.setVisible(report is not None)
-        if report is None:
-            self.headline.clear()
-            for label in self.summary.values():
-                label.clear()
-            return
-        failed = [c for c in report.checks if not c.ok]
-        if report.ok:
-            self.headline.setText(_("✓ Verified — every check passed"))
-            self.headline.setStyleSheet(GOOD)
-        else:
-            self.headline.setText(_("✗ Not verified — {count} problems found; see the lines in "
-                                    "red").format(count=len(failed) or 1))
-            self.headline.setStyleSheet(BAD)
-        for check in report.checks:
-            row = QListWidgetItem(check_text(check))
-            row.setToolTip(check_line(check))
-            if not check.ok:
-                row.setForeground(QBrush(RED))
-            self.checks.addItem(row)
-        info = report.info
-        self.summary["name"].setText(clean(report.name or report.bundle.name))
-        self.summary["items"].setText(str(len(report.items)))
-        self.summary["sealed"].setText(utc_text(info.get("Sealed-At-UTC", "")))
-        case = info.get("Case-Reference", "")
-        self.summary["case"].setText(clean(case) if case and case != "-" else _("(none given)"))
-        self.summary["key"].setText(report.fingerprint or "–")
+        self.result.show_report(report)
 
     def _open(self, rel: str) -> None:
         if self.report is not None and self.report.folder is not None:
@@ -375,8 +341,7 @@ class VerifyWindow(QWidget):
 
     def failed_files(self) -> list[str]:
         """The files named by failed checks (what the red lines show)."""
-        report = self.report
-        return [c.file or "" for c in report.checks if not c.ok] if report else []
+        return self.result.failed_files()
 
     # --- closing ----------------------------------------------------------------------------
 

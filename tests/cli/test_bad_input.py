@@ -93,7 +93,8 @@ def test_folder_that_is_not_a_vault(tmp_path, contents):
     assert_one_line_error(run_cli("--vault", str(not_a_folder), "list"), "not an")
     # init refuses a folder that holds someone's files.
     if contents:
-        assert_one_line_error(run_cli("--vault", str(folder), "init", "--no-timestamps"), "already holds")
+        assert_one_line_error(run_cli("--vault", str(folder), "init", "--no-timestamps"),
+                              "already holds")
         assert sorted(p.name for p in folder.iterdir()) == contents
 
 

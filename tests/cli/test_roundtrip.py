@@ -168,7 +168,8 @@ def test_passphrase_from_file_and_environment(tmp_path):
     vault = tmp_path / "v"
     secret = tmp_path / "secret.txt"
     secret.write_text("passphrase from a file\n", "utf-8")
-    ok("--vault", str(vault), "--passphrase-file", str(secret), "init", "--no-timestamps", passphrase=None)
+    ok("--vault", str(vault), "--passphrase-file", str(secret), "init", "--no-timestamps",
+       passphrase=None)
     ok("--vault", str(vault), "--passphrase-file", str(secret), "list", passphrase=None)
     ok("--vault", str(vault), "list", passphrase="passphrase from a file")
     # The file wins over the environment.

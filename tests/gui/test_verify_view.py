@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import zipfile
@@ -22,39 +21,19 @@ pytestmark = pytest.mark.gui
 TIMEOUT = 60_000
 
 
-@pytest.fixture
-def filled(vault):
-    from PIL import Image
-
-    png = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 40, 40)).save(png, "PNG")
-    vault.add_bytes(b"Send 500 EUR or else.\n", "threat.txt", source={"type": "test"})
-    vault.add_bytes(png.getvalue(), "screenshot.png", source={"type": "test"})
-    vault.update_case({"reference": "POL-7"})
-    return vault
-
-
-@pytest.fixture
-def window(qtbot):
-    from evidence_app.gui import workers
-
-    win = VerifyWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    workers.wait_all()
-
-
 def wait_done(qtbot, win: VerifyWindow) -> None:
     qtbot.waitUntil(lambda: win.task is None, timeout=TIMEOUT)
 
 
 def rows(win: VerifyWindow) -> list[tuple[str, bool]]:
-    """(text, shown in red) for each check line."""
+    """(text, shown in red) for each check line (not the lines about timestamps)."""
+    from evidence_app.gui.verify_result import TIME_ROW
+
     out = []
     for i in range(win.checks.count()):
         item = win.checks.item(i)
-        out.append((item.text(), item.foreground().color().name() == "#b00020"))
+        if not item.data(TIME_ROW):
+            out.append((item.text(), item.foreground().color().name() == "#b00020"))
     return out
 
 
@@ -98,7 +77,11 @@ def test_good_bundle_with_a_passphrase(qtbot, window, filled, tmp_path):
     lines = rows(win)
     assert lines
     assert all(text.startswith("✓") and not red for text, red in lines)
-    assert win.summary["key"].text() == result.fingerprint
+    # No receipt given: the key that signed is on a line of its own, to compare by eye.
+    assert win.result.signer.text() == (f"Signed by key {result.fingerprint} — compare it "
+                                        "with the receipt.")
+    assert "compare the signer key with the receipt" in win.headline.text()
+    assert result.sha256 in win.result.sha.text()
     assert win.summary["items"].text() == "2"
     assert win.summary["case"].text() == "POL-7"
     assert win.open_report.isEnabled()

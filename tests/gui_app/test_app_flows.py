@@ -131,7 +131,9 @@ def test_notes_and_case_details_are_recorded(unlocked, qtbot, tmp_path, monkeypa
                         lambda *a, **k: ("He sent this after I refused.", True))
     main.detail._add_note()
     vault = unlocked.session.vault
-    qtbot.waitUntil(lambda: len(vault.state.notes) == 1, timeout=10_000)
+    # The pane lists the note once the work has reported back (not when the vault has it).
+    qtbot.waitUntil(lambda: len(vault.state.notes) == 1 and bool(main.detail._note_ids),
+                    timeout=10_000)
     monkeypatch.setattr(QInputDialog, "getMultiLineText",
                         lambda *a, **k: ("He sent this on 3 March.", True))
     main.detail._edit_note()

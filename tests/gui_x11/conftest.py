@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.timestamp.conftest import tsa, tsa_pki  # noqa: F401 - fixtures for these tests
+
 INNER = os.environ.get("EVIDENCE_APP_X11") == "1"
 SCREEN = (1280, 800)
 _xvfb: subprocess.Popen[bytes] | None = None

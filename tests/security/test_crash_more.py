@@ -91,7 +91,8 @@ def _args(command: str, lane: Lane, n: int) -> list[str]:
 def _new_vault(lane: Lane, n: int) -> Path:
     """A vault with a few items (so seal has work), made through the CLI like a person."""
     vault = lane.folder / f"vault{n}"
-    for args in (["init", "--no-timestamps"], ["add", str(lane.folder / "photo.png"), str(lane.folder / "a.bin")]):
+    for args in (["init", "--no-timestamps"],
+                 ["add", str(lane.folder / "photo.png"), str(lane.folder / "a.bin")]):
         done = _start(vault, *args)
         _out, err = done.communicate(timeout=120)
         assert done.returncode == 0, err
