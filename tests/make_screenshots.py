@@ -22,7 +22,12 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from evidence_app.gui.app import AppController  # noqa: E402
-from evidence_app.gui.start_window import PAGE_CREATE, PAGE_UNLOCK, PAGE_WELCOME  # noqa: E402
+from evidence_app.gui.start_window import (  # noqa: E402
+    PAGE_CREATE,
+    PAGE_TIMESTAMPS,
+    PAGE_UNLOCK,
+    PAGE_WELCOME,
+)
 from evidence_app.settings import Settings  # noqa: E402
 
 PASSPHRASE = "blue river quiet morning"
@@ -75,6 +80,9 @@ def run(lang: str, out: Path, app: QApplication) -> None:
     shot(app, start, out, "language", lang)
     start.show_page(PAGE_WELCOME)
     shot(app, start, out, "welcome", lang)
+    start.show_page(PAGE_TIMESTAMPS)
+    shot(app, start, out, "consent", lang)
+    start.consent.no.setChecked(True)  # screenshots never contact a real time-stamp service
     start.show_page(PAGE_CREATE)
     start.new_pass.setText(PASSPHRASE)
     start.new_pass2.setText(PASSPHRASE)

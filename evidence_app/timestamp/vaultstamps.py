@@ -267,16 +267,22 @@ def _ots_stamp(vault: Vault, sha256: str, subject: dict[str, Any],
     record_proof(vault, sha256, proof, subject)
 
 
-def upgrade_proofs(vault: Vault, settings: TimestampSettings | None = None) -> int:
-    """Ask the calendars whether pending proofs are now in a Bitcoin block; count upgrades."""
+def upgrade_proofs(vault: Vault, settings: TimestampSettings | None = None,
+                   progress: Progress | None = None) -> int:
+    """Ask the calendars whether pending proofs are now in a Bitcoin block; count upgrades.
+
+    `progress` is called before each proof, so a caller can stop the run there (the GUI's
+    lock raises from it)."""
     settings = settings or settings_from_records(vault.records)
     if not settings.enabled or not settings.ots:
         return 0
     store = _store(vault)
     upgraded = 0
-    for proof in list(recorded_proofs(vault.records).values()):
-        if proof.state != "pending":
-            continue
+    waiting_proofs = [p for p in recorded_proofs(vault.records).values()
+                      if p.state == "pending"]
+    for done, proof in enumerate(waiting_proofs):
+        if progress is not None:
+            progress(done, len(waiting_proofs), proof.sha256)
         try:
             better = ots.upgrade(store.read_bytes(proof.object_id),
                                  settings.timeout,
@@ -314,7 +320,7 @@ def flush_queue(vault: Vault, settings: TimestampSettings | None = None,
         if not stamps and not entry.stamped:  # no authority answered (or all were down)
             result.waiting.append(entry)
     if settings.ots and "ots" not in skip:
-        result.proofs = upgrade_proofs(vault, settings)
+        result.proofs = upgrade_proofs(vault, settings, progress)
     if progress is not None:
         progress(len(queue), len(queue), "")
     return result

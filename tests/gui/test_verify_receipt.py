@@ -60,8 +60,8 @@ def test_the_genuine_receipt_matches(qtbot, window, sealed) -> None:
     assert win.headline.text() == "✓ Verified — every check passed and it matches the receipt"
     assert not win.result.explain.isVisibleTo(win)
     texts = [text for text, _red in rows(win)]
-    assert "✓  Signer key matches the receipt" in texts
-    assert "✓  Bundle SHA-256 matches the receipt" in texts
+    assert "✓  Signer key compared with the receipt" in texts
+    assert "✓  Bundle SHA-256 compared with the receipt" in texts
 
 
 def test_another_vaults_receipt_does_not_match(qtbot, window, sealed, other_receipt) -> None:
@@ -76,7 +76,7 @@ def test_another_vaults_receipt_does_not_match(qtbot, window, sealed, other_rece
     assert "does NOT match the receipt" in win.result.sha.text()
     assert "Verified —" not in win.headline.text()
     red = [text for text, is_red in rows(win) if is_red]
-    assert any("Signer key matches the receipt" in t and "does NOT match" in t for t in red)
+    assert any("Signer key compared with the receipt" in t and "does NOT match" in t for t in red)
     assert not win.result.mismatch_hint.isVisibleTo(win)  # read from a file, not typed
 
 

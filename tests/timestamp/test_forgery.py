@@ -170,9 +170,9 @@ def test_rekeyed_copy_fails_against_the_receipt(sealed: Sealed, tsa: TestTsa,
     assert "compare it with the receipt" in alone.stdout
     run = sealed.verify(forged)
     assert run.returncode == 3, run.stdout
-    assert any("Signer key matches the receipt" in line and "does NOT match" in line
+    assert any("Signer key compared with the receipt" in line and "does NOT match" in line
                for line in failed(run))
-    assert any("Bundle SHA-256 matches the receipt" in line for line in failed(run))
+    assert any("Bundle SHA-256 compared with the receipt" in line for line in failed(run))
     assert "does NOT match the receipt" in run.stdout
     typed = sealed.verify(forged, "--expect-fingerprint", sealed.vault.fingerprint(),
                           receipt=False)
