@@ -55,6 +55,7 @@ from tests.timestamp.ots_calendar import TestCalendar
 from tests.timestamp.pki import Pki
 from tests.timestamp.test_forgery import (  # noqa: F401 - fixtures
     Sealed,
+    backdate_sealing,
     make_vault,
     pki_b,
     rezip,
@@ -412,20 +413,9 @@ def test_token_after_sealing_fails(tmp_path: Path, tsa: TestTsa, tsa_b: TestTsa,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Sealed-At put an hour back by someone holding the vault (as in the forgery suite):
     the seal's tokens are not at the sealing; without them, the items' are after it."""
-    import datetime as dt
-
-    import evidence_app.bundle.seal as seal_module
-    from evidence_app.core.timeutil import now_utc_and_offset
-
     roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
     vault = make_vault(tmp_path, tsa, tsa_b, roots)
-
-    def an_hour_ago() -> tuple[str, str]:
-        utc, offset = now_utc_and_offset()
-        earlier = dt.datetime.fromisoformat(utc.replace("Z", "+00:00")) - dt.timedelta(hours=1)
-        return earlier.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", offset
-
-    monkeypatch.setattr(seal_module, "now_utc_and_offset", an_hour_ago)
+    backdate_sealing(monkeypatch)
     officer = shipped_roots_path().read_text() + roots
     stamped = seal(vault, tmp_path / "out1", Protection.unencrypted())
     sha, key = receipt_values(stamped.receipt_paths[0])

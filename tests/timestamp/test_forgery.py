@@ -104,6 +104,19 @@ def sealed(tmp_path: Path, tsa: TestTsa, tsa_b: TestTsa, tsa_pki: Pki, pki_b: Pk
                   [tsa_pki.root_pem, pki_b.root_pem], tmp_path, vault)
 
 
+def backdate_sealing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seal with Sealed-At an hour back, as someone holding the vault key could."""
+    import evidence_app.bundle.seal as seal_module
+    from evidence_app.core.timeutil import now_utc_and_offset
+
+    def an_hour_ago() -> tuple[str, str]:
+        utc, offset = now_utc_and_offset()
+        earlier = dt.datetime.fromisoformat(utc.replace("Z", "+00:00")) - dt.timedelta(hours=1)
+        return earlier.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", offset
+
+    monkeypatch.setattr(seal_module, "now_utc_and_offset", an_hour_ago)
+
+
 def failed(run) -> list[str]:
     return [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
 
@@ -258,15 +271,7 @@ def test_token_after_sealing_fails(tmp_path: Path, tsa: TestTsa, tsa_b: TestTsa,
     without it, the item tokens are after the sealing."""
     roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
     vault = make_vault(tmp_path, tsa, tsa_b, roots)
-    import evidence_app.bundle.seal as seal_module
-    from evidence_app.core.timeutil import now_utc_and_offset
-
-    def an_hour_ago() -> tuple[str, str]:
-        utc, offset = now_utc_and_offset()
-        earlier = dt.datetime.fromisoformat(utc.replace("Z", "+00:00")) - dt.timedelta(hours=1)
-        return earlier.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", offset
-
-    monkeypatch.setattr(seal_module, "now_utc_and_offset", an_hour_ago)
+    backdate_sealing(monkeypatch)
     stamped = seal(vault, tmp_path / "out1", Protection.unencrypted())
     args = ["--tsa-ca", str(tsa_pki.root_pem), "--tsa-ca", str(pki_b.root_pem)]
     run = run_cli("verify", str(stamped.bundle_path), *args, passphrase=None)
