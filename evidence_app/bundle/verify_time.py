@@ -27,7 +27,12 @@ from evidence_app.timestamp import ots
 from evidence_app.timestamp.der import sort_reply_certificates
 from evidence_app.timestamp.roots import trusted_roots
 from evidence_app.timestamp.tsas import fingerprint
-from evidence_app.timestamp.tsp import check_response, embedded_certificates, load_roots
+from evidence_app.timestamp.tsp import (
+    DECODING_ERRORS,
+    check_response,
+    embedded_certificates,
+    load_roots,
+)
 
 if TYPE_CHECKING:
     from evidence_app.bundle.verify import VerifyReport
@@ -40,6 +45,7 @@ GAP_SHOWN = dt.timedelta(minutes=2)
 MAX_TOKEN = 1 << 20
 # Custody subjects whose tokens the bag must carry (earlier bundles' seals are not in it).
 _REQUIRED_SUBJECTS = frozenset({"item", "record", "key"})
+CERT_ERRORS = (*MALFORMED, *DECODING_ERRORS)
 
 
 def _covers(files: dict[str, str], custody: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -67,12 +73,12 @@ def _unknown_root(tsr: bytes, chain: bytes | None) -> str:
     """SHA256 of the top certificate the token's own chain reaches (for "unknown root")."""
     try:
         certs = embedded_certificates(tsr) + load_roots(chain or b"")
-    except MALFORMED:
+        subjects = {c.subject for c in certs}
+        top = [c for c in certs if c.issuer == c.subject] or \
+              [c for c in certs if c.issuer not in subjects] or certs
+        return fingerprint(top[0]) if top else "?"
+    except CERT_ERRORS:  # certificates are parsed lazily: a damaged one fails anywhere here
         return "?"
-    subjects = {c.subject for c in certs}
-    top = [c for c in certs if c.issuer == c.subject] or \
-          [c for c in certs if c.issuer not in subjects] or certs
-    return fingerprint(top[0]) if top else "?"
 
 
 def _serial(tsr: bytes) -> str:
@@ -80,7 +86,7 @@ def _serial(tsr: bytes) -> str:
     try:
         return str(decode_timestamp_response(sort_reply_certificates(tsr)).tst_info
                    .serial_number)
-    except MALFORMED:
+    except CERT_ERRORS:
         return ""
 
 

@@ -174,11 +174,11 @@ def check_response(
     """
     try:
         return _check(reply, digest, roots, nonce, policy, url)
-    except _DECODING_ERRORS:
+    except DECODING_ERRORS:
         raise TsaBadResponse(url, "malformed") from None
 
 
-_DECODING_ERRORS = (ValueError, KeyError, TypeError, IndexError, x509.InvalidVersion,
+DECODING_ERRORS = (ValueError, KeyError, TypeError, IndexError, x509.InvalidVersion,
                     x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
 
 

@@ -332,3 +332,26 @@ def test_json_output_has_the_verdict(sealed: Sealed) -> None:
     assert data["verdict"] == "verified"
     assert data["pinned"] is True
     assert data["bundle_sha256"] in sealed.receipt.read_text()
+
+
+def test_every_damaged_token_byte_is_a_finding(tsa: TestTsa, tsa_pki: Pki) -> None:
+    """A flipped byte anywhere in a token (its certificates too) gives a typed refusal or
+    a readable unknown-root fingerprint, never an exception that ends the verification."""
+    from evidence_app.bundle.verify_time import _serial, _unknown_root
+    from evidence_app.core.errors import TimestampError
+    from evidence_app.timestamp.tsp import check_response, load_roots
+
+    digest = hashlib.sha256(b"the threat").digest()
+    settings = TimestampSettings(True, (("Test", tsa.url),), tsa_pki.root_pem.read_text(),
+                                 ots=False)
+    token = stamp_digest(digest, settings).tsr
+    roots = load_roots(tsa_pki.root_pem.read_bytes())
+    for at in range(len(token)):
+        damaged = bytearray(token)
+        damaged[at] ^= 0x01
+        try:
+            check_response(bytes(damaged), digest, roots)
+        except TimestampError:
+            pass
+        assert isinstance(_unknown_root(bytes(damaged), None), str)
+        assert isinstance(_serial(bytes(damaged)), str)
