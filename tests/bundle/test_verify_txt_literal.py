@@ -57,6 +57,7 @@ from tests.timestamp.test_forgery import (  # noqa: F401 - fixtures
     Sealed,
     backdate_sealing,
     make_vault,
+    offender_bundle,
     pki_b,
     rezip,
     sealed,
@@ -304,11 +305,7 @@ def test_rogue_root_token_fails(sealed: Sealed, tsa: TestTsa, tsa_pki: Pki) -> N
 def test_rekeyed_copy_fails_against_the_receipt(sealed: Sealed, tsa: TestTsa,
                                                 tsa_b: TestTsa, tsa_pki: Pki,
                                                 pki_b: Pki) -> None:
-    other_tmp = sealed.tmp / "offender"
-    other_tmp.mkdir()
-    roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
-    other = make_vault(other_tmp, tsa, tsa_b, roots)
-    forged = seal(other, other_tmp / "out", Protection.unencrypted()).bundle_path
+    forged = offender_bundle(sealed, tsa, tsa_b, tsa_pki, pki_b)
     run = check_forgery(sealed, forged, "rekeyed")
     assert {SIGNATURE, CUSTODY} <= run.failed_steps, run.report()
     assert RECEIPT not in run.failed_steps

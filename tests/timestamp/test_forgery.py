@@ -117,6 +117,16 @@ def backdate_sealing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(seal_module, "now_utc_and_offset", an_hour_ago)
 
 
+def offender_bundle(sealed: Sealed, tsa: TestTsa, tsa_b: TestTsa, tsa_pki: Pki,
+                    pki_b: Pki) -> Path:
+    """A perfect bundle from the offender's own vault (another key, one photo changed)."""
+    other_tmp = sealed.tmp / "offender"
+    other_tmp.mkdir()
+    roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
+    other = make_vault(other_tmp, tsa, tsa_b, roots)
+    return seal(other, other_tmp / "out", Protection.unencrypted()).bundle_path
+
+
 def failed(run) -> list[str]:
     return [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
 
@@ -173,11 +183,7 @@ def test_rekeyed_copy_fails_against_the_receipt(sealed: Sealed, tsa: TestTsa,
                                                 tsa_b: TestTsa, tsa_pki: Pki,
                                                 pki_b: Pki) -> None:
     """An offender's own vault with one photo changed: a perfect bundle, another key."""
-    other_tmp = sealed.tmp / "offender"
-    other_tmp.mkdir()
-    roots = tsa_pki.root_pem.read_text() + pki_b.root_pem.read_text()
-    other = make_vault(other_tmp, tsa, tsa_b, roots)
-    forged = seal(other, other_tmp / "out", Protection.unencrypted()).bundle_path
+    forged = offender_bundle(sealed, tsa, tsa_b, tsa_pki, pki_b)
     alone = sealed.verify(forged, receipt=False)
     assert alone.returncode == 0  # on its own it is a valid bundle by *some* key...
     assert "compare it with the receipt" in alone.stdout
