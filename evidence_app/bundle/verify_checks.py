@@ -111,11 +111,8 @@ def check_listing(folder: Path, files: dict[str, str], report: VerifyReport) -> 
                "" if report.info.get("Payload-Oxum") == oxum else "mismatch")
 
 
-def signer_key(folder: Path) -> Ed25519PublicKey | None:
-    """The key in signature/signer.pub, or None when it is missing or not an Ed25519 key."""
-    pub = read_member(folder, bag.SIGNER_PUB)
-    if pub is None:
-        return None
+def _signer_key(pub: bytes) -> Ed25519PublicKey | None:
+    """The key in signature/signer.pub, or None when it is not an Ed25519 key."""
     try:
         return sshsig.load_openssh_public_key(pub.decode("ascii"))
     except MALFORMED:
@@ -132,7 +129,7 @@ def check_signature(folder: Path, report: VerifyReport) -> Ed25519PublicKey | No
         report.add("signature", False, bag.SIGNATURE_FILE if sig is None else bag.SIGNER_PUB,
                    "missing")
         return None
-    key = signer_key(folder)
+    key = _signer_key(pub)
     if key is None:
         report.add("signature", False, bag.SIGNER_PUB, "malformed")
         return None

@@ -45,7 +45,11 @@ class Pending:
 
     sha256: str
     subject: dict[str, Any]
-    stamped: bool = False  # True when another authority already did
+    have: frozenset[str] = frozenset()  # the authorities (URLs) that already stamped it
+
+    @property
+    def stamped(self) -> bool:
+        return bool(self.have)
 
 
 @dataclass(frozen=True)
@@ -130,14 +134,6 @@ def all_stamps(records: list[Record]) -> list[Stamp]:
     return found
 
 
-def recorded_stamps(records: list[Record]) -> dict[str, Stamp]:
-    """The first token recorded for each fingerprint."""
-    found: dict[str, Stamp] = {}
-    for stamp in all_stamps(records):
-        found.setdefault(stamp.sha256, stamp)
-    return found
-
-
 def recorded_proofs(records: list[Record]) -> dict[str, Proof]:
     """The latest OpenTimestamps proof for each fingerprint (upgrades replace pending ones)."""
     found: dict[str, Proof] = {}
@@ -177,7 +173,7 @@ def pending(vault: Vault, settings: TimestampSettings | None = None) -> list[Pen
         seen.add(sha)
         have = by_sha.get(sha, set())
         if not have or (wanted and not wanted <= have):
-            out.append(Pending(sha, subject, bool(have)))
+            out.append(Pending(sha, subject, frozenset(have)))
     return out
 
 
@@ -234,24 +230,30 @@ def record_proof(vault: Vault, sha256: str, proof: bytes, subject: dict[str, Any
 
 def stamp_now(vault: Vault, sha256: str, subject: dict[str, Any],
               settings: TimestampSettings | None = None,
-              skip: set[str] | None = None) -> list[Stamp]:
+              skip: set[str] | None = None, *, have: frozenset[str] | None = None,
+              has_proof: bool | None = None) -> list[Stamp]:
     """Every chosen authority (and OpenTimestamps) for one fingerprint, recorded as they come.
 
+    `have` (authorities that already stamped it) and `has_proof` are read from the journal
+    when not given; a run over many fingerprints gives them, so it reads the journal once.
     Returns the stamps obtained; raises the first error only when no authority answered.
     """
     settings = settings or settings_from_records(vault.records)
-    have = {s.tsa_url for s in all_stamps(vault.records) if s.sha256 == sha256}
+    if have is None:
+        have = frozenset(s.tsa_url for s in all_stamps(vault.records) if s.sha256 == sha256)
+    if has_proof is None:
+        has_proof = sha256 in recorded_proofs(vault.records)
     ask = settings if not have else _without(settings, have)
     witnesses = stamp_everywhere(bytes.fromhex(sha256), ask, skip)
     stamped = [record_token(vault, token, subject) for token in witnesses.tokens]
-    if settings.ots and sha256 not in recorded_proofs(vault.records):
+    if settings.ots and not has_proof:
         _ots_stamp(vault, sha256, subject, settings, skip)
     if not stamped and not have and witnesses.errors:
         raise next(iter(witnesses.errors.values()))
     return stamped
 
 
-def _without(settings: TimestampSettings, urls: set[str]) -> TimestampSettings:
+def _without(settings: TimestampSettings, urls: frozenset[str]) -> TimestampSettings:
     return replace(settings, tsas=tuple(t for t in settings.tsas if t[1] not in urls))
 
 
@@ -307,12 +309,14 @@ def flush_queue(vault: Vault, settings: TimestampSettings | None = None,
     if not settings.enabled:
         return result
     queue = pending(vault, settings)
+    proofs = set(recorded_proofs(vault.records))
     skip: set[str] = set()
     for done, entry in enumerate(queue):
         if progress is not None:
             progress(done, len(queue), entry.sha256)
         try:
-            stamps = stamp_now(vault, entry.sha256, entry.subject, settings, skip)
+            stamps = stamp_now(vault, entry.sha256, entry.subject, settings, skip,
+                               have=entry.have, has_proof=entry.sha256 in proofs)
         except TimestampError as exc:
             result.error = result.error or exc
             stamps = []
