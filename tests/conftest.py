@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import PASSPHRASE, run_cli
+
+sys.path.insert(0, str(Path(__file__).parent / "fastkdf"))
+import fastkdf  # noqa: E402
+
+fastkdf.everywhere()  # cheap Argon2 here and in every CLI subprocess (test-only code)
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +24,6 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("EVIDENCE_APP_LOG_DIR", str(home / "logs"))
-    monkeypatch.setenv("EVIDENCE_APP_INSECURE_FAST_KDF", "1")
     monkeypatch.delenv("EVIDENCE_APP_VAULT", raising=False)
     monkeypatch.delenv("EVIDENCE_APP_PASSPHRASE", raising=False)
     monkeypatch.delenv("EVIDENCE_APP_LANG", raising=False)

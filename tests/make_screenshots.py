@@ -11,7 +11,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("EVIDENCE_APP_INSECURE_FAST_KDF", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fastkdf"))
+import fastkdf  # noqa: E402  (cheap Argon2, test-only code)
+
+fastkdf.everywhere()
 _HOME = tempfile.mkdtemp(prefix="evidence-shots-")
 os.environ["HOME"] = _HOME
 os.environ["XDG_DATA_HOME"] = f"{_HOME}/data"

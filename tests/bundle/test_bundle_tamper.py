@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess
@@ -20,7 +19,6 @@ pytestmark = pytest.mark.skipif(shutil.which("age") is None, reason="age is not 
 @pytest.fixture(scope="module")
 def sealed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     tmp = tmp_path_factory.mktemp("sealed")
-    os.environ["EVIDENCE_APP_INSECURE_FAST_KDF"] = "1"
     vault, _ = make_vault_with_files(tmp)
     key, public = age_keypair(tmp)
     bundle = seal(vault, tmp / "out", "--recipient", public)

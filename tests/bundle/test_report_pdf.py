@@ -38,7 +38,6 @@ def rendered(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("report")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("EVIDENCE_APP_INSECURE_FAST_KDF", "1")
         mp.setenv("HOME", str(base))
         set_language("en")
         vault, _recovery = Vault.create(base / "vault", PASSPHRASE)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import shutil
 import zipfile
@@ -39,7 +38,6 @@ class Sample:
     """One real vault, its pieces, a real plain bundle and real age files (built once)."""
 
     def __init__(self, tmp: Path) -> None:
-        os.environ["EVIDENCE_APP_INSECURE_FAST_KDF"] = "1"
         self.tmp = tmp
         vault = build_vault(tmp / "vault", random.Random(3))
         self.header = (tmp / "vault/vault.json").read_bytes()

@@ -21,7 +21,6 @@ What is flipped, and why nothing is skipped:
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import struct
@@ -87,7 +86,6 @@ def _frames(journal: bytes) -> list[tuple[int, int]]:
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Pristine:
     tmp = tmp_path_factory.mktemp("pristine")
-    os.environ["EVIDENCE_APP_INSECURE_FAST_KDF"] = "1"
     rng = random.Random(99)
     vault = build_vault(tmp / "vault", rng)
     owners = {}
