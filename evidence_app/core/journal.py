@@ -1,9 +1,14 @@
 """The custody journal: append-only, hash-chained, encrypted, every record signed.
 
 On disk, each record is one frame: 4-byte big-endian length, 12-byte nonce, AES-256-GCM
-ciphertext of the record's JSON. A separate encrypted `head` file names the last
+ciphertext of the record's JSON (padded with spaces to a PADME size bucket, so a frame's
+length says little about what it holds). A separate encrypted `head` file names the last
 acknowledged record, so records cut off the end are noticed, and a damaged final frame
 written after the head (a crash mid-append) is told apart from damage to acknowledged data.
+
+Each frame is encrypted under the journal key of the key epoch current when it was written
+(core/vault_header.py). Epochs only go forward: once a frame of epoch N has been read, a
+frame that opens only with an older key is damage (someone holding an old key wrote it).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from evidence_app.core.canonical import canonical_json
 from evidence_app.core.errors import CorruptHeader, EvidenceError, JournalCorrupt
 from evidence_app.core.keys import b64d, b64e, open_small, seal_small
 from evidence_app.core.safefs import append_durably, atomic_write, truncate_durably
+from evidence_app.core.segments import padme
 from evidence_app.core.timeutil import now_utc_and_offset
 
 log = logging.getLogger(__name__)
@@ -92,6 +98,7 @@ class ScanResult:
     problem: JournalCorrupt | None = None
     torn: TornTail | None = None
     end_offset: int = 0
+    last_epoch: int = -1  # the key epoch of the last record read (-1: none)
 
 
 class Journal:
@@ -99,29 +106,55 @@ class Journal:
         self,
         path: Path,
         head_path: Path,
-        key: bytes,
+        keys: bytes | list[bytes],
         aad: bytes,
         signer: Ed25519PrivateKey,
     ) -> None:
+        """`keys`: the journal key of each key epoch, oldest first; records are written
+        under the last."""
         self.path = path
         self.head_path = head_path
-        self._aead = AESGCM(key)
-        self._key = key
+        self._keys: list[bytes] = []
+        self._aeads: list[AESGCM] = []
+        for key in [keys] if isinstance(keys, bytes) else keys:
+            self.add_key(key)
         self._aad = aad
         self._signer = signer
         self.records: list[Record] = []
 
+    def add_key(self, key: bytes) -> None:
+        """A new key epoch: records from now on are written under `key`."""
+        self._keys.append(key)
+        self._aeads.append(AESGCM(key))
+
+    @property
+    def _key(self) -> bytes:
+        return self._keys[-1]
+
+    @property
+    def _aead(self) -> AESGCM:
+        return self._aeads[-1]
+
     # --- head -----------------------------------------------------------------------------
 
     def read_head(self) -> tuple[int, str]:
+        """The last acknowledged record. The head may still be under the previous epoch's
+        key when a key change was cut short before its first record."""
         try:
             sealed = json.loads(self.head_path.read_text("utf-8"))
-            head = json.loads(open_small(self._key, sealed, self._aad + b"|head"))
-            return int(head["seq"]), str(head["hash"])
         except FileNotFoundError:
             raise CorruptHeader(self.head_path, "missing") from None
-        except (InvalidTag, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             raise CorruptHeader(self.head_path, "damaged") from None
+        for key in reversed(self._keys[-2:]):
+            try:
+                head = json.loads(open_small(key, sealed, self._aad + b"|head"))
+                return int(head["seq"]), str(head["hash"])
+            except InvalidTag:
+                continue
+            except (ValueError, KeyError, TypeError):
+                break
+        raise CorruptHeader(self.head_path, "damaged")
 
     def _write_head(self, seq: int, digest: str) -> None:
         payload = json.dumps({"seq": seq, "hash": digest}).encode()
@@ -139,6 +172,7 @@ class Journal:
         """
         head_seq = head[0] if head is not None else None
         result = ScanResult()
+        epoch = 0
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -155,11 +189,9 @@ class Journal:
                 end = pos + _LEN.size + length
                 if 12 + 16 <= length <= MAX_RECORD and end <= len(data):
                     nonce = data[pos + 4 : pos + 16]
-                    try:
-                        plain = self._aead.decrypt(nonce, data[pos + 16 : end], self._aad)
-                        record = json.loads(plain)
-                    except (InvalidTag, ValueError):
-                        record = None
+                    found = self._open_frame(nonce, data[pos + 16 : end], epoch)
+                    if found is not None:
+                        epoch, record = found
                     pos = end
             if record is None:
                 beyond_head = head_seq is None or seq > head_seq
@@ -179,9 +211,24 @@ class Journal:
             prev = record["hash"]
             result.records.append(record)
             result.end_offset = pos
+            result.last_epoch = epoch
         if result.problem is None and head is not None:
             result.problem = head_mismatch(result.records, head)
         return result
+
+    def _open_frame(self, nonce: bytes, sealed: bytes, epoch: int) -> tuple[int, Record] | None:
+        """(epoch, record) under the key of `epoch` or a later one; never an earlier one."""
+        for number in range(epoch, len(self._aeads)):
+            try:
+                plain = self._aeads[number].decrypt(nonce, sealed, self._aad)
+            except InvalidTag:
+                continue
+            try:
+                record = json.loads(plain)
+            except ValueError:
+                return None
+            return (number, record) if isinstance(record, dict) else None
+        return None
 
     @staticmethod
     def _is_last_frame(data: bytes, start: int) -> bool:
@@ -226,6 +273,7 @@ class Journal:
         record["hash"] = hashlib.sha256(encoded_body).hexdigest()
         record["sig"] = b64e(self._signer.sign(encoded_body))
         plain = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        plain += b" " * (padme(len(plain)) - len(plain))
         nonce = secrets.token_bytes(12)
         sealed = nonce + self._aead.encrypt(nonce, plain, self._aad)
         append_durably(self.path, _LEN.pack(len(sealed)) + sealed)

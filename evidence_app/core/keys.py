@@ -1,6 +1,11 @@
-"""Key derivation and wrapping: passphrase (Argon2id) and recovery key both wrap one master key.
+"""Key derivation and wrapping: the passphrase (Argon2id) and the recovery key both open
+the current master key.
 
-Changing the passphrase re-wraps the master key; content is never re-encrypted.
+Changing the passphrase or the recovery key starts a new key epoch with a fresh master key
+(see core/vault.py); content is never re-encrypted. The recovery key works like an age
+recipient: it stands for an X25519 key pair whose public half is in the header, so each new
+master key can be sealed to it without the recovery key itself being at hand, and nobody
+holding an older master key can open a newer one.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import asdict, dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -149,12 +155,39 @@ def normalize_recovery_key(text: str) -> str:
     return body
 
 
-def recovery_kek(recovery_key: str, salt: bytes) -> bytes:
+def recovery_kek(recovery_key: str, salt: bytes,
+                 info: bytes = b"evidence-locker recovery") -> bytes:
     """150 random bits need no slow KDF; HKDF binds the key to this vault's salt."""
     body = normalize_recovery_key(recovery_key)
-    return HKDF(
-        algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=b"evidence-locker recovery"
-    ).derive(body.encode("ascii"))
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=info
+                ).derive(body.encode("ascii"))
+
+
+def recovery_private_key(recovery_key: str, salt: bytes) -> X25519PrivateKey:
+    """The X25519 key pair a recovery key stands for (version 2 vaults)."""
+    return X25519PrivateKey.from_private_bytes(
+        recovery_kek(recovery_key, salt, b"evidence-locker recovery x25519"))
+
+
+def _sealing_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=ephemeral + recipient,
+                info=b"evidence-locker sealed to recovery key").derive(shared)
+
+
+def seal_to(recipient: X25519PublicKey, plaintext: bytes, aad: bytes) -> dict:
+    """ECIES as age does it: a fresh X25519 key per sealing, HKDF, AES-256-GCM."""
+    ephemeral = X25519PrivateKey.generate()
+    eph_raw = ephemeral.public_key().public_bytes_raw()
+    key = _sealing_key(ephemeral.exchange(recipient), eph_raw, recipient.public_bytes_raw())
+    return {"ephemeral": b64e(eph_raw), **seal_small(key, plaintext, aad)}
+
+
+def open_sealed_to(private: X25519PrivateKey, sealed: dict, aad: bytes) -> bytes:
+    """Raises InvalidTag when the recovery key is not the one sealed to, or data changed."""
+    eph_raw = b64d(sealed["ephemeral"])
+    shared = private.exchange(X25519PublicKey.from_public_bytes(eph_raw))
+    key = _sealing_key(shared, eph_raw, private.public_key().public_bytes_raw())
+    return open_small(key, sealed, aad)
 
 
 def ssh_fingerprint(public_key: Ed25519PublicKey) -> str:

@@ -52,6 +52,17 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
+_TEXT_EXTENSIONS = {"text/plain": ".txt", "application/json": ".json", "text/html": ".html"}
+
+
+def extension_for(media_type: str) -> str:
+    """A file name ending for a media type sniff_media_type gave (".bin" when unknown)."""
+    if media_type in _TEXT_EXTENSIONS:
+        return _TEXT_EXTENSIONS[media_type]
+    kind = filetype.get_type(mime=media_type)
+    return f".{kind.extension}" if kind is not None else ".bin"
+
+
 def is_image(media_type: str) -> bool:
     return media_type.startswith("image/")
 

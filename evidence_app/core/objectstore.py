@@ -39,7 +39,7 @@ class StoredObject:
     head: bytes  # the first bytes, for sniffing the media type
 
 
-def _read_full(src: BinaryIO, buf: memoryview) -> int:
+def _read_full(src: BinaryIO | _PaddedSource, buf: memoryview) -> int:
     """Fill `buf` from the input; a read error is the input's fault, not the vault's."""
     got = 0
     try:
@@ -76,10 +76,41 @@ class _SequentialWriter:
             self.kicked = self.pos
 
 
+class _PaddedSource:
+    """The input, then zero bytes and the content length: what an ELOBJ2 object encrypts.
+
+    The padding is decided when the input ends, so the store never needs to know the size
+    beforehand (pipes, zip members). `content` counts the input's bytes served so far.
+    """
+
+    def __init__(self, src: BinaryIO, derived: bool) -> None:
+        self._src = src
+        self._derived = derived
+        self.name = getattr(src, "name", "?")
+        self.content = 0
+        self._tail: memoryview | None = None
+
+    def readinto(self, buf: memoryview) -> int:
+        if self._tail is None:
+            n = self._src.readinto(buf)  # type: ignore[attr-defined]
+            if n:
+                self.content += n
+                return n
+            pad = segments.padded_plain_size(self.content) - self.content - segments.TRAILER_SIZE
+            tail = bytes(pad) + segments.trailer(self.content, self._derived)
+            self._tail = memoryview(tail)
+        n = min(len(buf), len(self._tail))
+        buf[:n] = self._tail[:n]
+        self._tail = self._tail[n:]
+        return n
+
+
 class ObjectStore:
-    def __init__(self, root: Path, object_key: bytes) -> None:
+    """Objects under the vault's object keys, one per key epoch; new ones use the last."""
+
+    def __init__(self, root: Path, object_keys: bytes | list[bytes]) -> None:
         self.root = root
-        self._key = object_key
+        self._keys = [object_keys] if isinstance(object_keys, bytes) else list(object_keys)
 
     def path(self, object_id: str) -> Path:
         if len(object_id) != 32 or any(c not in "0123456789abcdef" for c in object_id):
@@ -110,10 +141,11 @@ class ObjectStore:
     def clean_temps(self) -> int:
         return remove_stale_temps(self.root)
 
-    def write_bytes(self, data: bytes) -> StoredObject:
+    def write_bytes(self, data: bytes, *, derived: bool = False) -> StoredObject:
+        """`derived`: made by the app from evidence (a thumbnail, a token), not evidence."""
         import io
 
-        return self.write_stream(io.BytesIO(data), total=len(data))
+        return self.write_stream(io.BytesIO(data), total=len(data), derived=derived)
 
     def write_stream(
         self,
@@ -122,6 +154,7 @@ class ObjectStore:
         total: int = 0,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
+        derived: bool = False,
     ) -> StoredObject:
         """Hash, encrypt and write `src` in one pass.
 
@@ -131,7 +164,8 @@ class ObjectStore:
         object_id = secrets.token_hex(16)
         final = self.path(object_id)
         private_mkdir(final.parent)
-        header, aead = segments.new_header(self._key)
+        header, aead = segments.new_header(self._keys[-1], len(self._keys) - 1)
+        padded = _PaddedSource(src, derived)
         seg = segments.SEGMENT_SIZE
         tag = segments.TAG_SIZE
         in_bufs = [bytearray(seg) for _ in range(PIPELINE_DEPTH)]
@@ -151,35 +185,38 @@ class ObjectStore:
             write_all(fd, header)
             writer = _SequentialWriter(fd, len(header))
             cur = 0
-            n_cur = _read_full(src, memoryview(in_bufs[cur]))
-            head = bytes(in_bufs[cur][: min(n_cur, SNIFF_BYTES)])
+            n_cur = _read_full(padded, memoryview(in_bufs[cur]))
+            c_cur = padded.content
+            head = bytes(in_bufs[cur][: min(c_cur, SNIFF_BYTES)])
             index = 0
             while True:
                 if cancel is not None and cancel():
                     raise Cancelled()
                 nxt = (cur + 1) % PIPELINE_DEPTH
-                n_nxt = 0
+                n_nxt = c_nxt = 0
                 if n_cur == seg:
                     pending = hashing[nxt]
                     if pending is not None:
                         pending.result()
-                    n_nxt = _read_full(src, memoryview(in_bufs[nxt]))
+                    before = padded.content
+                    n_nxt = _read_full(padded, memoryview(in_bufs[nxt]))
+                    c_nxt = padded.content - before
                 last = n_nxt == 0
                 plain = memoryview(in_bufs[cur])[:n_cur]
-                hashing[cur] = hash_pool.submit(hasher.update, plain)
+                hashing[cur] = hash_pool.submit(hasher.update, plain[:c_cur])
                 pending = writing[cur]
                 if pending is not None:
                     pending.result()
                 sealed = memoryview(out_bufs[cur])[: n_cur + tag]
                 aead.encrypt_into(segments.nonce(index, last), plain, header, sealed)
                 writing[cur] = write_pool.submit(writer.write, sealed)
-                size += n_cur
+                size += c_cur
                 if progress is not None and (last or size - reported >= _PROGRESS_EVERY):
                     reported = size
                     progress(size, max(total, size), "")
                 if last:
                     break
-                cur, n_cur = nxt, n_nxt
+                cur, n_cur, c_cur = nxt, n_nxt, c_nxt
                 index += 1
             for fut in (*hashing, *writing):
                 if fut is not None:
@@ -195,7 +232,12 @@ class ObjectStore:
     def iter_plaintext(self, object_id: str) -> Iterator[memoryview]:
         """Decrypted segments (views valid until the next one); raises CorruptObject."""
         with self.open_raw(object_id) as fh:
-            yield from segments.iter_plaintext(fh, self._key, object_id)
+            yield from segments.iter_plaintext(fh, self._keys, object_id)
+
+    def kind(self, object_id: str) -> tuple[int, bool]:
+        """(content size, derived) without decrypting the whole object."""
+        with self.open_raw(object_id) as fh:
+            return segments.read_kind(fh, self._keys, object_id)
 
     def read_bytes(self, object_id: str) -> bytes:
         """Whole plaintext; only for small derived objects such as thumbnails."""

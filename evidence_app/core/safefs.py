@@ -41,8 +41,18 @@ def fsync_dir(path: Path) -> None:
 
 
 def private_mkdir(path: Path) -> None:
-    """Create a folder (and parents) readable only by the current user."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create a folder (and parents) readable only by the current user.
+
+    Path.mkdir(parents=True) gives missing parents the default mode, not 0700: an unpacked
+    bag's inner folders would be world-readable. Each missing parent is made here instead.
+    """
+    try:
+        path.mkdir(exist_ok=True, mode=0o700)
+    except FileNotFoundError:
+        if path.parent == path:
+            raise
+        private_mkdir(path.parent)
+        path.mkdir(exist_ok=True, mode=0o700)
 
 
 def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
@@ -119,6 +129,19 @@ def append_durably(path: Path, data: bytes) -> None:
             raise as_write_error(exc, path) from exc
     finally:
         os.close(fd)
+
+
+def move_durably(src: Path, dst: Path) -> None:
+    """Rename within one file system, durable in both folders (never replaces `dst`)."""
+    private_mkdir(dst.parent)
+    if dst.exists():
+        raise FileExistsError(str(dst))
+    try:
+        os.rename(src, dst)
+        fsync_dir(dst.parent)
+        fsync_dir(src.parent)
+    except OSError as exc:
+        raise as_write_error(exc, dst) from exc
 
 
 def truncate_durably(path: Path, size: int) -> None:

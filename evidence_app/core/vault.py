@@ -1,13 +1,12 @@
 """One vault = one case: a folder in which everything is encrypted and accounted for.
 
 Layout: vault.json (key-wrapping parameters, no content), journal + head (custody log),
-objects/ (encrypted originals and derived objects under random names), .lock.
+objects/ (encrypted originals and derived objects under random names), quarantine/
+(objects no record names, kept rather than deleted), .lock.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -18,15 +17,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from evidence_app import __version__
-from evidence_app.core.canonical import canonical_json
 from evidence_app.core.errors import (
     CorruptHeader,
+    HeaderOlderThanSeen,
     JournalCorrupt,
     NotAVault,
-    UnsupportedVault,
     VaultExists,
     VaultLocked,
-    VaultNotFound,
     WeakPassphrase,
     WrongPassphrase,
     WrongRecoveryKey,
@@ -34,19 +31,14 @@ from evidence_app.core.errors import (
 from evidence_app.core.journal import Journal, Record
 from evidence_app.core.keys import (
     MIN_PASSPHRASE_LENGTH,
-    InvalidTag,
-    KdfParams,
-    b64d,
-    b64e,
     new_recovery_key,
-    open_small,
-    recovery_kek,
-    seal_small,
     ssh_fingerprint,
     subkey,
 )
+from evidence_app.core.lastseen import LastSeen, Seen
 from evidence_app.core.lockfile import VaultLock
 from evidence_app.core.objectstore import ObjectStore
+from evidence_app.core.quarantine import QUARANTINE_NAME, QuarantineMixin
 from evidence_app.core.safefs import (
     atomic_write,
     fsync_dir,
@@ -55,93 +47,45 @@ from evidence_app.core.safefs import (
 )
 from evidence_app.core.state import CaseState, fold
 from evidence_app.core.timeutil import now_utc_and_offset
+from evidence_app.core.vault_header import (
+    FORMAT,
+    HEADER_NAME,
+    RecoveryRecipient,
+    build_header,
+    epoch_of,
+    header_bytes,
+    header_checksum,
+    open_signing_key,
+    parse_header,
+    read_header,
+    unwrap_with_passphrase,
+    unwrap_with_recovery_key,
+)
 from evidence_app.core.vault_ingest import IngestMixin
 from evidence_app.core.vault_items import ItemsMixin
 
 log = logging.getLogger(__name__)
 
-FORMAT = "evidence-locker-vault"
-VERSION = 1
-HEADER_NAME = "vault.json"
+__all__ = ["FORMAT", "HEADER_NAME", "Notice", "Vault", "header_checksum", "read_header",
+           "referenced_objects"]
+
 JOURNAL_NAME = "journal"
 HEAD_NAME = "head"
 OBJECTS_NAME = "objects"
 LOCK_NAME = ".lock"
-_OWN_NAMES = {HEADER_NAME, JOURNAL_NAME, HEAD_NAME, OBJECTS_NAME, LOCK_NAME}
+_OWN_NAMES = {HEADER_NAME, JOURNAL_NAME, HEAD_NAME, OBJECTS_NAME, LOCK_NAME, QUARANTINE_NAME}
 
 
 @dataclass
 class Notice:
-    """Something found and repaired while opening, which the person should be told."""
+    """Something found and repaired while opening, which the person should be told.
 
-    kind: str  # "torn_tail" | "orphans_removed"
+    kind: "torn_tail" | "quarantined" | "rolled_back" | "header_restored" |
+    "header_changed" | "key_change_completed"
+    """
+
+    kind: str
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-def _binding(header: dict[str, Any], *keys: str) -> bytes:
-    return canonical_json({k: header[k] for k in keys})
-
-
-_HEADER_KEYS = {"format", "version", "vault_id", "kdf", "wrapped_key", "signing_key", "checksum"}
-_SEALED = ("nonce", "ct")
-
-
-def header_checksum(header: dict[str, Any]) -> str:
-    """SHA-256 over the header's other fields: accidental damage to vault.json (a flipped
-    bit in a salt or in the recovery key's wrapping) is named as damage, not mistaken for a
-    wrong passphrase, or left unnoticed until the recovery key is needed."""
-    return hashlib.sha256(canonical_json({k: v for k, v in header.items()
-                                          if k != "checksum"})).hexdigest()
-
-
-def _header_bytes(header: dict[str, Any]) -> bytes:
-    header["checksum"] = header_checksum(header)
-    return json.dumps(header, indent=1).encode()
-
-
-def _is_sealed(value: object, *extra: str) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(value.get(k), str) for k in (*_SEALED, *extra))
-
-
-def read_header(path: Path) -> dict[str, Any]:
-    """The vault's plaintext header; raises when the folder is missing or not a vault."""
-    if not path.exists():
-        raise VaultNotFound(path)
-    if not path.is_dir():
-        raise NotAVault(path)
-    header_path = path / HEADER_NAME
-    try:
-        header = json.loads(header_path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise NotAVault(path) from None
-    except (OSError, ValueError):
-        raise CorruptHeader(header_path, "unreadable") from None
-    if not isinstance(header, dict) or ("checksum" not in header
-                                        and header.get("format") != FORMAT):
-        raise NotAVault(path)
-    if "checksum" in header:
-        try:
-            intact = header["checksum"] == header_checksum(header)
-        except ValueError:  # text that cannot be encoded (a lone surrogate)
-            intact = False
-        if not intact:
-            raise CorruptHeader(header_path, "checksum")
-    if header.get("format") != FORMAT:
-        raise NotAVault(path)
-    if header.get("version") != VERSION:
-        raise UnsupportedVault(header.get("version"))
-    for key in ("vault_id", "kdf", "wrapped_key", "signing_key"):
-        if key not in header:
-            raise CorruptHeader(header_path, f"missing {key}")
-    wrapped = header["wrapped_key"]
-    if set(header) - _HEADER_KEYS or not isinstance(header["vault_id"], str) \
-            or not isinstance(header["kdf"], dict) or not isinstance(wrapped, dict) \
-            or not _is_sealed(wrapped.get("passphrase")) \
-            or not _is_sealed(wrapped.get("recovery"), "salt") \
-            or not _is_sealed(header["signing_key"]):
-        raise CorruptHeader(header_path, "structure")
-    return header
 
 
 def _check_passphrase(passphrase: str) -> None:
@@ -149,29 +93,30 @@ def _check_passphrase(passphrase: str) -> None:
         raise WeakPassphrase(MIN_PASSPHRASE_LENGTH)
 
 
-class Vault(IngestMixin, ItemsMixin):
+def _stamp() -> str:
+    return now_utc_and_offset()[0].replace(":", "").replace("-", "")[:15] + "Z"
+
+
+class Vault(IngestMixin, ItemsMixin, QuarantineMixin):
     """An open (unlocked) vault. Use create()/open(); call lock() when done."""
 
-    def __init__(self, path: Path, header: dict[str, Any], master: bytes, lock: VaultLock):
+    def __init__(self, path: Path, header: dict[str, Any], masters: list[bytes],
+                 lock: VaultLock, seen: LastSeen | None = None) -> None:
         self.path = path
         self.header = header
         self._lock = lock
-        self._master: bytearray | None = bytearray(master)
+        self._masters: list[bytearray] | None = [bytearray(m) for m in masters]
+        self._seen = seen
         self.vault_id = header["vault_id"]
         aad = f"evidence-locker|{self.vault_id}".encode()
-        sealed_signer = header["signing_key"]
-        try:
-            raw = open_small(subkey(master, "signing key"), sealed_signer, aad + b"|signing")
-        except (InvalidTag, ValueError):
-            raise CorruptHeader(path / HEADER_NAME, "signing key") from None
+        raw = open_signing_key(header, masters[-1], path)
         self._signer: Ed25519PrivateKey | None = Ed25519PrivateKey.from_private_bytes(raw)
         self.public_key: Ed25519PublicKey = self._signer.public_key()
         self.store: ObjectStore | None = ObjectStore(
-            path / OBJECTS_NAME, subkey(master, "objects")
-        )
+            path / OBJECTS_NAME, [subkey(m, "objects") for m in masters])
         self.journal: Journal | None = Journal(
-            path / JOURNAL_NAME, path / HEAD_NAME, subkey(master, "journal"), aad, self._signer
-        )
+            path / JOURNAL_NAME, path / HEAD_NAME, [subkey(m, "journal") for m in masters],
+            aad, self._signer)
         self.state = CaseState()
         self.notices: list[Notice] = []
         self.problem: JournalCorrupt | None = None
@@ -179,7 +124,8 @@ class Vault(IngestMixin, ItemsMixin):
     # --- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, passphrase: str) -> tuple[Vault, str]:
+    def create(cls, path: Path, passphrase: str,
+               seen: LastSeen | None = None) -> tuple[Vault, str]:
         """A new vault; returns it open, and the recovery key to show the person once."""
         _check_passphrase(passphrase)
         path = Path(path)
@@ -197,39 +143,13 @@ class Vault(IngestMixin, ItemsMixin):
         master = secrets.token_bytes(32)
         recovery_key = new_recovery_key()
         vault_id = secrets.token_hex(16)
-        header: dict[str, Any] = {"format": FORMAT, "version": VERSION, "vault_id": vault_id}
-        kdf = KdfParams.new()
-        header["kdf"] = kdf.to_dict()
-        rec_salt = secrets.token_bytes(16)
-        header["wrapped_key"] = {
-            "passphrase": seal_small(
-                kdf.derive(passphrase), master, _binding(header, "format", "version", "vault_id",
-                                                         "kdf") + b"|passphrase"
-            ),
-            "recovery": {
-                "salt": b64e(rec_salt),
-                **seal_small(
-                    recovery_kek(recovery_key, rec_salt),
-                    master,
-                    _binding(header, "format", "version", "vault_id") + b"|recovery",
-                ),
-            },
-        }
         signer = Ed25519PrivateKey.generate()
-        aad = f"evidence-locker|{vault_id}".encode()
-        header["signing_key"] = seal_small(
-            subkey(master, "signing key"),
-            signer.private_bytes(
-                serialization.Encoding.Raw,
-                serialization.PrivateFormat.Raw,
-                serialization.NoEncryption(),
-            ),
-            aad + b"|signing",
-        )
+        header = build_header(vault_id, [master], passphrase,
+                              RecoveryRecipient.from_key(recovery_key), _raw(signer))
         lock = VaultLock(path / LOCK_NAME)
         lock.acquire()
         try:
-            vault = cls(path, header, master, lock)
+            vault = cls(path, header, [master], lock, seen)
             assert vault.journal is not None
             first = vault.journal.create(
                 "vault_created",
@@ -237,73 +157,89 @@ class Vault(IngestMixin, ItemsMixin):
                  "software": f"evidence-app {__version__}"},
             )
             # The header goes last: a folder without it is an unfinished vault, not a vault.
-            atomic_write(path / HEADER_NAME, _header_bytes(header))
+            atomic_write(path / HEADER_NAME, header_bytes(header))
             fsync_dir(path)
         except BaseException:
             lock.release()
             raise
         vault.state = fold([first])
+        vault._note_seen()
         return vault, recovery_key
 
     @classmethod
-    def open(cls, path: Path, passphrase: str, *, allow_damaged: bool = False) -> Vault:
-        path = Path(path)
-        header = read_header(path)
-        try:
-            kdf = KdfParams.from_dict(header["kdf"])
-        except (ValueError, KeyError, TypeError):
-            raise CorruptHeader(path / HEADER_NAME, "kdf") from None
-        lock = VaultLock(path / LOCK_NAME)
-        lock.acquire()
-        try:
+    def open(cls, path: Path, passphrase: str, *, allow_damaged: bool = False,
+             seen: LastSeen | None = None) -> Vault:
+        return cls._unlock(Path(path), lambda h, p: unwrap_with_passphrase(h, passphrase, p),
+                           allow_damaged, seen)
+
+    @classmethod
+    def open_with_recovery_key(cls, path: Path, recovery_key: str, *,
+                               allow_damaged: bool = False,
+                               seen: LastSeen | None = None) -> Vault:
+        """Open with the printed recovery key; the caller then sets a new passphrase."""
+        vault = cls._unlock(Path(path),
+                            lambda h, p: unwrap_with_recovery_key(h, recovery_key, p),
+                            allow_damaged, seen)
+        if vault.problem is None:
             try:
-                master = open_small(
-                    kdf.derive(passphrase),
-                    header["wrapped_key"]["passphrase"],
-                    _binding(header, "format", "version", "vault_id", "kdf") + b"|passphrase",
-                )
-            except InvalidTag:
-                raise WrongPassphrase() from None
-            except (KeyError, ValueError, TypeError):
-                raise CorruptHeader(path / HEADER_NAME, "wrapped key") from None
-            vault = cls(path, header, master, lock)
-            vault._load(allow_damaged)
-        except BaseException:
-            lock.release()
-            raise
+                vault._append("opened_with_recovery_key", {})
+            except BaseException:
+                vault.lock()
+                raise
         return vault
 
     @classmethod
-    def open_with_recovery_key(
-        cls, path: Path, recovery_key: str, *, allow_damaged: bool = False
-    ) -> Vault:
-        """Open with the printed recovery key; the caller then sets a new passphrase."""
-        path = Path(path)
+    def _unlock(cls, path: Path, unwrap: Any, allow_damaged: bool,
+                seen: LastSeen | None) -> Vault:
+        """Open with `unwrap(header, path) -> master keys`, comparing vault.json with the
+        copy this computer last saw: an older copy put back is noticed, and when the
+        person's secret opens the remembered one, that one is put back (the replaced file
+        is kept beside it)."""
         header = read_header(path)
+        remembered = seen.load(header["vault_id"]) if seen is not None else None
+        other = _remembered_header(remembered, header, path)
         lock = VaultLock(path / LOCK_NAME)
         lock.acquire()
         try:
-            wrapped = header["wrapped_key"]["recovery"]
+            restored: dict[str, Any] | None = None
             try:
-                master = open_small(
-                    recovery_kek(recovery_key, b64d(wrapped["salt"])),
-                    wrapped,
-                    _binding(header, "format", "version", "vault_id") + b"|recovery",
-                )
-            except InvalidTag:
-                raise WrongRecoveryKey() from None
-            except ValueError:
-                raise CorruptHeader(path / HEADER_NAME, "wrapped key") from None
-            vault = cls(path, header, master, lock)
-            vault._load(allow_damaged)
-            if vault.problem is None:
-                vault._append("opened_with_recovery_key", {})
+                masters = unwrap(header, path)
+                if other is not None and epoch_of(other) > epoch_of(header):
+                    try:
+                        masters = unwrap(other, path)
+                    except (WrongPassphrase, WrongRecoveryKey):
+                        raise HeaderOlderThanSeen(path) from None
+                    restored = other
+            except (WrongPassphrase, WrongRecoveryKey):
+                # Only a newer remembered header is put back: an older one that an old
+                # passphrase opens would be a rollback made by the app itself.
+                if other is None or epoch_of(other) <= epoch_of(header):
+                    raise
+                masters = unwrap(other, path)
+                restored = other
+            found = header
+            if restored is not None:
+                header = restored
+            vault = cls(path, header, masters, lock, seen)
+            if restored is not None:
+                vault._put_back_header(found, restored)
+            elif other is not None and epoch_of(other) == epoch_of(header):
+                vault.notices.append(Notice("header_changed", {}))
+            vault._load(allow_damaged, remembered)
         except BaseException:
             lock.release()
             raise
         return vault
 
-    def _load(self, allow_damaged: bool) -> None:
+    def _put_back_header(self, found: dict[str, Any], restored: dict[str, Any]) -> None:
+        aside = self.path / f"{HEADER_NAME}.replaced-{_stamp()}"
+        atomic_write(aside, header_bytes(dict(found)))
+        atomic_write(self.path / HEADER_NAME, header_bytes(dict(restored)))
+        self.notices.append(Notice("header_restored", {
+            "found_epoch": epoch_of(found), "epoch": epoch_of(restored),
+            "kept_as": str(aside)}))
+
+    def _load(self, allow_damaged: bool, remembered: Seen | None = None) -> None:
         journal = self._journal()
         try:
             head: tuple[int, str] | None = journal.read_head()
@@ -324,23 +260,41 @@ class Vault(IngestMixin, ItemsMixin):
                 raise self.problem
         self.state = fold(records)
         if self.problem is not None:
-            return  # read-only inspection: repair nothing, delete nothing
+            return  # read-only inspection: repair nothing, move nothing
         if scan.torn is not None:
-            stamp = now_utc_and_offset()[0].replace(":", "").replace("-", "")[:15] + "Z"
-            journal.move_torn_tail(scan.torn, self.path, stamp)
+            journal.move_torn_tail(scan.torn, self.path, _stamp())
             log.warning("journal: an unfinished last record was moved aside")
         elif head_seq is not None and head_seq < len(records):
             journal.sync_head()
         self._report_torn_tails(journal)
-        store = self._store()
         # Temp files of writes a crash cut short: objects, and the head or header updates.
         remove_stale_temps(self.path)
-        orphans = store.all_ids() - referenced_objects(journal.records)
-        for object_id in orphans:
-            store.remove(object_id)
-        if orphans:
-            log.info("removed %d unrecorded objects left by an interrupted add", len(orphans))
-            self.notices.append(Notice("orphans_removed", {"count": len(orphans)}))
+        for notice in self.notices:
+            if notice.kind == "header_restored":
+                self._append("header_restored", {k: notice.detail[k]
+                                                 for k in ("found_epoch", "epoch")})
+            elif notice.kind == "header_changed":
+                self._append("header_changed", {})
+        rolled_back = remembered is not None and _behind(records, remembered)
+        if rolled_back:
+            assert remembered is not None
+            found = len(journal.records)
+            self.notices.append(Notice("rolled_back", {"seen": remembered.records,
+                                                       "found": found}))
+            self._append("rollback_noticed", {"last_seen_records": remembered.records,
+                                              "last_seen_hash": remembered.last_hash,
+                                              "found_records": found})
+        current_epoch = len(self._masters or []) - 1
+        if scan.last_epoch < current_epoch:
+            # A key change was cut short after the new header, before its record.
+            self.notices.append(Notice("key_change_completed", {"epoch": current_epoch}))
+            self._append("key_change_completed", {"epoch": current_epoch})
+        moved = self._quarantine_unnamed()
+        if moved:
+            log.info("kept aside %d objects no record names", moved)
+            self.notices.append(Notice("quarantined", {"count": moved,
+                                                       "rolled_back": rolled_back}))
+        self._note_seen()
 
     def _report_torn_tails(self, journal: Journal) -> None:
         """Report and record every torn tail set aside, including one whose recording a
@@ -355,10 +309,12 @@ class Vault(IngestMixin, ItemsMixin):
 
     def lock(self) -> None:
         """Close the vault and drop the keys this object holds."""
-        if self._master is not None:
-            for i in range(len(self._master)):
-                self._master[i] = 0
-        self._master = None
+        if self._masters is not None and self.problem is None:
+            self._note_seen()
+        for master in self._masters or []:
+            for i in range(len(master)):
+                master[i] = 0
+        self._masters = None
         self._signer = None
         self.store = None
         self.journal = None
@@ -369,7 +325,17 @@ class Vault(IngestMixin, ItemsMixin):
 
     @property
     def is_open(self) -> bool:
-        return self._master is not None
+        return self._masters is not None
+
+    def _note_seen(self) -> None:
+        """Remember, outside the vault, the last record and the header as they are now."""
+        journal = self.journal
+        if self._seen is None or journal is None or not journal.records:
+            return
+        last = journal.records[-1]
+        self._seen.save(self.vault_id, Seen(last["seq"], last["hash"],
+                                            header_bytes(dict(self.header)),
+                                            epoch_of(self.header)))
 
     def __enter__(self) -> Vault:
         return self
@@ -413,25 +379,51 @@ class Vault(IngestMixin, ItemsMixin):
             raise VaultLocked()
         return self._signer
 
-    # --- passphrase ----------------------------------------------------------------------
+    # --- passphrase and recovery key: each change starts a key epoch ---------------------
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        """Re-wrap the master key under a new passphrase; content is not re-encrypted."""
+    def change_passphrase(self, new_passphrase: str) -> str | None:
+        """A new passphrase and a new key epoch: what is written from now on cannot be read
+        with an old copy of vault.json and the old passphrase. The recovery key stays the
+        same, except for a vault made by the first version, whose recovery key cannot take
+        a new key: then a new recovery key is made and returned (show it to the person)."""
         _check_passphrase(new_passphrase)
-        if self._master is None:
+        recipient = RecoveryRecipient.from_header(self.header)
+        new_key = None
+        if recipient is None:
+            new_key = new_recovery_key()
+            recipient = RecoveryRecipient.from_key(new_key)
+        epoch = self._new_epoch(new_passphrase, recipient)
+        self._append("passphrase_changed", {"epoch": epoch,
+                                            "recovery_key_replaced": new_key is not None})
+        return new_key
+
+    def replace_recovery_key(self, passphrase: str) -> str:
+        """A new recovery key (the old one stops working) and a new key epoch. Asks for the
+        passphrase again: the new header needs it, and the vault keeps no copy of it."""
+        unwrap_with_passphrase(self.header, passphrase, self.path)  # WrongPassphrase
+        new_key = new_recovery_key()
+        epoch = self._new_epoch(passphrase, RecoveryRecipient.from_key(new_key))
+        self._append("recovery_key_replaced", {"epoch": epoch})
+        return new_key
+
+    def _new_epoch(self, passphrase: str, recipient: RecoveryRecipient) -> int:
+        """Write the header of a new epoch (the commit point), then switch to its keys."""
+        if self._masters is None:
             raise VaultLocked()
-        header = dict(self.header)
-        kdf = KdfParams.new()
-        header["kdf"] = kdf.to_dict()
-        header["wrapped_key"] = dict(header["wrapped_key"])
-        header["wrapped_key"]["passphrase"] = seal_small(
-            kdf.derive(new_passphrase),
-            bytes(self._master),
-            _binding(header, "format", "version", "vault_id", "kdf") + b"|passphrase",
-        )
-        atomic_write(self.path / HEADER_NAME, _header_bytes(header))
+        if self.problem is not None:
+            raise self.problem
+        fresh = secrets.token_bytes(32)
+        masters = [bytes(m) for m in self._masters] + [fresh]
+        header = build_header(self.vault_id, masters, passphrase, recipient,
+                              _raw(self.signer()))
+        atomic_write(self.path / HEADER_NAME, header_bytes(header))
         self.header = header
-        self._append("passphrase_changed", {})
+        self._masters.append(bytearray(fresh))
+        self._store()._keys.append(subkey(fresh, "objects"))
+        self._journal().add_key(subkey(fresh, "journal"))
+        self._note_seen()
+        return len(masters) - 1
+
 
 def referenced_objects(records: list[Record]) -> set[str]:
     """Every object id a record names, at any depth (originals, thumbnails, tokens...)."""
@@ -448,6 +440,33 @@ def referenced_objects(records: list[Record]) -> set[str]:
         elif isinstance(value, list):
             stack.extend(v for v in value if isinstance(v, (dict, list)))
     return found
+
+
+def _behind(records: list[Record], seen: Seen) -> bool:
+    """True when the log is shorter than, or not a continuation of, the one last seen."""
+    if seen.records > len(records):
+        return True
+    return seen.records > 0 and records[seen.records - 1].get("hash") != seen.last_hash
+
+
+def _remembered_header(seen: Seen | None, header: dict[str, Any],
+                       path: Path) -> dict[str, Any] | None:
+    """The header last seen on this computer, when it differs from the one found."""
+    if seen is None:
+        return None
+    try:
+        other = parse_header(seen.header, path)
+    except Exception:  # noqa: BLE001 - a damaged note is no evidence of anything
+        return None
+    if other["vault_id"] != header["vault_id"] \
+            or header_checksum(other) == header_checksum(header):
+        return None
+    return other
+
+
+def _raw(signer: Ed25519PrivateKey) -> bytes:
+    return signer.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
 
 
 # Metadata copied from files (camera EXIF, image size) never names an object.

@@ -16,7 +16,7 @@ from evidence_app.core.errors import (
     InputNotFound,
     InputUnreadable,
 )
-from evidence_app.core.objectstore import CancelCheck, Progress
+from evidence_app.core.objectstore import CancelCheck, Progress, StoredObject
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import from_timestamp
 from evidence_app.core.vault_parts import VaultParts
@@ -138,9 +138,33 @@ class IngestMixin(VaultParts):
         """
         if self.problem is not None:
             raise self.problem
+        stored = self._store().write_stream(src, total=total, progress=progress, cancel=cancel)
+        return self._record_item(stored, name, source=source, reopen=reopen, note=note,
+                                 sensitive=sensitive, kind=kind, derived_from=derived_from,
+                                 description=description, file_mtime=file_mtime)
+
+    def _record_item(
+        self,
+        stored: StoredObject,
+        name: str,
+        *,
+        source: dict[str, Any],
+        reopen: Callable[[], BinaryIO] | None = None,
+        note: str = "",
+        sensitive: bool = False,
+        kind: str = "original",
+        derived_from: str | None = None,
+        description: str = "",
+        file_mtime: tuple[str, str] | None = None,
+        remove_on_failure: bool = True,
+    ) -> Item:
+        """Thumbnail, metadata and the item_added record for an object already stored.
+
+        When recording fails, the objects made here are removed (they were written by this
+        call and nothing names them), and the stored object too unless the caller keeps it.
+        """
         store = self._store()
-        stored = store.write_stream(src, total=total, progress=progress, cancel=cancel)
-        created = [stored.object_id]
+        created = [stored.object_id] if remove_on_failure else []
         recording = False
         try:
             media_type = media.sniff_media_type(stored.head)
@@ -153,7 +177,7 @@ class IngestMixin(VaultParts):
                 with reopen() as fh:
                     thumb = media.make_thumbnail(fh)
                 if thumb is not None:
-                    thumb_obj = store.write_bytes(thumb[0])
+                    thumb_obj = store.write_bytes(thumb[0], derived=True)
                     created.append(thumb_obj.object_id)
                     thumbnail = {"object_id": thumb_obj.object_id, "media_type": "image/jpeg",
                                  "width": thumb[1], "height": thumb[2]}
@@ -186,7 +210,7 @@ class IngestMixin(VaultParts):
             self._append("item_added", data)
         except BaseException as exc:
             # An interruption (Ctrl-C) while recording may come after the record became
-            # durable: keep the objects then; the next open removes them if nothing names them.
+            # durable: keep the objects then; the next open quarantines any nothing names.
             if not recording or isinstance(exc, EvidenceError):
                 for object_id in created:
                     store.remove(object_id)

@@ -188,9 +188,9 @@ def record_token(vault: Vault, token: Token, subject: dict[str, Any]) -> Stamp:
     store = _store(vault)
     root_object = next((s.root_object_id for s in all_stamps(vault.records)
                         if s.root_sha256 == token.info.root_sha256 and s.root_object_id), None)
-    created = [store.write_bytes(token.tsr).object_id]
+    created = [store.write_bytes(token.tsr, derived=True).object_id]
     if root_object is None:
-        root_object = store.write_bytes(token.root_pem).object_id
+        root_object = store.write_bytes(token.root_pem, derived=True).object_id
         created.append(root_object)
     data: dict[str, Any] = {
         "subject": subject, "sha256": token.sha256, "object_id": created[0],
@@ -214,7 +214,7 @@ def record_proof(vault: Vault, sha256: str, proof: bytes, subject: dict[str, Any
     """Store an OpenTimestamps proof (a new one, or an upgrade of one already kept)."""
     store = _store(vault)
     status = ots.describe(proof, bytes.fromhex(sha256))
-    object_id = store.write_bytes(proof).object_id
+    object_id = store.write_bytes(proof, derived=True).object_id
     data: dict[str, Any] = {"subject": subject, "sha256": sha256, "object_id": object_id,
                             "state": status.state, "calendars": list(status.calendars),
                             "blocks": [list(b) for b in status.blocks]}

@@ -129,10 +129,11 @@ def test_truncation_inside_a_segment_and_extra_bytes(store):
     stored = store.write_stream(io.BytesIO(os.urandom(2 * SEG)))
     path = store.path(stored.object_id)
     whole = path.read_bytes()
+    last = (len(whole) - HEADER_SIZE - 1) // UNIT  # the padding's final segment
     path.write_bytes(whole[:-100])
-    assert _failure(store, stored.object_id).segment == 1
+    assert _failure(store, stored.object_id).segment == last
     path.write_bytes(whole + os.urandom(50))
-    assert _failure(store, stored.object_id).segment == 1  # no longer the last segment
+    assert _failure(store, stored.object_id).segment == last  # no longer the last segment
     path.write_bytes(whole + whole[HEADER_SIZE:][:UNIT])
     assert _failure(store, stored.object_id).segment >= 1
 
@@ -148,7 +149,8 @@ def test_segments_swapped_or_moved_between_objects(store):
     path.write_bytes(data)
     second = store.write_stream(io.BytesIO(os.urandom(3 * SEG)))
     other = store.path(second.object_id).read_bytes()
-    path.write_bytes(data[: HEADER_SIZE + UNIT] + other[HEADER_SIZE + UNIT :])
+    path.write_bytes(data[: HEADER_SIZE + UNIT] + other[HEADER_SIZE + UNIT : HEADER_SIZE + 2 * UNIT]
+                     + data[HEADER_SIZE + 2 * UNIT :])
     assert _failure(store, first.object_id).segment == 1
 
 
@@ -199,3 +201,61 @@ def test_early_write_back_keeps_objects_whole(store, monkeypatch, every):
     stored = store.write_stream(io.BytesIO(data))
     assert store.path(stored.object_id).stat().st_size == encrypted_size(len(data))
     assert _read_all(store, stored.object_id) == data
+
+
+# --- padding (what the folder shows about sizes) and key epochs --------------------------
+
+
+def test_sizes_on_disk_are_buckets_not_exact_sizes(store):
+    """An observer of the folder sees a size bucket: close sizes look identical."""
+    sizes = {}
+    for n in (1_000_000, 1_003_000, 1_010_000):
+        stored = store.write_bytes(os.urandom(n))
+        sizes[n] = store.path(stored.object_id).stat().st_size
+        assert sizes[n] == encrypted_size(n)
+        assert sizes[n] - n < 0.13 * n + 64  # PADME: at most 12 % more
+    assert len(set(sizes.values())) == 1, sizes
+
+
+def test_padding_and_length_are_authenticated(store):
+    """The content length lives in the last segment: changing it or cutting padding fails."""
+    stored = store.write_bytes(os.urandom(5000))
+    path = store.path(stored.object_id)
+    whole = path.read_bytes()
+    _damage(path, len(whole) - TAG_SIZE - 3)  # inside the length trailer
+    assert _failure(store, stored.object_id).segment == 0
+    path.write_bytes(whole[:-1])
+    assert _failure(store, stored.object_id).segment == 0
+
+
+def test_version_1_objects_still_read(store):
+    """Objects written before padding existed (ELOBJ1, epoch 0) open unchanged."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from evidence_app.core.keys import subkey
+    from evidence_app.core.segments import nonce
+
+    data = os.urandom(SEG + 10)
+    salt = os.urandom(16)
+    header = b"ELOBJ1" + SEG.to_bytes(4, "big") + salt
+    aead = AESGCM(subkey(store._keys[0], "evidence-locker object v1", salt))
+    body = aead.encrypt(nonce(0, False), data[:SEG], header) + aead.encrypt(
+        nonce(1, True), data[SEG:], header)
+    store.path("ab" * 16).parent.mkdir(parents=True, exist_ok=True)
+    store.path("ab" * 16).write_bytes(header + body)
+    assert _read_all(store, "ab" * 16) == data
+
+
+def test_each_object_opens_with_its_own_epoch_key(tmp_path):
+    """After a key change, old objects keep their key and new ones use only the new one."""
+    old_key, new_key = secrets.token_bytes(32), secrets.token_bytes(32)
+    before = ObjectStore(tmp_path / "objects", [old_key])
+    first = before.write_bytes(b"written before the change")
+    after = ObjectStore(tmp_path / "objects", [old_key, new_key])
+    second = after.write_bytes(b"written after the change")
+    assert _read_all(after, first.object_id) == b"written before the change"
+    assert _read_all(after, second.object_id) == b"written after the change"
+    # Someone holding only the old key (an old header and old passphrase) reads nothing new.
+    assert _failure(before, second.object_id).reason == "header"
+    assert _failure(ObjectStore(tmp_path / "objects", [new_key]),
+                    first.object_id).segment == 0

@@ -50,14 +50,16 @@ def _reachable(obj: object, depth: int = 3) -> list[object]:
 def test_lock_drops_key_material(tmp_path):
     vault, _recovery = Vault.create(tmp_path / "v", MARKER)
     vault.add_bytes(b"evidence", "a.txt", source={"type": "test"})
-    master = vault._master
-    assert master is not None
-    assert any(master)
+    vault.change_passphrase(NEW_MARKER)  # two key epochs: both master keys are dropped
+    masters = vault._masters
+    assert masters is not None and len(masters) == 2
+    assert all(any(master) for master in masters)
     held = [o for o in _reachable(vault) if isinstance(o, SECRET_TYPES)]
     assert held, "the open vault should hold its keys (else this test proves nothing)"
     vault.lock()
-    assert master == bytearray(len(master)), "the master key buffer was not zeroed"
-    assert vault._master is None
+    for master in masters:
+        assert master == bytearray(len(master)), "a master key buffer was not zeroed"
+    assert vault._masters is None
     assert vault._signer is None
     assert vault.store is None
     assert vault.journal is None
