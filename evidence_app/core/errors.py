@@ -77,6 +77,15 @@ class WeakPassphrase(EvidenceError):
         self.min_length = min_length
 
 
+class HeaderOlderThanSeen(EvidenceError):
+    """vault.json is an older copy than the one this computer last saw (a key change was
+    undone by putting an old file back); the person's current secret is needed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 class PassphraseMismatch(EvidenceError):
     pass
 
