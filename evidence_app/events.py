@@ -32,8 +32,27 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     "item_exported": lambda d: _("Item {item} exported").format(item=d.get("item_id")),
     "integrity_checked": lambda d: _("Integrity check: {count} items, {failed} failed").format(
         count=d.get("items", 0), failed=len(d.get("failed", []))),
-    "passphrase_changed": lambda d: _("Passphrase changed"),
+    "passphrase_changed": lambda d: (
+        _("Passphrase changed; new key epoch {epoch}").format(epoch=d["epoch"])
+        if "epoch" in d else _("Passphrase changed")),
+    "recovery_key_replaced": lambda d: _(
+        "Recovery key replaced; new key epoch {epoch}").format(epoch=d.get("epoch")),
+    "key_change_completed": lambda d: _(
+        "An interrupted key change was completed; key epoch {epoch}").format(
+        epoch=d.get("epoch")),
     "opened_with_recovery_key": lambda d: _("Opened with the recovery key"),
+    "objects_quarantined": lambda d: _(
+        "{count} encrypted file(s) that no record named were kept aside in quarantine").format(
+        count=d.get("count", 0)),
+    "rollback_noticed": lambda d: _(
+        "Older custody log noticed: this computer last saw {seen} records, the vault held "
+        "{found}").format(seen=d.get("last_seen_records"), found=d.get("found_records")),
+    "header_restored": lambda d: _(
+        "The vault's key file had been replaced by an older copy (key epoch {found}); the "
+        "one last seen (key epoch {epoch}) was put back").format(
+        found=d.get("found_epoch"), epoch=d.get("epoch")),
+    "header_changed": lambda d: _(
+        "The vault's key file differed from the one last seen on this computer"),
     "journal_repaired": lambda d: _(
         "An unfinished record from an interruption was moved aside ({bytes} bytes)").format(
         bytes=d.get("bytes", 0)),

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from evidence_app.core import errors as e
-from evidence_app.formatting import untrusted
-from evidence_app.i18n import _
+from evidence_app.formatting import human_size, untrusted
+from evidence_app.i18n import _, ngettext
+from evidence_app.passphrase_words import refusal_sentence
 
 _RECORD_REASONS: dict[str, Callable[[], str]] = {
     "unreadable": lambda: _("it cannot be read (it was changed or damaged)"),
@@ -36,6 +37,27 @@ def object_problem(exc: e.CorruptObject | e.MissingObject | e.HashMismatch) -> s
                  "was added.").format(item=item)
     return _("Item {item}: the encrypted file is damaged in part {segment} and cannot be "
              "read.").format(item=item, segment=exc.segment + 1)
+
+
+def refused_attachments_note(count: int) -> str:
+    """After a chat import: attachments whose names pointed outside the export."""
+    return ngettext(
+        "{count} attachment named in the chat points outside the export, so it was not "
+        "imported and is marked \"not in the export\"; its message is kept.",
+        "{count} attachments named in the chat point outside the export, so they were not "
+        "imported and are marked \"not in the export\"; their messages are kept.",
+        count).format(count=count)
+
+
+def _chat_too_big(exc: e.ChatExportTooBig) -> str:
+    if exc.limit == "messages":
+        return _("{path} holds more than {count} messages, more than one import reads: export "
+                 "only the chat you are reporting (or a shorter time span) and import that, "
+                 "or add the file as ordinary evidence.").format(
+            path=exc.path, count=f"{exc.value:,}")
+    return _("{path} is built in a way no chat app writes (too big or too deeply nested in "
+             "one place), so it was not read: add it as ordinary evidence, or export the "
+             "chat again.").format(path=exc.path)
 
 
 def describe(exc: BaseException) -> str:
@@ -85,10 +107,12 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "That does not look like a complete recovery key: it has 8 groups of 4 letters and "
         "numbers. Check each group for a typo."
     )),
-    (e.WeakPassphrase, lambda x: _(
-        "Please choose a passphrase of at least {count} characters; a few unrelated words "
-        "are easy to remember and hard to guess."
-    ).format(count=x.min_length)),
+    (e.WeakPassphrase, lambda x: refusal_sentence(x.reason, x.min_length)),
+    (e.HeaderOlderThanSeen, lambda x: _(
+        "This vault's key file (vault.json) is an older copy than the one this computer "
+        "last saw, so a passphrase or recovery key that was replaced opens it. Open the "
+        "vault with your current passphrase or recovery key; nothing was changed."
+    )),
     (e.PassphraseMismatch, lambda x: _(
         "The two passphrases are not the same. Please type them again."
     )),
@@ -120,6 +144,10 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "{path} already exists and was not overwritten. Choose another name or folder."
     ).format(path=x.path)),
     (e.DiskFull, lambda x: _(
+        "There is not enough free space in {path}: this needs {needed} and {free} is free. "
+        "Nothing was written; free some space there (or use a bigger drive) and try again."
+    ).format(path=x.path, needed=human_size(x.needed), free=human_size(x.free))
+        if x.needed is not None and x.free is not None else _(
         "The disk is full, so this could not be saved. Nothing half-saved was kept; free "
         "some space and try again."
     )),
@@ -138,6 +166,7 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "message_1.json), Discord (DiscordChatExporter as JSON). You can still add the file "
         "as ordinary evidence with the add command."
     ).format(path=x.path)),
+    (e.ChatExportTooBig, _chat_too_big),
     (e.ChatParseError, lambda x: _(
         "{path} looks like a {format} export but cannot be read ({reason}). It may be "
         "incomplete or damaged: export the chat again, or add the file as ordinary evidence."
@@ -261,7 +290,10 @@ _TABLE += [
     (e.UnsafeArchive, lambda x: _(
         "The archive was refused because it is unsafe to unpack ({reason}: {entry}). Nothing "
         "was unpacked outside the app's own temporary folder."
-    ).format(reason=unsafe_reason(x.reason), entry=x.entry or "-")),
+    ).format(reason=unsafe_reason(x.reason), entry=untrusted(x.entry, 80)) if x.entry else _(
+        "The archive was refused because it is unsafe to unpack ({reason}). Nothing was "
+        "unpacked."
+    ).format(reason=unsafe_reason(x.reason))),
     (e.NotAnArchive, lambda x: _(
         "{path} is not a zip archive, or it is damaged."
     ).format(path=x.path)),
@@ -280,6 +312,8 @@ _UNSAFE_REASONS: dict[str, Callable[[], str]] = {
     "bad_name": lambda: _("an entry with an invalid name"),
     "encrypted": lambda: _("a password-protected entry"),
     "damaged": lambda: _("a damaged entry"),
+    "bad_directory": lambda: _(
+        "its table of contents does not match the file (damaged, or made to mislead)"),
 }
 
 
@@ -306,3 +340,41 @@ _CAPTURE_PROBLEMS: dict[str, Callable[[], str]] = {
 
 def capture_problem(reason: str) -> str:
     return _CAPTURE_PROBLEMS.get(reason, _CAPTURE_PROBLEMS["unavailable"])()
+
+
+def notice_text(notice: Any) -> str:
+    """What was found and done while opening a vault (core.vault.Notice), in one or two
+    sentences for the person."""
+    d = notice.detail
+    if notice.kind == "torn_tail":
+        return _("The last custody record was unfinished (the app was interrupted while "
+                 "saving). It was moved aside to {path}; everything saved before it is "
+                 "intact.").format(path=d["moved_to"])
+    if notice.kind == "quarantined" and d.get("rolled_back"):
+        return _("{count} encrypted file(s) in the vault are not named by this older custody "
+                 "log. They were kept aside, not deleted: bring them back as items with "
+                 "\"Recover kept-aside files\" in Settings (or: evidence-app recover)."
+                 ).format(count=d["count"])
+    if notice.kind == "quarantined":
+        return _("An interruption left {count} encrypted file(s) that no custody record "
+                 "names (usually a file that was being added). They were kept aside, not "
+                 "deleted: bring them back as items with \"Recover kept-aside files\" in "
+                 "Settings (or: evidence-app recover).").format(count=d["count"])
+    if notice.kind == "rolled_back":
+        return _("Warning: this custody log is older than the one this computer last saw "
+                 "({seen} records, now {found}). Someone may have put back an old copy of the "
+                 "vault's files. This was recorded in the log; keep a copy of the folder as "
+                 "it is and tell the person helping you.").format(
+                     seen=d["seen"], found=d["found"])
+    if notice.kind == "header_restored":
+        return _("Warning: the vault's key file (vault.json) had been replaced with an older "
+                 "copy. The one this computer last saw was put back, and the replaced file "
+                 "kept as {path}. This was recorded in the log.").format(path=d["kept_as"])
+    if notice.kind == "header_changed":
+        return _("The vault's key file (vault.json) is not the one this computer last saw, "
+                 "although no passphrase change explains it. This was recorded in the log.")
+    if notice.kind == "key_change_completed":
+        return _("A passphrase or recovery key change was interrupted after the new key was "
+                 "saved; it is now complete and recorded.")
+    return notice.kind
+

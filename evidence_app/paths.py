@@ -69,6 +69,11 @@ def settings_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
 
 
+def seen_dir() -> Path:
+    """Where the app notes the last custody record and vault.json it saw of each vault."""
+    return settings_dir() / "seen"
+
+
 def log_dir() -> Path:
     override = os.environ.get("EVIDENCE_APP_LOG_DIR")
     if override:

@@ -17,7 +17,9 @@ from evidence_app.core.journal import GENESIS, Record, record_body, verify_signa
 
 # Records with no item attached that say nothing about unsealed evidence.
 _CASE_LEVEL = {"vault_created", "case_updated", "passphrase_changed", "opened_with_recovery_key",
-               "journal_repaired", "timestamp_settings", "bundle_sealed"}
+               "journal_repaired", "timestamp_settings", "bundle_sealed",
+               "recovery_key_replaced", "key_change_completed", "rollback_noticed",
+               "header_restored", "header_changed"}
 
 
 def _about_items(record: Record) -> set[str]:

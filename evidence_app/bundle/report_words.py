@@ -80,6 +80,7 @@ _SOURCE_KINDS = {
     "chat_media": N_("File from a chat export"),
     "chat_transcript": N_("Chat transcript made by the app"),
     "note": N_("Written in the app"),
+    "recovered": N_("Recovered from the vault's quarantine (its original record was lost)"),
 }
 _CAPTURE_MODES = {"screen": N_("whole screen"), "window": N_("one window"),
                   "region": N_("selected area of the screen")}
@@ -153,6 +154,8 @@ def _source_detail(kind: str, key: str, value: Any, source: dict[str, Any]) -> s
             return (_("Export folder: {path}") if source.get("member")
                     else _("Export file: {path}")).format(path=_ltr(text))
         return _("File: {path}").format(path=_ltr(text))
+    if key == "from" and kind == "recovered":
+        return None
     if key == "member":
         return _("File inside the export: {name}").format(name=_ltr(text))
     if key == "mode" and text in _CAPTURE_MODES:

@@ -142,14 +142,15 @@ def check_signature(folder: Path, report: VerifyReport) -> Ed25519PublicKey | No
         report.add("signature", False, bag.ALLOWED_SIGNERS, "key_mismatch")
     good = sshsig.verify(sig.decode("ascii", "replace"), tagmanifest, key)
     report.add("signature", good, bag.SIGNATURE_FILE, "" if good else "invalid")
+    declared = report.info.get("Signer-Fingerprint")
+    if declared and declared != ssh_fingerprint(key):
+        # bag-info.txt is covered by the tag manifest (a change there is named as such);
+        # signer.pub is not, so it is the file to name here (also when a changed key makes
+        # the signature fail: the key is what changed).
+        report.add("signature", False, bag.SIGNER_PUB, "fingerprint_mismatch")
     if not good:
         return None
     report.fingerprint = ssh_fingerprint(key)
-    declared = report.info.get("Signer-Fingerprint")
-    if declared and declared != report.fingerprint:
-        # bag-info.txt is covered by the tag manifest (a change there is named as such);
-        # signer.pub is not, so it is the file to name here.
-        report.add("signature", False, bag.SIGNER_PUB, "fingerprint_mismatch")
     return key
 
 

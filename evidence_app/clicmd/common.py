@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from evidence_app.core.errors import EvidenceError, PassphraseMismatch
+from evidence_app.core.lastseen import LastSeen
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import _
-from evidence_app.paths import vault_dir_from
+from evidence_app.messages import notice_text
+from evidence_app.paths import seen_dir, vault_dir_from
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -56,39 +58,65 @@ def passphrase(args: argparse.Namespace) -> str:
 
 
 def new_passphrase(args: argparse.Namespace, *, env: str, file_attr: str) -> str:
-    """A new passphrase: from a file or the environment, or typed twice at a prompt."""
+    """A new passphrase: from a file or the environment, or typed twice at a prompt. A
+    guessable one is refused, a weak one asked about (vet_new_passphrase)."""
     path = getattr(args, file_attr, None)
-    if path:
-        return _read_secret_file(path)
     value = os.environ.get(env)
-    if value is not None:
-        return value
-    first = _prompt(_("New passphrase: "))
-    second = _prompt(_("The same passphrase again: "))
-    if first != second:
-        raise PassphraseMismatch()
-    return first
+    if path:
+        secret, typed = _read_secret_file(path), False
+    elif value is not None:
+        secret, typed = value, False
+    else:
+        secret, typed = _prompt(_("New passphrase: ")), True
+        if secret != _prompt(_("The same passphrase again: ")):
+            raise PassphraseMismatch()
+    vet_new_passphrase(secret, args, typed=typed)
+    return secret
+
+
+def vet_new_passphrase(secret: str, args: argparse.Namespace, *, typed: bool) -> None:
+    """Refuse a guessable new passphrase; ask about a weak one when it was typed here, and
+    want --accept-weak-passphrase when it came from a file or the environment (a script
+    must not hang on a question nobody sees)."""
+    from evidence_app.core.errors import WeakPassphrase
+    from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
+    from evidence_app.core.passphrase_strength import assess
+    from evidence_app.passphrase_words import weak_declined, weak_needs_flag, weak_warning
+
+    found = assess(secret)
+    if found.refused:
+        raise WeakPassphrase(MIN_PASSPHRASE_LENGTH,
+                             found.reason.value if found.reason else "common")
+    if not found.needs_confirmation or getattr(args, "accept_weak_passphrase", False):
+        return
+    if not typed or not sys.stdin.isatty():
+        raise CliError(weak_needs_flag())
+    print(weak_warning(found), file=sys.stderr, flush=True)
+    print(_("Use it anyway? [y/N] "), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().casefold()
+    if answer not in {"y", "yes", _("y").casefold(), _("yes").casefold()}:
+        raise CliError(weak_declined())
 
 
 def vault_path(args: argparse.Namespace) -> Path:
     return vault_dir_from(args.vault)
 
 
+def last_seen() -> LastSeen:
+    """This computer's note of each vault's last record and key file (outside the vault)."""
+    return LastSeen(seen_dir())
+
+
 def open_vault(args: argparse.Namespace, *, allow_damaged: bool = False) -> Vault:
-    vault = Vault.open(vault_path(args), passphrase(args), allow_damaged=allow_damaged)
+    vault = Vault.open(vault_path(args), passphrase(args), allow_damaged=allow_damaged,
+                       seen=last_seen())
     report_notices(vault)
     return vault
 
 
 def report_notices(vault: Vault) -> None:
     for notice in vault.notices:
-        if notice.kind == "torn_tail":
-            warn(_("The last custody record was unfinished (the app was interrupted while "
-                   "saving). It was moved aside to {path}; everything saved before it is "
-                   "intact.").format(path=notice.detail["moved_to"]))
-        elif notice.kind == "orphans_removed":
-            warn(_("An interrupted add left {count} unfinished file(s), which were removed. "
-                   "No saved evidence was affected.").format(count=notice.detail["count"]))
+        warn(notice_text(notice))
 
 
 def out(text: str = "") -> None:
@@ -116,3 +144,11 @@ def progress_printer(label: str):
                 print(file=sys.stderr, flush=True)
 
     return progress
+
+
+def add_weak_passphrase_flag(parser: argparse.ArgumentParser) -> None:
+    """--accept-weak-passphrase for the commands that set a new passphrase."""
+    parser.add_argument(
+        "--accept-weak-passphrase", action="store_true",
+        help=_("use a new passphrase that is easy to guess without asking (for scripts; the "
+               "most common passwords are refused all the same)"))

@@ -1,4 +1,4 @@
-"""init, add, list, show, export, note, log, check, passwd."""
+"""init, add, list, show, export, note, log, check, passwd, recovery-key, recover."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from evidence_app.clicmd.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
     CliError,
+    add_weak_passphrase_flag,
+    last_seen,
     new_passphrase,
     open_vault,
     out,
     passphrase,
     print_json,
     progress_printer,
+    report_notices,
     vault_path,
     warn,
 )
@@ -48,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("do not turn trusted timestamps on (nothing is sent over the "
                           "network)"))
     add_choice_arguments(p)
+    add_weak_passphrase_flag(p)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("add", help=_("add files (folders: every file inside them)"))
@@ -90,21 +94,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--recovery", action="store_true",
                    help=_("use the recovery key instead of the current passphrase"))
     p.add_argument("--new-passphrase-file", metavar="F")
+    add_weak_passphrase_flag(p)
     p.set_defaults(handler=cmd_passwd)
+
+    p = sub.add_parser("recovery-key", help=_("replace the recovery key (the old one stops "
+                                              "working)"))
+    p.add_argument("--new", action="store_true", required=True,
+                   help=_("make a new recovery key and show it once"))
+    p.set_defaults(handler=cmd_recovery_key)
+
+    p = sub.add_parser("recover", help=_("list or bring back files kept aside in the "
+                                         "vault's quarantine"))
+    p.add_argument("objects", nargs="*", metavar="ID",
+                   help=_("which kept-aside files to bring back (default: list them)"))
+    p.add_argument("--all", action="store_true",
+                   help=_("bring back every kept-aside file that holds evidence"))
+    p.set_defaults(handler=cmd_recover)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = vault_path(args)
-    if getattr(args, "passphrase_file", None) or "EVIDENCE_APP_PASSPHRASE" in os.environ:
-        secret = passphrase(args)
-    else:
-        secret = new_passphrase(args, env="EVIDENCE_APP_PASSPHRASE", file_attr="passphrase_file")
+    # --passphrase-file, then EVIDENCE_APP_PASSPHRASE, then typed twice; weak ones vetted
+    secret = new_passphrase(args, env="EVIDENCE_APP_PASSPHRASE", file_attr="passphrase_file")
     if args.no_timestamps and (args.tsa or args.tsa_ca or args.no_ots):
         raise CliError(_("--no-timestamps cannot be used with --tsa, --tsa-ca or --no-ots."))
     if args.tsa_ca:
         for root in args.tsa_ca:
             read_root_file(root)  # a bad file is said before the vault exists
-    vault, recovery_key = Vault.create(path, secret)
+    vault, recovery_key = Vault.create(path, secret, seen=last_seen())
     with vault:
         out(_("Vault created at {path}.").format(path=path))
         if args.no_timestamps:
@@ -116,6 +133,11 @@ def cmd_init(args: argparse.Namespace) -> int:
                   "contacted. To turn this off: evidence-app timestamp --disable (or create "
                   "the vault with --no-timestamps)."))
             stamp_changes(vault)
+    _show_recovery_key(recovery_key)
+    return EXIT_OK
+
+
+def _show_recovery_key(recovery_key: str) -> None:
     out()
     out(_("Your recovery key (shown only this once):"))
     out()
@@ -124,7 +146,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     out(_("Write it on paper and keep it somewhere safe, away from this computer. If you "
           "forget your passphrase, this key is the only way to open the vault. Anyone who "
           "has it can open the vault too."))
-    return EXIT_OK
 
 
 def _added_line(item: Item) -> str:
@@ -307,6 +328,11 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         results = vault.check(progress=progress_printer(_("checking")))
+        kept = [q for q in vault.quarantined() if q.recoverable]
+    if kept:
+        warn(_("{count} file(s) kept aside in the vault's quarantine hold evidence that no "
+               "item names; bring them back with: evidence-app recover --all").format(
+                   count=len(kept)))
     bad = 0
     for result in results:
         if result.ok:
@@ -332,12 +358,60 @@ def cmd_passwd(args: argparse.Namespace) -> int:
                 raise CliError(_("Type the recovery key when asked, or set "
                                  "EVIDENCE_APP_RECOVERY_KEY."))
             key = input(_("Recovery key: "))
-        vault = Vault.open_with_recovery_key(path, key)
+        vault = Vault.open_with_recovery_key(path, key, seen=last_seen())
+        report_notices(vault)
     else:
         vault = open_vault(args)
     with vault:
         secret = new_passphrase(args, env="EVIDENCE_APP_NEW_PASSPHRASE",
                                 file_attr="new_passphrase_file")
-        vault.change_passphrase(secret)
-    out(_("Passphrase changed. Your recovery key stays the same."))
+        new_key = vault.change_passphrase(secret)
+        stamp_changes(vault)
+    if new_key is None:
+        out(_("Passphrase changed. Your recovery key stays the same. An old copy of the "
+              "vault's key file and the old passphrase cannot read anything added from now "
+              "on."))
+    else:
+        out(_("Passphrase changed. This vault was made by an earlier version, so it also "
+              "has a new recovery key: the old one no longer works."))
+        _show_recovery_key(new_key)
+    return EXIT_OK
+
+
+def cmd_recovery_key(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        new_key = vault.replace_recovery_key(passphrase(args))
+        stamp_changes(vault)
+    out(_("New recovery key made. The old recovery key no longer opens this vault, and an "
+          "old copy of the vault's key file cannot read anything added from now on."))
+    _show_recovery_key(new_key)
+    return EXIT_OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    with open_vault(args) as vault:
+        kept = vault.quarantined()
+        if not args.objects and not args.all:
+            if not kept:
+                out(_("Nothing is kept aside: every encrypted file in the vault is named by "
+                      "the custody log."))
+                return EXIT_OK
+            for entry in kept:
+                if entry.size is None:
+                    what = _("cannot be opened with this vault's keys")
+                elif entry.derived:
+                    what = _("a thumbnail or timestamp, not evidence itself")
+                else:
+                    what = _("evidence, {size} bytes").format(size=entry.size)
+                out(f"{entry.object_id}  {what}")
+            out(_("Bring them back as items with: evidence-app recover --all"))
+            return EXIT_OK
+        items = vault.recover(None if args.all else list(args.objects))
+        stamp_changes(vault)
+    for item in items:
+        out(_("recovered as item {id}: {name} (SHA-256 {sha})").format(
+            id=item.id, name=item.name, sha=item.sha256))
+    if not items:
+        out(_("Nothing to bring back: the kept-aside files hold no evidence this vault can "
+              "open."))
     return EXIT_OK

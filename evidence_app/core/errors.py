@@ -72,9 +72,13 @@ class MalformedRecoveryKey(EvidenceError):
 
 
 class WeakPassphrase(EvidenceError):
-    def __init__(self, min_length: int) -> None:
-        super().__init__(str(min_length))
+    """A new passphrase refused outright. reason is a core.passphrase_strength.Reason value:
+    "too_short", "whitespace", "repeated", "sequence" or "common"."""
+
+    def __init__(self, min_length: int, reason: str = "too_short") -> None:
+        super().__init__(reason)
         self.min_length = min_length
+        self.reason = reason
 
 
 class HeaderOlderThanSeen(EvidenceError):
@@ -175,11 +179,18 @@ class OutputExists(EvidenceError):
 
 
 class DiskFull(EvidenceError):
-    """No space (or a size limit) while writing; whatever was partial has been removed."""
+    """No space (or a size limit) while writing; whatever was partial has been removed.
 
-    def __init__(self, path: Path | None = None) -> None:
+    With `needed` and `free` (bytes) the shortage was seen before writing anything: `path`
+    is the folder that lacks the space.
+    """
+
+    def __init__(self, path: Path | None = None, *, needed: int | None = None,
+                 free: int | None = None) -> None:
         super().__init__(str(path) if path else "")
         self.path = path
+        self.needed = needed
+        self.free = free
 
 
 class WriteFailed(EvidenceError):
@@ -196,7 +207,9 @@ class UnsafeArchive(EvidenceError):
     """A zip that tries to escape its folder, holds links or devices, or expands too far.
 
     reason: "absolute_path", "path_escape", "symlink", "special_file", "too_many_entries",
-    "too_large", "bomb", "duplicate", "bad_name", "encrypted".
+    "too_large", "bomb", "duplicate", "bad_name", "encrypted", "damaged", "bad_directory"
+    (a central directory larger than its entry count allows, or entries sharing data).
+    `entry` is None when the whole archive is refused.
     """
 
     def __init__(self, entry: str | None, reason: str) -> None:
@@ -240,6 +253,20 @@ class TelegramHtmlExport(ChatParseError):
 
     def __init__(self, path: str) -> None:
         super().__init__(path, "telegram", "html_export")
+
+
+class ChatExportTooBig(ChatParseError):
+    """A chat export over one of the reading limits (a hostile file, or far too much).
+
+    limit: "messages" (more than `value` messages), "value" (one message or other value
+    over `value` characters), "items" (more other entries than any export has), or
+    "nesting" (deeper than the decoder goes).
+    """
+
+    def __init__(self, path: str, fmt: str, limit: str, value: int) -> None:
+        super().__init__(path, fmt, "too_large", f"{limit} > {value}")
+        self.limit = limit
+        self.value = value
 
 
 class ChatOwnerUnclear(EvidenceError):

@@ -10,8 +10,6 @@ import contextlib
 import errno
 import os
 import secrets
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -168,16 +166,6 @@ def remove_stale_temps(folder: Path) -> int:
             _unlink_quietly(path)
             removed += 1
     return removed
-
-
-@contextlib.contextmanager
-def private_tempdir(prefix: str = "evidence-app-") -> Iterator[Path]:
-    """A folder only we can read, removed with everything in it afterwards."""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def safe_file_name(name: str, fallback: str) -> str:

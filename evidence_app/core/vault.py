@@ -89,8 +89,12 @@ class Notice:
 
 
 def _check_passphrase(passphrase: str) -> None:
+    """Refuse what anyone would guess first (core/passphrase_strength.py says why)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise WeakPassphrase(MIN_PASSPHRASE_LENGTH)
+    from evidence_app.core.passphrase_strength import check_usable
+
+    check_usable(passphrase)
 
 
 def _stamp() -> str:
@@ -397,10 +401,15 @@ class Vault(IngestMixin, ItemsMixin, QuarantineMixin):
                                             "recovery_key_replaced": new_key is not None})
         return new_key
 
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise WrongPassphrase unless `passphrase` opens this vault's current key file
+        (asked again before a change of secrets, as at an unlocked, unattended computer)."""
+        unwrap_with_passphrase(self.header, passphrase, self.path)
+
     def replace_recovery_key(self, passphrase: str) -> str:
         """A new recovery key (the old one stops working) and a new key epoch. Asks for the
         passphrase again: the new header needs it, and the vault keeps no copy of it."""
-        unwrap_with_passphrase(self.header, passphrase, self.path)  # WrongPassphrase
+        self.check_passphrase(passphrase)
         new_key = new_recovery_key()
         epoch = self._new_epoch(passphrase, RecoveryRecipient.from_key(new_key))
         self._append("recovery_key_replaced", {"epoch": epoch})

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 
-from PySide6.QtCore import QObject, Qt, QTranslator
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evidence_app import APP_NAME, __version__
+from evidence_app.core import scratch
+from evidence_app.gui import workers
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.qt_words import qt_translator
 from evidence_app.gui.safety import SafetyFilter, hide_everything
 from evidence_app.gui.session import Session
 from evidence_app.gui.start_window import PAGE_UNLOCK, PAGE_WELCOME, StartWindow
+from evidence_app.gui.stop_signals import StopSignals
 from evidence_app.i18n import _, set_language, shipped_languages, system_language
 from evidence_app.languages import is_rtl
 from evidence_app.paths import vault_dir_from
@@ -37,6 +41,7 @@ class AppController(QObject):
         self._qt_translator: QTranslator | None = None
         self.main: MainWindow | None = None
         self.verify_window = None
+        self.exit_status = 0  # what run_gui returns after a stop signal (128 + its number)
         self.apply_language(settings.language or system_language())
         self.start = self._make_start(first_start=not settings.language)
 
@@ -84,7 +89,22 @@ class AppController(QObject):
         if self.start.stack.currentIndex() == PAGE_UNLOCK:
             self.start.after_unlock()
             self._show_main()
+            self._tell_notices()
         # After creating a vault, the start window shows the recovery key first.
+
+    def _tell_notices(self) -> None:
+        """What opening found and did (an older log, files kept aside...), in words."""
+        from evidence_app.messages import notice_text
+
+        vault = self.session.vault
+        if vault is None or not vault.notices:
+            return
+        text = "\n\n".join(notice_text(n) for n in vault.notices)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Please read"), text,
+                          QMessageBox.StandardButton.Ok, self.main)
+        box.setObjectName("openingNotices")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
 
     def _show_main(self) -> None:
         if self.main is None:
@@ -134,12 +154,22 @@ class AppController(QObject):
         if self.session.is_unlocked:
             self._lock("idle")
 
-    def quick_exit(self) -> None:
-        """Hide every window at once, lock the vault, and quit."""
+    def quick_exit(self, status: int = 0) -> None:
+        """Hide every window at once, remove decrypted temporaries, lock the vault, and quit.
+
+        A running check is told to stop but not waited for: its scratch folders are removed
+        now, while it runs (run_gui then ends the process without waiting for it either)."""
         hide_everything(self.qapp)
         self.qapp.processEvents()
+        workers.cancel_all()
+        scratch.remove_all()
         self.session.lock("quick_exit")
-        self.qapp.quit()
+        self.exit_status = status  # quit(), not exit(status): outside exec() that would
+        self.qapp.quit()           # stop every later event loop of this QApplication
+
+    def stop_for_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP, SIGINT: the quick exit, with the conventional status."""
+        self.quick_exit(128 + signum)
 
     # --- other windows -------------------------------------------------------------------
 
@@ -148,7 +178,7 @@ class AppController(QObject):
 
         settings = self.session.settings
         before = settings.language
-        if SettingsDialog(settings, self.main).exec():
+        if SettingsDialog(settings, self.main, self.session).exec():
             self.safety.set_shortcut(settings.quick_exit_shortcut)
             self.safety.set_idle_minutes(settings.auto_lock_minutes)
             if self.main is not None:
@@ -189,8 +219,25 @@ def run_gui(argv: list[str] | None = None, vault: str | None = None) -> int:
     if vault or os.environ.get("EVIDENCE_APP_VAULT"):
         settings.vault_path = str(vault_dir_from(vault))
     controller = AppController(qapp, settings)
+    stops = StopSignals(controller.stop_for_signal)
     controller.show()
-    code = qapp.exec()
+    code = qapp.exec() or controller.exit_status
+    stops.uninstall()
     if controller.session.is_unlocked:
         controller.session.lock("user")
+    scratch.remove_all()
+    if QThreadPool.globalInstance().activeThreadCount():  # a task, or its last signal
+        _end_now(code)
     return code
+
+
+def _end_now(code: int) -> None:
+    """A check the person walked away from (quick exit, a stop signal) is still running: its
+    temporaries are gone, and Qt would wait for it before the process ends. Do not."""
+    log.info("leaving %d background task(s) unfinished",
+             QThreadPool.globalInstance().activeThreadCount())
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)

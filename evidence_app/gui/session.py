@@ -17,9 +17,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from evidence_app.core.errors import TsaAddressInvalid, TsaNoTrustRoot, VaultLocked
+from evidence_app.core.lastseen import LastSeen
 from evidence_app.core.vault import Vault
 from evidence_app.gui import workers
 from evidence_app.gui.stamping import Stamper, records_count, stamp_run, wants_stamp
+from evidence_app.paths import seen_dir
 from evidence_app.settings import Settings
 from evidence_app.timestamp import current_settings, disable, enable
 
@@ -65,9 +67,10 @@ class Session(QObject):
         """Key derivation takes about a second: do it off the GUI thread."""
 
         def open_vault(progress: Any = None, cancel: Any = None) -> Vault:
+            seen = LastSeen(seen_dir())
             if recovery_key is not None:
-                return Vault.open_with_recovery_key(path, recovery_key)
-            return Vault.open(path, passphrase)
+                return Vault.open_with_recovery_key(path, recovery_key, seen=seen)
+            return Vault.open(path, passphrase, seen=seen)
 
         task = workers.Task(open_vault)
         task.signals.finished.connect(self._opened)
@@ -81,7 +84,7 @@ class Session(QObject):
         timestamps (None: no choice made; then they stay off)."""
 
         def create(progress: Any = None, cancel: Any = None) -> tuple[Vault, str]:
-            vault, recovery_key = Vault.create(path, passphrase)
+            vault, recovery_key = Vault.create(path, passphrase, seen=LastSeen(seen_dir()))
             if timestamps is not None:
                 record_timestamp_choice(vault, timestamps)
             return vault, recovery_key

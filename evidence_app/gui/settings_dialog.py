@@ -1,6 +1,9 @@
-"""Settings: language, auto-lock, quick-exit shortcut, discreet mode, where the vault is."""
+"""Settings: language, auto-lock, quick-exit shortcut, discreet mode, where the vault is, and
+for the open vault its passphrase, recovery key and kept-aside files."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.gui.safety import DOUBLE_ESCAPE
+from evidence_app.gui.vault_security import vault_security_rows
 from evidence_app.i18n import _, shipped_languages
 from evidence_app.languages import language_name
 from evidence_app.paths import default_vault_dir, is_portable
@@ -25,7 +29,8 @@ from evidence_app.settings import Settings
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None,
+                 session: Any = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(_("Settings"))
@@ -71,6 +76,7 @@ class SettingsDialog(QDialog):
         location.setWordWrap(True)
         location.setAccessibleName(_("Where the vault is"))
         form.addRow(_("Vault folder:"), location)
+        vault_security_rows(session, self, form)
         lay.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
                                    QDialogButtonBox.StandardButton.Cancel)

@@ -26,7 +26,12 @@ from evidence_app.core.errors import EvidenceError
 from evidence_app.core.vault import HEADER_NAME
 from evidence_app.gui.common import quick_exit_button, show_error, text_label, title_label
 from evidence_app.gui.consent_page import ConsentPage
-from evidence_app.gui.passphrase import new_passphrase_problem, secret_field, strength_hint
+from evidence_app.gui.passphrase import (
+    StrengthMeter,
+    confirm_weak,
+    new_passphrase_problem,
+    secret_field,
+)
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
@@ -185,13 +190,11 @@ class StartWindow(QWidget):
         self.new_pass2 = secret_field(_("Passphrase again"))
         form.addRow(_("&Passphrase:"), self.new_pass)
         form.addRow(_("&Again:"), self.new_pass2)
-        self.strength = QLabel()
-        self.strength.setWordWrap(True)
-        self.strength.setAccessibleName(_("Passphrase strength"))
-        form.addRow("", self.strength)
+        self.strength = StrengthMeter(self.new_pass)  # a common one turns Create off
+        form.insertRow(1, "", self.strength)  # under the field it judges
         lay.addLayout(form)
-        self.new_pass.textChanged.connect(
-            lambda text: self.strength.setText(strength_hint(text)[1]))
+        self.strength.assessed.connect(
+            lambda found: self.create_button.setEnabled(not found.refused))
         lay.addWidget(text_label(_("Where should the vault be kept?")))
         self.where_default = QRadioButton(_("In my user folder on this computer (recommended)"))
         self.where_portable = QRadioButton(_("Next to the program, e.g. on this USB stick "
@@ -212,6 +215,7 @@ class StartWindow(QWidget):
         self.create_button = QPushButton(_("Create vault"))
         self.create_button.setDefault(True)
         self.create_button.setAccessibleName(_("Create vault"))
+        self.create_button.setEnabled(not self.strength.refused)
         self.create_button.clicked.connect(self._create)
         self.new_pass2.returnPressed.connect(self._create)
         row.addWidget(back)
@@ -233,6 +237,11 @@ class StartWindow(QWidget):
         problem = new_passphrase_problem(first, self.new_pass2.text())
         if problem:
             self.create_error.setText(problem)
+            return
+        if self.strength.assessment.needs_confirmation and not confirm_weak(
+                self, self.strength.assessment):
+            self.create_error.setText("")
+            self.new_pass.setFocus()
             return
         location = self._chosen_location()
         if location is None:
@@ -365,9 +374,14 @@ class StartWindow(QWidget):
         self.reset_pass2 = secret_field(_("New passphrase again"))
         rform.addRow(_("&Recovery key:"), self.recovery_field)
         rform.addRow(_("&New passphrase:"), self.reset_pass)
+        self.reset_strength = StrengthMeter(self.reset_pass)
+        rform.addRow("", self.reset_strength)
         rform.addRow(_("A&gain:"), self.reset_pass2)
         self.recovery_box.setVisible(False)
         self.use_recovery.toggled.connect(self.recovery_box.setVisible)
+        # While resetting, a common new passphrase turns Unlock off (the meter says why).
+        self.reset_strength.assessed.connect(lambda _found: self._sync_unlock_button())
+        self.use_recovery.toggled.connect(lambda _on: self._sync_unlock_button())
         self.use_recovery.toggled.connect(lambda on: self.unlock_field.setEnabled(not on))
         lay.addWidget(self.recovery_box)
         lay.addStretch(1)
@@ -382,6 +396,10 @@ class StartWindow(QWidget):
         lay.addLayout(row)
         return page
 
+    def _sync_unlock_button(self) -> None:
+        self.unlock_button.setEnabled(not (self.use_recovery.isChecked()
+                                           and self.reset_strength.refused))
+
     def refresh_unlock_page(self) -> None:
         self.unlock_where.setText(_("Vault: {path}").format(path=self.vault_path()))
         self.unlock_message.clear()
@@ -395,7 +413,13 @@ class StartWindow(QWidget):
             problem = new_passphrase_problem(first, self.reset_pass2.text())
             if problem:
                 self.unlock_message.setText(problem)
+                self._sync_unlock_button()
+                return
+            found = self.reset_strength.assessment
+            if found.needs_confirmation and not confirm_weak(self, found):
+                self.unlock_message.setText("")
                 self.unlock_button.setEnabled(True)
+                self.reset_pass.setFocus()
                 return
             self._pending_new = first
             self.session.unlock_async(self.vault_path(), "", on_error=self._unlock_failed,
@@ -428,4 +452,13 @@ class StartWindow(QWidget):
         self.use_recovery.setChecked(False)
         if new:
             self.session.run(lambda vault, progress=None, cancel=None: vault.change_passphrase(
-                new), on_error=lambda exc: show_error(self, exc))
+                new), on_done=self._reset_done, on_error=lambda exc: show_error(self, exc))
+
+    def _reset_done(self, new_key: str | None) -> None:
+        """A vault of the first version gets a new recovery key with a new passphrase."""
+        if new_key:
+            from evidence_app.gui.vault_security import show_new_recovery_key
+
+            show_new_recovery_key(self.window(), new_key, _(
+                "Passphrase changed. This vault was made by an earlier version, so it also "
+                "has a new recovery key: the old one no longer works."))

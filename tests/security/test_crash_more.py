@@ -47,7 +47,7 @@ class Tally:
     survived: int = 0  # kills after which every check passed
     torn_simulated: int = 0
     torn_seen: int = 0
-    orphans_removed: int = 0
+    quarantined: int = 0
     partial_imports: int = 0  # import killed after some items: each item whole, no record
     temp_bundles: int = 0  # .tmp-* left by a killed seal, refused by verify
     complete_unrecorded: int = 0  # bundle under its final name the custody log lacks: never
@@ -121,7 +121,7 @@ def _check_vault(vault: Path, lane: Lane, acked: dict[str, str], tally: Tally) -
     with Vault.open(vault, PASSPHRASE) as v:
         kinds = {n.kind for n in v.notices}
         tally.torn_seen += "torn_tail" in kinds
-        tally.orphans_removed += "orphans_removed" in kinds
+        tally.quarantined += "quarantined" in kinds
         v.verify_log()
         bad = [r for r in v.check() if not r.ok]
         assert not bad, bad
@@ -247,7 +247,7 @@ def run_kills(tmp: Path, kills: int, seed: int, lanes: int = 2, vault_every: int
 def _report(tally: Tally, capsys, name: str) -> None:
     report(name, capsys, trials=sum(tally.kills.values()), kills=dict(tally.kills),
            survived=tally.survived, torn_tails_seen=tally.torn_seen,
-           torn_simulated=tally.torn_simulated, orphans_removed=tally.orphans_removed,
+           torn_simulated=tally.torn_simulated, quarantined=tally.quarantined,
            acknowledged=dict(tally.acknowledged), partial_imports=tally.partial_imports,
            temp_bundles_refused=tally.temp_bundles,
            complete_unrecorded_bundles=tally.complete_unrecorded,

@@ -52,7 +52,8 @@ def test_lock_drops_key_material(tmp_path):
     vault.add_bytes(b"evidence", "a.txt", source={"type": "test"})
     vault.change_passphrase(NEW_MARKER)  # two key epochs: both master keys are dropped
     masters = vault._masters
-    assert masters is not None and len(masters) == 2
+    assert masters is not None
+    assert len(masters) == 2
     assert all(any(master) for master in masters)
     held = [o for o in _reachable(vault) if isinstance(o, SECRET_TYPES)]
     assert held, "the open vault should hold its keys (else this test proves nothing)"

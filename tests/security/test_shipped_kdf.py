@@ -26,4 +26,6 @@ def test_environment_cannot_weaken_argon2(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     kdf = json.loads((vault / "vault.json").read_text())["kdf"]
-    assert kdf["memory_cost"] == 256 * 1024 and kdf["iterations"] == 3 and kdf["lanes"] == 4
+    assert kdf["memory_cost"] == 256 * 1024
+    assert kdf["iterations"] == 3
+    assert kdf["lanes"] == 4
