@@ -1,7 +1,9 @@
 """Logging to a file only, with no secrets: no passphrases, file names or chat text.
 
 Tracebacks are logged as frames (file, line, function) without the exception's message,
-because messages often carry file names. Set EVIDENCE_APP_DEBUG=1 to log messages too.
+because messages often carry file names. Libraries' own log lines keep their level and
+logger name but not their text: fontTools and fpdf2 log the glyphs and characters of the
+report they set, which is the evidence. Set EVIDENCE_APP_DEBUG=1 to log messages too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ _configured: Path | None = None
 
 
 class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.split(".")[0] != "evidence_app" and \
+                os.environ.get("EVIDENCE_APP_DEBUG") != "1":
+            record = logging.makeLogRecord(record.__dict__)
+            record.msg, record.args = "(a library's message, withheld)", None
+        return super().format(record)
+
     def formatException(self, ei) -> str:  # noqa: N802 - logging's API
         if os.environ.get("EVIDENCE_APP_DEBUG") == "1":
             return super().formatException(ei)

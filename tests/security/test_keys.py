@@ -161,3 +161,33 @@ def test_unexpected_error_logs_no_message(tmp_path, isolated_env):
     text = "".join(p.read_text("utf-8", "replace") for p in logs)
     assert "RuntimeError" in text, "the failure should be logged (by type)"
     assert MARKER not in text
+
+
+def test_library_log_lines_keep_no_content(tmp_path, isolated_env):
+    """fontTools and fpdf2 log what they set (glyphs, characters): the report's content.
+    Sealing a case whose note is in Thai and Arabic leaves none of it in the log."""
+    os.environ.pop("EVIDENCE_APP_DEBUG", None)
+    vault = tmp_path / "v"
+    assert run_cli("--vault", str(vault), "init", "--no-timestamps").returncode == 0
+    evidence = tmp_path / "threat.txt"
+    evidence.write_text("pay or else")
+    assert run_cli("--vault", str(vault), "add", str(evidence)).returncode == 0
+    secret = "ฆ่าคุณถ้าไม่จ่าย سأنشر الصور"
+    assert run_cli("--vault", str(vault), "note", "1", secret).returncode == 0
+    sealed = run_cli("--vault", str(vault), "seal", "--out", str(tmp_path / "out"),
+                     "--no-encryption")
+    assert sealed.returncode == 0, sealed.stderr
+    script = ("import logging, sys\n"
+              "from evidence_app.logsetup import setup_logging\n"
+              "setup_logging()\n"
+              f"logging.getLogger('fontTools.subset').info('Glyph names: %s', {MARKER!r})\n"
+              "logging.getLogger('evidence_app.x').info('our own line')\n")
+    subprocess.run([sys.executable, "-c", script], check=True, env=dict(os.environ))
+    text = "".join(p.read_text("utf-8", "replace")
+                   for p in (isolated_env / "logs").rglob("*.log*"))
+    assert "fontTools.subset" in text
+    assert "our own line" in text
+    assert MARKER not in text
+    for word in secret.split():
+        assert word not in text
+    assert not any("\u0e00" <= ch <= "\u0e7f" or "\u0600" <= ch <= "\u06ff" for ch in text)
