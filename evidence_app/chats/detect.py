@@ -7,7 +7,6 @@ failure is a ChatParseError (or its kinds UnknownChatFormat and TelegramHtmlExpo
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import zipfile
@@ -15,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_app.chats import discord, meta, telegram, whatsapp
+from evidence_app.chats import discord, jsonstream, meta, telegram, whatsapp
 from evidence_app.chats.model import Conversation
-from evidence_app.chats.sources import ExportSource, FolderSource, ZipSource
+from evidence_app.chats.sources import ExportSource, FolderSource, ZipSource, unsafe_reference
 from evidence_app.core.errors import (
+    ChatExportTooBig,
     ChatParseError,
     InputNotFound,
     NotAnArchive,
@@ -26,10 +26,10 @@ from evidence_app.core.errors import (
     UnknownChatFormat,
     UnsafeArchive,
 )
-from evidence_app.core.safezip import ZipLimits
+from evidence_app.core.safezip import CHAT_EXPORT_LIMITS, ZipLimits
 
 FORMATS = ("whatsapp", "telegram", "instagram", "messenger", "discord")
-MAX_JSON = 1 << 30
+MAX_META_MESSAGES = 200_000  # Instagram/Messenger threads are read whole (to sort them)
 _SNIFF = 64 << 10
 
 
@@ -55,26 +55,6 @@ class ParsedExport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _load_json(raw: bytes, name: str, fmt: str) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ChatParseError(name, fmt, "bad_json", "not UTF-8") from None
-    except json.JSONDecodeError as exc:
-        at_end = exc.pos >= len(raw.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
-        reason = "truncated" if at_end else "bad_json"
-        raise ChatParseError(name, fmt, reason, f"line {exc.lineno}") from None
-    except RecursionError:
-        raise ChatParseError(name, fmt, "bad_json", "nested too deeply") from None
-
-
-def _read_limited(source: ExportSource, name: str, fmt: str) -> bytes:
-    if source.size(name) > MAX_JSON:
-        raise ChatParseError(name, fmt, "too_large")
-    with source.open(name) as fh:
-        return fh.read(MAX_JSON + 1)
 
 
 def _head(source: ExportSource, name: str) -> bytes:
@@ -117,11 +97,33 @@ def _json_format(data: Any, name: str) -> str | None:
     return None
 
 
-def _parse_json(data: Any, name: str, kind: str, wanted: str | None) -> list[Conversation]:
-    if kind == "discord":
-        return [discord.parse_discord(data, name)]
-    if kind == "telegram":
-        return telegram.parse_telegram(data, name)
+def _read_json(source: ExportSource, name: str, label: str, wanted: str | None,
+               siblings: list[str]) -> list[Conversation] | None:
+    """The conversations of a JSON export file, read within jsonstream's limits; None
+    when it is not an export that `wanted` accepts."""
+    opener = source.opener(name)
+    skeleton = jsonstream.read_skeleton(opener, label, wanted or "json")
+    found = _json_format(skeleton.data, name)
+    if found is None or not _accepts(wanted, found):
+        return None
+    if found == "telegram":
+        every = jsonstream.iter_messages(opener, label, found, skeleton.total)
+        return telegram.parse_telegram_stream(skeleton.data, every, name)
+    if found == "discord":
+        every = jsonstream.iter_messages(opener, label, found, skeleton.total)
+        messages = (raw for path, raw in every if path == ("messages",))
+        return [discord.parse_discord_stream(skeleton.data, messages, name)]
+    if skeleton.total > MAX_META_MESSAGES:
+        raise ChatExportTooBig(label, "meta", "messages", MAX_META_MESSAGES)
+    docs = []
+    budget = MAX_META_MESSAGES
+    for part in _meta_parts(source, name, siblings):
+        doc = jsonstream.load_small(source.opener(part), part if part != name else label,
+                                    "meta", budget)
+        if isinstance(doc, dict) and isinstance(doc.get("messages"), list):
+            budget -= len(doc["messages"])
+        docs.append(doc)
+    data = meta.merge_parts(docs) if len(docs) > 1 else docs[0]
     platform = wanted if wanted in ("instagram", "messenger") else None
     return [meta.parse_meta(data, name, platform)]
 
@@ -145,16 +147,7 @@ def _parse_member(source: ExportSource, name: str, wanted: str | None,
             return [whatsapp.parse_whatsapp(fh, source_name=name, media=media,
                                             title_hint=getattr(source, "label", ""))]
     if kind == "json":
-        data = _load_json(_read_limited(source, name, wanted or "json"), name, wanted or "json")
-        found = _json_format(data, name)
-        if found is None or not _accepts(wanted, found):
-            return None
-        if found == "meta":
-            parts = _meta_parts(source, name, siblings)
-            if len(parts) > 1:
-                docs = [_load_json(_read_limited(source, p, "meta"), p, "meta") for p in parts]
-                data = meta.merge_parts(docs)
-        return _parse_json(data, name, found, wanted)
+        return _read_json(source, name, name, wanted, siblings)
     return None
 
 
@@ -206,17 +199,25 @@ def _from_source(source: ExportSource, names: list[str], wanted: str | None,
     return conversations, chat_files
 
 
-def _link_media(conversations: list[Conversation], source: ExportSource,
-                chat_files: list[str]) -> None:
-    bases = {c.source_name: posixpath.dirname(c.source_name) for c in conversations}
+def _link_media(conversations: list[Conversation], source: ExportSource) -> None:
+    """Point each attachment at the export's own file for it, if the export has one.
+
+    A name that could reach outside the export (see unsafe_reference) is not looked up:
+    the attachment is marked refused and the message keeps its text. A file the export
+    links to on the internet is not looked for by its name either.
+    """
     for conv in conversations:
-        base = bases.get(conv.source_name, "")
-        for msg in conv.messages:
-            for att in msg.attachments:
-                ref = att.path or (att.name if att.name and not att.omitted else None)
-                if ref is None or att.kind == "link":
-                    continue
-                att.path = source.resolve(base, ref)
+        base = posixpath.dirname(conv.source_name)
+        bare = conv.platform == "whatsapp"
+        for _index, att in conv.attachment_refs():
+            ref = att.path or (att.name if att.name and not att.omitted else None)
+            if ref is None or att.kind == "link" or (att.path is None and att.url):
+                continue
+            if unsafe_reference(ref, bare=bare):
+                att.path = None
+                att.refused = True
+                continue
+            att.path = source.resolve(base, ref)
 
 
 def open_export(path: Path, fmt: str | None = None,
@@ -234,7 +235,7 @@ def open_export(path: Path, fmt: str | None = None,
         export_format = f"{convs[0].platform}_folder"
     elif zipfile.is_zipfile(path):
         try:
-            source = ZipSource(path, limits)
+            source = ZipSource(path, limits or CHAT_EXPORT_LIMITS)
         except NotAnArchive:
             raise ChatParseError(label, fmt or "zip", "damaged") from None
         source.label = path.name
@@ -251,7 +252,7 @@ def open_export(path: Path, fmt: str | None = None,
     for conv in convs:
         conv.format = export_format if export_format.endswith(("_zip", "_folder")) \
             else conv.format
-    _link_media(convs, source, files)
+    _link_media(convs, source)
     return ParsedExport(path=path, format=export_format, conversations=convs, source=source,
                         chat_files=files)
 
@@ -271,21 +272,14 @@ def _single_file(path: Path, source: FolderSource,
             raise TelegramHtmlExport(label)
         raise UnknownChatFormat(label)
     if kind == "json":
-        if path.stat().st_size > MAX_JSON:
-            raise ChatParseError(label, wanted or "json", "too_large")
-        data = _load_json(path.read_bytes(), label, wanted or "json")
-        found = _json_format(data, name)
-        if found is None or not _accepts(wanted, found):
+        siblings = [p.name for p in path.parent.glob("message_*.json")] \
+            if name.startswith("message_") else []
+        found = _read_json(source, name, label, wanted, siblings)
+        if found is None:
             if wanted:
                 raise ChatParseError(label, wanted, "structure")
             raise UnknownChatFormat(label)
-        if found == "meta" and name.startswith("message_"):
-            siblings = [p.name for p in path.parent.glob("message_*.json")]
-            parts = _meta_parts(source, name, siblings)
-            if len(parts) > 1:
-                data = meta.merge_parts([_load_json(source.path(p).read_bytes(), p, "meta")
-                                         for p in parts])
-        return _parse_json(data, name, found, wanted), [name]
+        return found, [name]
     if kind == "text" and (wanted == "whatsapp" or wanted is None and _whatsapp_head(head)):
         with open(path, "rb") as fh:
             return [whatsapp.parse_whatsapp(fh, source_name=name)], [name]

@@ -7,9 +7,10 @@ their account id as well as their name, which is what a police request to Discor
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
+from evidence_app.chats.model import Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatParseError
 
 _SYSTEM_TYPES = {"RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange",
@@ -87,9 +88,28 @@ def _message(raw: Any, index: int) -> Message:
 
 
 def parse_discord(data: Any, source_name: str = "discord.json") -> Conversation:
+    """The channel, from the whole document."""
     if not is_discord(data):
         raise ChatParseError(source_name, "discord", "structure")
-    messages = [_message(m, i) for i, m in enumerate(data["messages"])]
+    return parse_discord_stream(data, data["messages"], source_name)
+
+
+def parse_discord_stream(data: Any, messages: Iterable[Any],
+                         source_name: str = "discord.json") -> Conversation:
+    """The channel: `data` is the document's shape (its message list may be cut short),
+    `messages` every message in the file's order."""
+    if not is_discord(data):
+        raise ChatParseError(source_name, "discord", "structure")
+    log = MessageLog()
+    participants: dict[str, None] = {}
+    ids: dict[str, str] = {}
+    for index, raw in enumerate(messages):
+        m = _message(raw, index)
+        log.append(m)
+        if m.sender and not m.system and not m.unparsed:
+            participants.setdefault(m.sender, None)
+        if m.sender and m.sender_id:
+            ids.setdefault(m.sender, m.sender_id)
     guild = data.get("guild") if isinstance(data.get("guild"), dict) else {}
     channel = data["channel"]
     guild_name = _s(guild.get("name"))
@@ -97,11 +117,9 @@ def parse_discord(data: Any, source_name: str = "discord.json") -> Conversation:
     title = channel_name if guild_name in ("", "Direct Messages") else \
         f"{guild_name} / #{channel_name}"
     conv = Conversation(platform="discord", format="discord_json", title=title,
-                        messages=messages, source_name=source_name)
-    conv.participants = participants_in_order(messages)
-    for m in messages:
-        if m.sender and m.sender_id:
-            conv.participant_ids.setdefault(m.sender, m.sender_id)
+                        messages=log, source_name=source_name)
+    conv.participants = list(participants)
+    conv.participant_ids = ids
     conv.notes = {"guild": guild_name, "guild_id": _s(guild.get("id")),
                   "channel": channel_name, "channel_id": _s(channel.get("id")),
                   "exported_at": _s(data.get("exportedAt"))}

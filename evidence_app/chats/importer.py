@@ -8,15 +8,17 @@ Who "me" is must be settled (resolve_me) before anything is stored.
 
 from __future__ import annotations
 
+import io
 import json
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evidence_app.chats.detect import ParsedExport, open_export
 from evidence_app.chats.model import Conversation, match_participant
-from evidence_app.chats.render import render_transcript_html, render_transcript_text
+from evidence_app.chats.render import iter_transcript_html, iter_transcript_text
 from evidence_app.chats.sources import FolderSource
 from evidence_app.core.errors import ChatOwnerNotFound, ChatOwnerUnclear, ItemNotFound
 from evidence_app.core.objectstore import CancelCheck
@@ -36,11 +38,13 @@ class ImportResult:
 
     def summary(self) -> dict[str, Any]:
         """What `import-chat --json` prints."""
-        totals = {"messages": 0, "system_messages": 0, "attachments": 0, "unparsed_lines": 0}
+        totals = {"messages": 0, "system_messages": 0, "attachments": 0, "unparsed_lines": 0,
+                  "attachments_refused": 0}
         participants: dict[str, None] = {}
         for conv in self.conversations:
             for key, value in conv.counts().items():
                 totals[key] += value
+            totals["attachments_refused"] += conv.refused_attachments()
             participants.update(dict.fromkeys(conv.participants))
         return {
             "format": self.format,
@@ -108,39 +112,66 @@ def _store_originals(vault: Vault, parsed: ParsedExport) -> dict[str, str]:
 def _store_media(vault: Vault, parsed: ParsedExport, conv: Conversation, original: str,
                  done: dict[str, str], cancel: CancelCheck | None) -> None:
     src = parsed.source
-    for msg in conv.messages:
-        for att in msg.attachments:
-            if not att.path:
-                continue
-            if att.path not in done:
-                with src.open(att.path) as fh:
-                    item = vault.add_stream(
-                        fh, posixpath.basename(att.path),
-                        source={"type": "chat_media", "format": parsed.format,
-                                "member": att.path, "export_item": original},
-                        total=src.size(att.path), reopen=src.opener(att.path),
-                        kind="chat_media", derived_from=original, cancel=cancel,
-                        description=f"{conv.platform} {att.kind}, message {msg.index}")
-                done[att.path] = item.id
-            att.item_id = done[att.path]
+    for index, att in conv.attachment_refs():
+        if not att.path:
+            continue
+        if att.path not in done:
+            with src.open(att.path) as fh:
+                item = vault.add_stream(
+                    fh, posixpath.basename(att.path),
+                    source={"type": "chat_media", "format": parsed.format,
+                            "member": att.path, "export_item": original},
+                    total=src.size(att.path), reopen=src.opener(att.path),
+                    kind="chat_media", derived_from=original, cancel=cancel,
+                    description=f"{conv.platform} {att.kind}, message {index}")
+            done[att.path] = item.id
+        att.item_id = done[att.path]
+
+
+class _TextStream(io.RawIOBase):
+    """Text made a piece at a time, read as UTF-8 bytes (a transcript goes into the
+    vault while it is written, never whole in memory)."""
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self._data = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at >= len(self._data):
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._data = piece.encode("utf-8", "replace")  # a lone surrogate: "?"
+            self._at = 0
+        count = min(len(buffer), len(self._data) - self._at)
+        buffer[:count] = self._data[self._at:self._at + count]
+        self._at += count
+        return count
+
+
+def _store_text(vault: Vault, pieces: Iterator[str], name: str, **fields: Any) -> str:
+    return vault.add_stream(_TextStream(pieces), name, **fields).id
 
 
 def _store_transcript(vault: Vault, conv: Conversation, original: str) -> str:
     base = _title(conv)
     common = {"type": "chat_transcript", "platform": conv.platform, "format": conv.format,
               "transcript_of": original}
-    data = json.dumps(conv.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    js = vault.add_bytes(data, f"{base} transcript.json", source={**common, "role": "json"},
-                         kind="transcript", derived_from=original,
-                         description=f"{conv.platform} transcript (JSON)")
-    linked = {**common, "json_item": js.id}
-    vault.add_bytes(render_transcript_html(conv).encode("utf-8"), f"{base} transcript.html",
-                    source={**linked, "role": "html"}, kind="transcript",
-                    derived_from=original, description=f"{conv.platform} transcript (HTML)")
-    vault.add_bytes(render_transcript_text(conv).encode("utf-8"), f"{base} transcript.txt",
-                    source={**linked, "role": "text"}, kind="transcript",
-                    derived_from=original, description=f"{conv.platform} transcript (text)")
-    return js.id
+    js = _store_text(vault, conv.iter_json(), f"{base} transcript.json",
+                     source={**common, "role": "json"}, kind="transcript",
+                     derived_from=original, description=f"{conv.platform} transcript (JSON)")
+    linked = {**common, "json_item": js}
+    _store_text(vault, iter_transcript_html(conv), f"{base} transcript.html",
+                source={**linked, "role": "html"}, kind="transcript",
+                derived_from=original, description=f"{conv.platform} transcript (HTML)")
+    _store_text(vault, iter_transcript_text(conv), f"{base} transcript.txt",
+                source={**linked, "role": "text"}, kind="transcript",
+                derived_from=original, description=f"{conv.platform} transcript (text)")
+    return js
 
 
 def store_export(vault: Vault, parsed: ParsedExport,
@@ -161,6 +192,7 @@ def store_export(vault: Vault, parsed: ParsedExport,
         "format": parsed.format, "originals": result.original_ids,
         "transcripts": result.transcript_ids, "media": len(media),
         "messages": counts["messages"], "unparsed_lines": counts["unparsed_lines"],
+        "attachments_refused": counts["attachments_refused"],
         "me_basis": sorted({c.me_basis for c in parsed.conversations}),
     })
     return result

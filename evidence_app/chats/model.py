@@ -7,8 +7,11 @@ zone that was (WhatsApp, older Telegram exports). We never guess a zone.
 
 from __future__ import annotations
 
+import json
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, overload
 
 TRANSCRIPT_FORMAT = "evidence-locker-transcript"
 TRANSCRIPT_VERSION = 1
@@ -25,6 +28,7 @@ class Attachment:
     omitted: bool = False  # the export says the file was left out
     item_id: str | None = None  # the vault item, once imported
     url: str | None = None
+    refused: bool = False  # the name pointed outside the export, so nothing was read
 
 
 MESSAGE_FIELDS: dict[str, Any] = {
@@ -103,6 +107,130 @@ class Message:
         return f"Message({shown})"
 
 
+def attachments_of(message: Message) -> list[Attachment]:
+    """A message's attachments, without creating an empty list when it has none."""
+    return vars(message).get("attachments") or []
+
+
+def _count(messages: Iterable[Message]) -> dict[str, int]:
+    totals = {"messages": 0, "system_messages": 0, "attachments": 0, "unparsed_lines": 0}
+    for m in messages:
+        _tally(totals, m)
+    return totals
+
+
+def _tally(totals: dict[str, int], m: Message) -> None:
+    totals["messages"] += 1
+    totals["system_messages"] += m.system
+    totals["attachments"] += len(attachments_of(m))
+    totals["unparsed_lines"] += m.unparsed
+
+
+class MessageLog:
+    """Messages kept compressed in memory, BATCH at a time; append, then read in order.
+
+    A big export holds a million messages, and as Python objects they take about a
+    kilobyte each. Here each full batch is kept as zlib-compressed JSON (under a tenth
+    of that) and is read back a batch at a time, as new Message objects: change a message
+    before appending it, not after. Attachments are the exception: they stay the same
+    objects (they are few, and the importer notes on them where each file was found and
+    which vault item it became).
+    """
+
+    BATCH = 1024
+
+    def __init__(self, messages: Iterable[Message] = ()) -> None:
+        self._batches: list[bytes] = []
+        self._pending: list[Message] = []
+        self._attachments: dict[int, tuple[int, list[Attachment]]] = {}  # position -> index
+        self._totals = {"messages": 0, "system_messages": 0, "attachments": 0,
+                        "unparsed_lines": 0}
+        for m in messages:
+            self.append(m)
+
+    def append(self, message: Message) -> None:
+        atts = attachments_of(message)
+        if atts:
+            self._attachments[self._totals["messages"]] = (message.index, atts)
+        _tally(self._totals, message)
+        self._pending.append(message)
+        if len(self._pending) >= self.BATCH:
+            rows = [{k: v for k, v in vars(m).items() if k != "attachments"}
+                    for m in self._pending]
+            text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+            self._batches.append(zlib.compress(text.encode("utf-8", "surrogatepass"), 1))
+            self._pending = []
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._totals)
+
+    def attachments(self) -> Iterator[tuple[int, Attachment]]:
+        """(message index, attachment) for every attachment, without reading the batches."""
+        for index, atts in self._attachments.values():
+            for att in atts:
+                yield index, att
+
+    def compact_rows(self) -> Iterator[dict[str, Any]]:
+        """Each message as the stored transcript writes it, without building Messages."""
+        position = 0
+        for blob in self._batches:
+            for row in json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass")):
+                found = self._attachments.get(position)
+                yield _compact_fields(row, found[1] if found else [])
+                position += 1
+        for message in self._pending:
+            yield _compact_fields(vars(message), attachments_of(message))
+
+    def _batch(self, number: int) -> list[Message]:
+        if number == len(self._batches):
+            return self._pending
+        rows = json.loads(zlib.decompress(self._batches[number]).decode("utf-8",
+                                                                          "surrogatepass"))
+        out = []
+        position = number * self.BATCH
+        for row in rows:
+            message = Message(**row)
+            found = self._attachments.get(position)
+            if found is not None:
+                message.attachments = found[1]
+            out.append(message)
+            position += 1
+        return out
+
+    def __len__(self) -> int:
+        return self._totals["messages"]
+
+    def __iter__(self) -> Iterator[Message]:
+        for number in range(len(self._batches) + 1):
+            yield from self._batch(number)
+
+    @overload
+    def __getitem__(self, position: int) -> Message: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Message]: ...
+
+    def __getitem__(self, position: int | slice) -> Message | list[Message]:
+        if isinstance(position, slice):
+            return list(self)[position]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self._batch(position // self.BATCH)[position % self.BATCH]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MessageLog | list | tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                          strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MessageLog({len(self)} messages)"
+
+
 @dataclass
 class Conversation:
     platform: str  # whatsapp, telegram, instagram, messenger, discord
@@ -111,7 +239,7 @@ class Conversation:
     participants: list[str] = field(default_factory=list)
     me: str | None = None
     me_basis: str = ""  # "export" (the export says so), "user" (the person said so), ""
-    messages: list[Message] = field(default_factory=list)
+    messages: list[Message] | MessageLog = field(default_factory=list)
     source_name: str = ""  # the chat file inside the export
     notes: dict[str, Any] = field(default_factory=dict)  # e.g. how day/month order was read
     participant_ids: dict[str, str] = field(default_factory=dict)
@@ -121,26 +249,60 @@ class Conversation:
         return self.me is None and len(self.participants) > 0
 
     def counts(self) -> dict[str, int]:
-        return {
-            "messages": len(self.messages),
-            "system_messages": sum(1 for m in self.messages if m.system),
-            "attachments": sum(len(m.attachments) for m in self.messages),
-            "unparsed_lines": sum(1 for m in self.messages if m.unparsed),
-        }
+        if isinstance(self.messages, MessageLog):
+            return self.messages.counts()
+        return _count(self.messages)
+
+    def attachment_refs(self) -> Iterator[tuple[int, Attachment]]:
+        """(message index, attachment) for every attachment in the chat."""
+        if isinstance(self.messages, MessageLog):
+            yield from self.messages.attachments()
+            return
+        for m in self.messages:
+            for att in attachments_of(m):
+                yield m.index, att
+
+    def refused_attachments(self) -> int:
+        """How many attachments named a file outside the export (not imported)."""
+        return sum(1 for _index, att in self.attachment_refs() if att.refused)
 
     def set_me(self, name: str | None, basis: str) -> None:
         self.me = name
         self.me_basis = basis
 
-    def to_dict(self) -> dict[str, Any]:
-        """The stored transcript; message fields left at their defaults are omitted."""
+    def _head(self) -> dict[str, Any]:
         data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "messages"}
         data = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
                 for k, v in data.items()}
-        data["messages"] = [_compact(m.as_dict()) for m in self.messages]
         data["format_version"] = TRANSCRIPT_VERSION
         data["kind"] = TRANSCRIPT_FORMAT
         return data
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored transcript; message fields left at their defaults are omitted."""
+        data = self._head()
+        data["messages"] = [_compact(m.as_dict()) for m in self.messages]
+        return data
+
+    def iter_json(self) -> Iterator[str]:
+        """to_dict() as JSON text, a few hundred messages at a time (and to a line), so a
+        big chat is never one string in memory."""
+        head = _ENCODE(self._head())
+        yield head[:-1] + ', "messages": [\n'
+        if isinstance(self.messages, MessageLog):
+            rows = self.messages.compact_rows()
+        else:
+            rows = (_compact_fields(vars(m), attachments_of(m)) for m in self.messages)
+        batch: list[dict[str, Any]] = []
+        sep = ""
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 256:
+                yield sep + _ENCODE(batch)[1:-1]
+                batch, sep = [], ",\n"
+        if batch:
+            yield sep + _ENCODE(batch)[1:-1]
+        yield "\n]}\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Conversation:
@@ -157,6 +319,8 @@ class Conversation:
 
 
 _ALWAYS = {"index", "time", "timezone", "sender", "text"}
+_ATTACHMENT_FIELDS = tuple(Attachment.__dataclass_fields__)
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _compact(message: dict[str, Any]) -> dict[str, Any]:
@@ -167,6 +331,22 @@ def _compact(message: dict[str, Any]) -> dict[str, Any]:
     if "attachments" in out:
         out["attachments"] = [{k: v for k, v in a.items() if v not in (None, False)}
                               for a in out["attachments"]]
+    return out
+
+
+def _compact_fields(fields: dict[str, Any], atts: list[Attachment]) -> dict[str, Any]:
+    """_compact(message.as_dict()) from a message's own fields (vars), without building it:
+    the fields always written, then those set to something other than their default."""
+    out = {"index": fields["index"], "time": fields.get("time"),
+           "timezone": fields.get("timezone", DEVICE_TIME), "sender": fields.get("sender"),
+           "text": fields.get("text", "")}
+    if atts:
+        out["attachments"] = [{f: v for f in _ATTACHMENT_FIELDS
+                               if (v := getattr(a, f)) is not None and v is not False}
+                              for a in atts]
+    for key, value in fields.items():
+        if key not in _ALWAYS and key != "attachments" and value not in (None, False, [], {}):
+            out[key] = value
     return out
 
 

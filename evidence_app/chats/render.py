@@ -6,9 +6,10 @@ of it is escaped; the page loads nothing from anywhere and runs no script.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 
-from evidence_app.chats.model import DEVICE_TIME, Conversation, Message
+from evidence_app.chats.model import DEVICE_TIME, Conversation, Message, attachments_of
 from evidence_app.chats.words import attachment_kind
 from evidence_app.i18n import _
 
@@ -60,9 +61,12 @@ def _flags(msg: Message) -> list[str]:
 
 def _attachment_lines(msg: Message) -> list[str]:
     lines = []
-    for att in msg.attachments:
+    for att in attachments_of(msg):
         kind = attachment_kind(att.kind)
-        if att.omitted:
+        if att.refused:
+            lines.append(_("[{kind}: {name}, attachment not in the export (the name points "
+                           "outside it; nothing was read)]").format(kind=kind, name=att.name))
+        elif att.omitted:
             lines.append(_("[{kind} not included in the export]").format(kind=kind))
         elif att.item_id:
             lines.append(_("[{kind}: {name}, item #{item}]").format(
@@ -102,6 +106,11 @@ def _header_rows(conv: Conversation) -> list[tuple[str, str]]:
 
 def render_transcript_html(conv: Conversation) -> str:
     """One self-contained page; `me` on the right, system lines in the middle."""
+    return "".join(iter_transcript_html(conv))
+
+
+def iter_transcript_html(conv: Conversation) -> Iterator[str]:
+    """The page of render_transcript_html, a few hundred messages at a time."""
     title = escape(conv.title or conv.platform)
     out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width">',
@@ -110,7 +119,7 @@ def render_transcript_html(conv: Conversation) -> str:
     for label, value in _header_rows(conv):
         out.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
     out.append("</dl></header><ol>")
-    for msg in conv.messages:
+    for number, msg in enumerate(conv.messages, 1):
         if msg.unparsed:
             cls = "bad"
         elif msg.system:
@@ -131,15 +140,23 @@ def render_transcript_html(conv: Conversation) -> str:
         if flags:
             out.append(f'<div class="flag">{escape(", ".join(flags))}</div>')
         out.append("</div></li>")
+        if number % 256 == 0:
+            yield "".join(out)
+            out = []
     out.append("</ol></body></html>\n")
-    return "".join(out)
+    yield "".join(out)
 
 
 def render_transcript_text(conv: Conversation) -> str:
     """Plain text, one message per block: `[time] Sender: text`, marks in brackets."""
+    return "".join(iter_transcript_text(conv))
+
+
+def iter_transcript_text(conv: Conversation) -> Iterator[str]:
+    """The text of render_transcript_text, a few hundred messages at a time."""
     lines = [f"{label}: {value}" for label, value in _header_rows(conv)]
     lines.append("")
-    for msg in conv.messages:
+    for number, msg in enumerate(conv.messages, 1):
         when = _when(msg)
         if msg.unparsed:
             head = "[{when}] {mark}: ".format(when=when, mark=_("NOT UNDERSTOOD"))
@@ -153,4 +170,7 @@ def render_transcript_text(conv: Conversation) -> str:
         if flags:
             extra.append("(" + ", ".join(flags) + ")")
         lines.append(head + body + ("\n    " + "\n    ".join(extra) if extra else ""))
-    return "\n".join(lines) + "\n"
+        if number % 256 == 0:
+            yield "\n".join(lines) + "\n"
+            lines = []
+    yield "\n".join(lines) + "\n" if lines else ""

@@ -2,12 +2,18 @@
 
 Both answer the same questions: which files are there, open one, how big is it. A folder
 source never follows links and never leaves its root, like the zip reader.
+
+What an export names comes from the other side of the chat (a WhatsApp message that says
+"Documents/passport.pdf (file attached)"), so a name is looked up only inside the export:
+never an absolute path, never a ".." step, never through a link, and for WhatsApp, which
+writes bare file names, never through a folder at all (unsafe_reference).
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -17,6 +23,25 @@ from typing import BinaryIO
 from evidence_app.core.safezip import SafeZip, ZipLimits, open_member_stream
 
 MAX_FOLDER_FILES = 20_000
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def unsafe_reference(ref: str, *, bare: bool) -> bool:
+    """True when an export names a file in a way that could reach outside the export.
+
+    Absolute paths (/x, C:\\x, \\\\server\\x), any ".." step and NUL are never looked up;
+    a `bare` name (WhatsApp writes only file names) may not name a folder at all.
+    """
+    if not ref or "\x00" in ref:
+        return True
+    norm = ref.replace("\\", "/")
+    if bare and "/" in norm:
+        return True
+    if norm.startswith("/") or _DRIVE.match(norm):
+        return True
+    return ".." in norm.split("/")
 
 
 class ExportSource(ABC):
@@ -44,11 +69,17 @@ class ExportSource(ABC):
         """Release the archive, if any."""
 
     def resolve(self, base: str, ref: str) -> str | None:
-        """The file an export refers to as `ref` from folder `base`, if it is there."""
-        ref = ref.replace("\\", "/").lstrip("/")
-        if not ref or "\x00" in ref:
+        """The file an export refers to as `ref` from folder `base`, if the export has it.
+
+        Exports are often moved or re-zipped a folder up or down (Instagram names files
+        from the top of its export), so a name is also tried without its first folders and
+        from the folders above `base`: every try stays inside the export.
+        """
+        if unsafe_reference(ref, bare=False):
             return None
-        tries = [posixpath.normpath(posixpath.join(base, ref)) if base else ref, ref]
+        ref = ref.replace("\\", "/")
+        exact = posixpath.normpath(posixpath.join(base, ref))
+        tries = [exact, ref]
         parts = ref.split("/")
         tries += ["/".join(parts[i:]) for i in range(1, min(len(parts), 5))]
         if base:
@@ -90,7 +121,11 @@ class ZipSource(ExportSource):
 
 
 class FolderSource(ExportSource):
-    """Files under `root`; `listed` walks it (for a folder the person chose)."""
+    """Files under `root`; `listed` walks it (for a folder the person chose).
+
+    An unlisted source is the folder a single export file lies in (often Downloads or the
+    home folder): nothing there is read unless the export names it (see resolve).
+    """
 
     kind = "folder"
 
@@ -111,17 +146,24 @@ class FolderSource(ExportSource):
         return found
 
     def _path(self, name: str) -> Path | None:
-        target = self.root / name
-        try:
-            st = os.lstat(target)
-        except (OSError, ValueError):
+        """The regular file `name` under root, reached through real folders only."""
+        if unsafe_reference(name, bare=False):
             return None
-        if not stat.S_ISREG(st.st_mode):
+        parts = [p for p in name.split("/") if p not in ("", ".")]
+        if not parts:
             return None
-        real = target.resolve()
-        if self.root not in real.parents:
-            return None
-        return target
+        target = self.root
+        for depth, part in enumerate(parts, 1):
+            target = target / part
+            try:
+                mode = os.lstat(target).st_mode
+            except (OSError, ValueError):
+                return None
+            if depth == len(parts):
+                return target if stat.S_ISREG(mode) else None
+            if not stat.S_ISDIR(mode):  # a link to a folder is not followed
+                return None
+        return None
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -136,7 +178,17 @@ class FolderSource(ExportSource):
         return found
 
     def open(self, name: str) -> BinaryIO:
-        return open(self.path(name), "rb")
+        """Open without following a link put in place since the look-up."""
+        fd = os.open(self.path(name), _OPEN_FLAGS)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise FileNotFoundError(name)
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
 
     def size(self, name: str) -> int:
-        return self.path(name).stat().st_size
+        return os.lstat(self.path(name)).st_size

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from evidence_app.chats.model import (
-    DEVICE_TIME,
-    Attachment,
-    Conversation,
-    Message,
-    participants_in_order,
-)
+from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatParseError
+
+ChatPath = tuple[str | int, ...]  # where a chat's message list is in the document
 
 _MEDIA_KINDS = {
     "sticker": "sticker", "animation": "gif", "video_file": "video", "video_message": "video",
@@ -137,28 +134,47 @@ def _message(raw: Any, index: int) -> Message:
     return msg
 
 
-def _chat(raw: Any, source_name: str, me_id: str | None) -> Conversation:
-    if not isinstance(raw, dict) or not isinstance(raw.get("messages"), list):
-        raise ChatParseError(source_name, "telegram", "structure")
-    messages = [_message(m, i) for i, m in enumerate(raw["messages"])]
-    conv = Conversation(platform="telegram", format="telegram_json", messages=messages,
-                        source_name=source_name, title=_str(raw.get("name")) or "")
-    conv.participants = participants_in_order(messages)
-    for m in messages:
-        if m.sender and m.sender_id and not m.system:
-            conv.participant_ids.setdefault(m.sender, m.sender_id)
-    conv.notes = {"chat_type": _str(raw.get("type")) or "", "chat_id": _str(raw.get("id")) or ""}
-    if me_id:
-        mine = [name for name, pid in conv.participant_ids.items() if pid == me_id]
-        if mine:
-            conv.set_me(mine[0], "export")
-    if conv.me is None and raw.get("type") == "personal_chat":
-        others = [p for p in conv.participants if p != conv.title]
-        if conv.title in conv.participants and len(others) == 1:
-            conv.set_me(others[0], "export")
-    if conv.me is None and raw.get("type") == "saved_messages" and len(conv.participants) == 1:
-        conv.set_me(conv.participants[0], "export")
-    return conv
+class _ChatBuilder:
+    """One chat, built a message at a time (its header is read before its messages)."""
+
+    def __init__(self, raw: Any, source_name: str, me_id: str | None) -> None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("messages"), list):
+            raise ChatParseError(source_name, "telegram", "structure")
+        self.raw = raw
+        self.me_id = me_id
+        self.log = MessageLog()
+        self.participants: dict[str, None] = {}
+        self.ids: dict[str, str] = {}
+        self.conv = Conversation(platform="telegram", format="telegram_json",
+                                 source_name=source_name, title=_str(raw.get("name")) or "")
+
+    def add(self, raw_message: Any) -> None:
+        m = _message(raw_message, len(self.log))
+        self.log.append(m)
+        if m.sender and not m.system and not m.unparsed:
+            self.participants.setdefault(m.sender, None)
+            if m.sender_id:
+                self.ids.setdefault(m.sender, m.sender_id)
+
+    def finish(self) -> Conversation:
+        conv, raw = self.conv, self.raw
+        conv.messages = self.log
+        conv.participants = list(self.participants)
+        conv.participant_ids = self.ids
+        conv.notes = {"chat_type": _str(raw.get("type")) or "",
+                      "chat_id": _str(raw.get("id")) or ""}
+        if self.me_id:
+            mine = [name for name, pid in conv.participant_ids.items() if pid == self.me_id]
+            if mine:
+                conv.set_me(mine[0], "export")
+        if conv.me is None and raw.get("type") == "personal_chat":
+            others = [p for p in conv.participants if p != conv.title]
+            if conv.title in conv.participants and len(others) == 1:
+                conv.set_me(others[0], "export")
+        if (conv.me is None and raw.get("type") == "saved_messages"
+                and len(conv.participants) == 1):
+            conv.set_me(conv.participants[0], "export")
+        return conv
 
 
 def is_telegram(data: Any) -> bool:
@@ -171,33 +187,60 @@ def is_telegram(data: Any) -> bool:
             and all(isinstance(m, dict) and "date" in m for m in msgs[:5]))
 
 
-def parse_telegram(data: Any, source_name: str = "result.json") -> list[Conversation]:
-    """Every chat in the export (one for a single-chat export)."""
-    if not isinstance(data, dict):
-        raise ChatParseError(source_name, "telegram", "structure")
-    me_id = None
-    contacts: list[str] = []
+def _owner(data: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The exporting account's id and contact details (a full export says who "me" is)."""
     info = data.get("personal_information")
-    if isinstance(info, dict):
-        if info.get("user_id") is not None:
-            me_id = f"user{info['user_id']}"
-        contacts = [str(info[k]) for k in ("phone_number", "username") if info.get(k)]
+    if not isinstance(info, dict):
+        return None, []
+    me_id = f"user{info['user_id']}" if info.get("user_id") is not None else None
+    return me_id, [str(info[k]) for k in ("phone_number", "username") if info.get(k)]
+
+
+def chat_paths(data: dict[str, Any]) -> list[tuple[Any, ChatPath]]:
+    """Each chat of the export and where its message list is, in the order they are shown
+    (a single chat, or `chats` then `left_chats`)."""
     if isinstance(data.get("messages"), list):
-        chats = [_chat(data, source_name, me_id)]
-    else:
-        chats = _all_chats(data, source_name, me_id)
-    for conv in chats:
-        if contacts:
-            conv.notes["me_contacts"] = contacts
-    return chats
-
-
-def _all_chats(data: dict[str, Any], source_name: str, me_id: str | None) -> list[Conversation]:
-    chats: list[Any] = []
+        return [(data, ("messages",))]
+    found: list[tuple[Any, ChatPath]] = []
     for key in ("chats", "left_chats"):
         section = data.get(key)
         if isinstance(section, dict) and isinstance(section.get("list"), list):
-            chats.extend(section["list"])
+            found += [(chat, (key, "list", i, "messages"))
+                      for i, chat in enumerate(section["list"])]
+    return found
+
+
+def parse_telegram_stream(data: Any, messages: Iterable[tuple[ChatPath, Any]],
+                          source_name: str = "result.json") -> list[Conversation]:
+    """Every chat in the export: `data` is its shape (message lists may be cut short),
+    `messages` every message with the path of its list, in the file's order."""
+    if not isinstance(data, dict):
+        raise ChatParseError(source_name, "telegram", "structure")
+    me_id, contacts = _owner(data)
+    chats = chat_paths(data)
     if not chats:
         raise ChatParseError(source_name, "telegram", "no_messages")
-    return [_chat(c, source_name, me_id) for c in chats]
+    builders = {path: _ChatBuilder(raw, source_name, me_id) for raw, path in chats}
+    for path, raw_message in messages:
+        builder = builders.get(path)
+        if builder is not None:
+            builder.add(raw_message)
+    convs = [builders[path].finish() for _raw, path in chats]
+    for conv in convs:
+        if contacts:
+            conv.notes["me_contacts"] = contacts
+    return convs
+
+
+def _in_document(data: dict[str, Any]) -> Iterator[tuple[ChatPath, Any]]:
+    for raw, path in chat_paths(data):
+        if isinstance(raw, dict) and isinstance(raw.get("messages"), list):
+            for message in raw["messages"]:
+                yield path, message
+
+
+def parse_telegram(data: Any, source_name: str = "result.json") -> list[Conversation]:
+    """Every chat in the export (one for a single-chat export), from the whole document."""
+    if not isinstance(data, dict):
+        raise ChatParseError(source_name, "telegram", "structure")
+    return parse_telegram_stream(data, _in_document(data), source_name)

@@ -17,6 +17,7 @@ from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, war
 from evidence_app.clicmd.timestamp_cmds import stamp_changes
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.i18n import _
+from evidence_app.messages import refused_attachments_note
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,4 +74,6 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
     if summary["unparsed_lines"]:
         warn(_("Some lines could not be understood. They are kept exactly as found and "
                "marked in the transcript."))
+    if summary["attachments_refused"]:
+        warn(refused_attachments_note(summary["attachments_refused"]))
     return EXIT_OK

@@ -11,6 +11,7 @@ from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.gui.common import show_error
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
+from evidence_app.messages import refused_attachments_note
 
 
 def import_chat_dialog(session: Session, parent: QWidget) -> None:
@@ -41,9 +42,12 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
 
     def done(result) -> None:
         summary = result.summary()
-        QMessageBox.information(parent, _("Chat imported"), _(
+        text = _(
             "The chat was added to the vault: {messages} messages, {attachments} attachments. "
             "The original export is kept exactly as it was.").format(
-            messages=summary["messages"], attachments=summary["attachments"]))
+            messages=summary["messages"], attachments=summary["attachments"])
+        if summary["attachments_refused"]:
+            text += "\n\n" + refused_attachments_note(summary["attachments_refused"])
+        QMessageBox.information(parent, _("Chat imported"), text)
 
     session.run(run, path, me, on_done=done, on_error=failed)
