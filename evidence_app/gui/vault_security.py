@@ -76,11 +76,11 @@ class RecoveryKeyShown(QDialog):
             "has it can open the vault too.")))
         self.kept = QCheckBox(_("I have written down, printed or saved my recovery key"))
         lay.addWidget(self.kept)
-        self.done = QPushButton(_("Done"))
-        self.done.setEnabled(False)
-        self.kept.toggled.connect(self.done.setEnabled)
-        self.done.clicked.connect(self.accept)
-        lay.addWidget(self.done)
+        self.done_button = QPushButton(_("Done"))
+        self.done_button.setEnabled(False)
+        self.kept.toggled.connect(self.done_button.setEnabled)
+        self.done_button.clicked.connect(self.accept)
+        lay.addWidget(self.done_button)
 
     def reject(self) -> None:  # Esc must not lose the only showing of the key
         if self.kept.isChecked():
