@@ -28,7 +28,7 @@ def _child(mode: str, vault: Path, out: Path, key: Path) -> None:
     """Run one phase in this process and print its time and RSS growth."""
     from evidence_app.bundle.seal import Protection, seal
     from evidence_app.bundle.verify import verify_bundle
-    from evidence_app.core.safefs import private_tempdir
+    from evidence_app.core.scratch import scratch_dir
     from evidence_app.core.vault import Vault
 
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -41,7 +41,7 @@ def _child(mode: str, vault: Path, out: Path, key: Path) -> None:
             took = time.perf_counter() - start
     else:
         bundle = next(out.glob("*.zip.age"))
-        with private_tempdir() as work:
+        with scratch_dir("verify") as work:
             start = time.perf_counter()
             report = verify_bundle(bundle, work, identities_text=key.read_text())
             took = time.perf_counter() - start

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
 
 from evidence_app import __version__
 from evidence_app.clicmd import bundle_cmds, chat_cmds, timestamp_cmds, vault_cmds
 from evidence_app.clicmd.common import EXIT_ERROR, EXIT_USAGE, CliError
+from evidence_app.core import scratch
 from evidence_app.core.errors import EvidenceError
 from evidence_app.i18n import _, set_language
 from evidence_app.logsetup import log_file, setup_logging
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--portable" in argv:
         force_portable()
     contain_portable()
+    scratch.clean_stale()  # what a killed run (SIGKILL, power cut) left in the temp folder
     setup_logging()
     set_language(_early_option(argv, "--lang") or os.environ.get("EVIDENCE_APP_LANG"))
     parser = build_parser()
@@ -68,6 +72,28 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    # SIGTERM and SIGHUP unwind like Ctrl-C, so every `finally` removes what it unpacked.
+    with scratch.stop_on_signals():
+        try:
+            return _run(args)
+        except KeyboardInterrupt as exc:
+            return _stopped(exc)
+
+
+def _stopped(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C, SIGTERM or SIGHUP: the clean-up has run; one line, the conventional status."""
+    left = scratch.remove_all()  # a last sweep, for anything a job had not removed yet
+    if left:
+        line = _("Stopped, but a temporary folder could not be removed: {path}. Delete it "
+                 "yourself: it may hold unpacked evidence.").format(path=left[0])
+    else:
+        line = _("Stopped. Nothing half-saved or unpacked was left behind.")
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        print(line, file=sys.stderr, flush=True)
+    return exc.exit_status if isinstance(exc, scratch.Interrupted) else 128 + signal.SIGINT
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args) or 0)
     except CliError as exc:
@@ -77,9 +103,6 @@ def main(argv: list[str] | None = None) -> int:
         log.info("%s failed: %s", args.command, type(exc).__name__)
         print(_("error: ") + describe(exc), file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print(_("Stopped. Nothing half-saved was kept."), file=sys.stderr)
-        return 130
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
         log.exception("unexpected error in %s", args.command)
         where = log_file()

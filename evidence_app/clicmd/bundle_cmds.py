@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -21,8 +22,8 @@ from evidence_app.clicmd.common import (
     warn,
 )
 from evidence_app.clicmd.timestamp_cmds import stamp_changes
+from evidence_app.core import scratch
 from evidence_app.core.errors import BundleKeyNeeded
-from evidence_app.core.safefs import private_tempdir
 from evidence_app.formatting import human_size
 from evidence_app.i18n import _
 
@@ -184,12 +185,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
     options = dict(identities_text=identity, passphrase=secret, expected=expected,
                    extra_roots=extra_roots, progress=progress_printer(_("verifying")))
     if args.extract_to:
+        # Only the unpacked bag goes there (files 0600, folders 0700); the decrypted zip
+        # stays in a scratch folder. A run that stops leaves no half-unpacked folder.
         target = Path(args.extract_to)
         if target.exists() and any(target.iterdir()):
             raise CliError(_("{path} is not empty; choose a new folder.").format(path=target))
-        return _print_report(verify_bundle(bundle, target, **options), args)
-    with private_tempdir() as work:
-        return _print_report(verify_bundle(bundle, work, **options), args)
+        made = not target.exists()
+        try:
+            report = verify_bundle(bundle, target, **options)
+        except BaseException:
+            if made:
+                with contextlib.suppress(OSError):
+                    target.rmdir()  # only if empty: verify_bundle took back what it unpacked
+            raise
+        return _print_report(report, args)
+    with scratch.scratch_dir("verify") as work:
+        return _print_report(verify_bundle(bundle, work, zip_folder=work, **options), args)
 
 
 def _print_report(report: VerifyReport, args: argparse.Namespace) -> int:

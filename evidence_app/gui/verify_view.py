@@ -2,14 +2,14 @@
 see every check.
 
 Verification runs in a worker task (verify_bundle needs no vault). The bundle is unpacked into
-one private temporary folder that lives as long as this window and is removed when it closes,
-so "Open report" and "Open folder" show exactly the files that were checked. The receipt and
-the officer's own trust roots: verify_trust.py; the result: verify_result.py.
+one private scratch folder (core/scratch.py) that lives as long as this window and is removed
+when it closes, so "Open report" and "Open folder" show exactly the files that were checked.
+Closing during a check removes it at once, without waiting for the check to stop. The receipt
+and the officer's own trust roots: verify_trust.py; the result: verify_result.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import shutil
 from pathlib import Path
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from evidence_app.bundle import agefile
 from evidence_app.bundle.verify import VerifyReport, encryption_kind, verify_bundle
 from evidence_app.core import errors as e
-from evidence_app.core.safefs import private_tempdir
+from evidence_app.core import scratch
 from evidence_app.gui import workers
 from evidence_app.gui.common import NoteLabel, show_error
 from evidence_app.gui.seal_pages import BAD, button, wrapped
@@ -63,8 +63,7 @@ class VerifyWindow(QWidget):
         self.kind: str | None = None
         self.report: VerifyReport | None = None
         self.task: workers.Task | None = None
-        self._temp = contextlib.ExitStack()
-        self._workdir: Path | None = None
+        self._workdir: Path | None = None  # the scratch folder, made for the first check
         self._runs = 0
         self._cleanup_pending = False
         app = QApplication.instance()
@@ -238,8 +237,8 @@ class VerifyWindow(QWidget):
         return text
 
     def _new_workdir(self) -> Path:
-        if self._workdir is None:
-            self._workdir = self._temp.enter_context(private_tempdir("evidence-verify-"))
+        if self._workdir is None or self._workdir not in scratch.live():  # none, or removed
+            self._workdir = scratch.make("verify")
         for old in self._workdir.iterdir():  # one bundle at a time: drop the last one
             shutil.rmtree(old, ignore_errors=True)
         self._runs += 1
@@ -268,7 +267,8 @@ class VerifyWindow(QWidget):
             self.trust.fingerprint.selectAll()
             return
         self._show_report(None)
-        self.task = workers.Task(verify_bundle, self.bundle, self._new_workdir(),
+        workdir = self._new_workdir()
+        self.task = workers.Task(verify_bundle, self.bundle, workdir, zip_folder=workdir,
                                  identities_text=identity, passphrase=passphrase,
                                  expected=expected, extra_roots=self.trust.extra_roots())
         self.task.signals.progress.connect(self._progress)
@@ -346,17 +346,18 @@ class VerifyWindow(QWidget):
     # --- closing ----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Remove the unpacked bundle; a running check is cancelled and cleans up when done."""
+        """Remove the unpacked bundle now; a running check is cancelled, not waited for,
+        and whatever it writes before it notices is removed when it ends."""
         self.passphrase.clear()
         if self.task is not None:
             self.task.cancel()
-            self._cleanup_pending = True
-        else:
-            self._cleanup()
+        self._cleanup()
         super().closeEvent(event)
 
     def _cleanup(self) -> None:
-        self._cleanup_pending = False
         self._show_report(None)
-        self._temp.close()
-        self._workdir = None
+        if self._workdir is not None:
+            scratch.remove(self._workdir)
+        self._cleanup_pending = self.task is not None
+        if not self._cleanup_pending:
+            self._workdir = None

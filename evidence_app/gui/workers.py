@@ -72,5 +72,11 @@ def start(task: Task) -> Task:
     return task
 
 
+def cancel_all() -> None:
+    """Ask every running task to stop (quick exit); returns at once, waits for none."""
+    for task in list(_running):
+        task.cancel()
+
+
 def wait_all(timeout_ms: int = 30_000) -> bool:
     return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evidence_app import paths
-from evidence_app.core.safefs import private_tempdir
+from evidence_app.core.scratch import scratch_dir
 from evidence_app.paths import PORTABLE_DATA, PORTABLE_MARKER
 
 HOST = "/host/user/folder"
@@ -49,7 +49,7 @@ def test_marker_moves_every_folder_beside_the_program(program: Path) -> None:
     if sys.platform.startswith("linux"):
         assert os.environ["XDG_CACHE_HOME"] == str(runtime / "cache")
         assert os.environ["XDG_CONFIG_HOME"] == str(runtime / "config")
-    with private_tempdir() as scratch:
+    with scratch_dir() as scratch:
         assert scratch.parent == runtime / "tmp"
 
 
