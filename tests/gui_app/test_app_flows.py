@@ -12,38 +12,14 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from evidence_app.core.vault import Vault
-from evidence_app.gui.app import AppController
 from evidence_app.gui.start_window import PAGE_RECOVERY, PAGE_UNLOCK, PAGE_WELCOME
-from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def controller(qapp, tmp_path: Path):
-    settings = Settings(language="en", vault_path=str(tmp_path / "vault"))
-    made = AppController(qapp, settings)
-    made.show()
-    yield made
-    if made.session.is_unlocked:
-        made.session.lock("user")
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-    qapp.removeEventFilter(made.safety)
 
 
-@pytest.fixture
-def unlocked(controller, qtbot, tmp_path: Path):
-    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
-    vault.lock()
-    controller.start.refresh_unlock_page()
-    controller.start.show_page(PAGE_UNLOCK)
-    controller.start.unlock_field.setText(PASSPHRASE)
-    controller.start.unlock_button.click()
-    qtbot.waitUntil(lambda: controller.main is not None and controller.main.isVisible(),
-                    timeout=10_000)
-    return controller
 
 
 def _files(tmp_path: Path) -> list[Path]:

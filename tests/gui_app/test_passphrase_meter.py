@@ -13,10 +13,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from evidence_app.core.errors import WrongPassphrase
 from evidence_app.core.vault import HEADER_NAME, Vault
-from evidence_app.gui.app import AppController
 from evidence_app.gui.start_window import PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK
 from evidence_app.gui.vault_security import ChangePassphraseDialog
-from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
 
 pytestmark = pytest.mark.gui
@@ -24,17 +22,6 @@ pytestmark = pytest.mark.gui
 WEAK = "tiger-lamp"  # zxcvbn score 2: allowed after a confirmation
 
 
-@pytest.fixture
-def controller(qapp, tmp_path: Path):
-    settings = Settings(language="en", vault_path=str(tmp_path / "vault"))
-    made = AppController(qapp, settings)
-    made.show()
-    yield made
-    if made.session.is_unlocked:
-        made.session.lock("user")
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-    qapp.removeEventFilter(made.safety)
 
 
 def _answer_next_dialog(button_text: str, seen: list[str]) -> None:
@@ -119,17 +106,6 @@ def test_strong_passphrase_is_not_questioned(controller, qtbot):
     qtbot.waitUntil(lambda: start.stack.currentIndex() == PAGE_RECOVERY, timeout=10_000)
 
 
-@pytest.fixture
-def unlocked(controller, qtbot, tmp_path: Path):
-    vault, key = Vault.create(tmp_path / "vault", PASSPHRASE)
-    vault.lock()
-    controller.start.refresh_unlock_page()
-    controller.start.show_page(PAGE_UNLOCK)
-    controller.start.unlock_field.setText(PASSPHRASE)
-    controller.start.unlock_button.click()
-    qtbot.waitUntil(lambda: controller.main is not None and controller.main.isVisible(),
-                    timeout=10_000)
-    return controller
 
 
 def test_change_passphrase_dialog_refuses_common_and_asks_about_weak(unlocked, qtbot,

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from evidence_app.core.vault import Vault
 from evidence_app.gui import workers
-from evidence_app.gui.app import AppController
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.session import Session
 from evidence_app.gui.start_window import (
@@ -32,17 +31,6 @@ pytestmark = pytest.mark.gui
 WAIT = 15_000
 
 
-@pytest.fixture
-def controller(qapp, tmp_path: Path):
-    made = AppController(qapp, Settings(language="en", vault_path=str(tmp_path / "vault")))
-    made.show()
-    yield made
-    workers.wait_all()
-    if made.session.is_unlocked:
-        made.session.lock("user")
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-    qapp.removeEventFilter(made.safety)
 
 
 @pytest.fixture

@@ -13,27 +13,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from evidence_app.core.errors import WrongRecoveryKey
 from evidence_app.core.vault import Vault
-from evidence_app.gui.app import AppController
 from evidence_app.gui.settings_dialog import SettingsDialog
 from evidence_app.gui.start_window import PAGE_UNLOCK
 from evidence_app.gui.vault_security import NewRecoveryKeyDialog, RecoverDialog
-from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def controller(qapp, tmp_path: Path):
-    settings = Settings(language="en", vault_path=str(tmp_path / "vault"))
-    made = AppController(qapp, settings)
-    made.show()
-    yield made
-    if made.session.is_unlocked:
-        made.session.lock("user")
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-    qapp.removeEventFilter(made.safety)
 
 
 def _unlock(controller, qtbot) -> None:
