@@ -17,6 +17,7 @@ process) and the most space a folder took while it ran.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import subprocess
@@ -79,7 +80,10 @@ def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     return crc1 ^ crc2
 
 
+@functools.lru_cache(maxsize=64)
 def crc32_of_zeros(length: int) -> int:
+    if length <= 64 << 20:  # small enough to hash for real, in C
+        return zlib.crc32(bytes(length))
     result = 0
     block, block_len = zlib.crc32(b"\0"), 1
     while length:
