@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from evidence_app.core.vault import Vault
 from evidence_app.gui import workers
 from evidence_app.gui.app import AppController
+from evidence_app.gui.session import Session
 from evidence_app.gui.start_window import PAGE_UNLOCK
 from evidence_app.settings import Settings
 from tests.helpers import PASSPHRASE
@@ -43,3 +44,15 @@ def unlocked(controller, qtbot, tmp_path: Path):
     qtbot.waitUntil(lambda: controller.main is not None and controller.main.isVisible(),
                     timeout=10_000)
     return controller
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    """A session holding a fresh open vault, without windows."""
+    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
+    made = Session(Settings(language="en"))
+    made.vault = vault
+    yield made
+    workers.wait_all()
+    if vault.is_open:
+        made.lock("user")

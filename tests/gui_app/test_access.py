@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,19 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.vault import Vault
 from evidence_app.gui.capture_dialog import CaptureDialog
 from evidence_app.gui.case_dialog import CaseDialog
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.seal_wizard import SealWizard
-from evidence_app.gui.session import Session
 from evidence_app.gui.settings_dialog import SettingsDialog
 from evidence_app.gui.start_window import StartWindow
 from evidence_app.gui.timestamp_dialog import TimestampDialog
 from evidence_app.gui.verify_view import VerifyWindow
 from evidence_app.i18n import language, shipped_languages
-from evidence_app.settings import Settings
-from tests.helpers import PASSPHRASE
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit,
                QTextEdit, QAbstractSpinBox, QKeySequenceEdit, QTableWidget)
@@ -52,15 +47,6 @@ def unnamed(root: QWidget) -> list[str]:
         if not (widget.accessibleName() or text.replace("&", "").strip()):
             missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
     return missing
-
-
-@pytest.fixture
-def session(tmp_path: Path):
-    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
-    made = Session(Settings(language="en"))
-    made.vault = vault
-    yield made
-    vault.lock()
 
 
 def test_every_control_has_a_name(qtbot, session) -> None:

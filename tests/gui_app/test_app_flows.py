@@ -18,10 +18,6 @@ from tests.helpers import PASSPHRASE
 pytestmark = pytest.mark.gui
 
 
-
-
-
-
 def _files(tmp_path: Path) -> list[Path]:
     from PIL import Image
 

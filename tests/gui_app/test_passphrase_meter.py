@@ -22,8 +22,6 @@ pytestmark = pytest.mark.gui
 WEAK = "tiger-lamp"  # zxcvbn score 2: allowed after a confirmation
 
 
-
-
 def _answer_next_dialog(button_text: str, seen: list[str]) -> None:
     """When the next modal dialog opens, note its text and press the button named so."""
 
@@ -104,8 +102,6 @@ def test_strong_passphrase_is_not_questioned(controller, qtbot):
     _type(qtbot, start.new_pass2, PASSPHRASE)
     qtbot.mouseClick(start.create_button, Qt.MouseButton.LeftButton)  # no dialog to answer
     qtbot.waitUntil(lambda: start.stack.currentIndex() == PAGE_RECOVERY, timeout=10_000)
-
-
 
 
 def test_change_passphrase_dialog_refuses_common_and_asks_about_weak(unlocked, qtbot,

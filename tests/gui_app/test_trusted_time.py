@@ -5,16 +5,12 @@ evidence. No test reaches the internet: the default authorities are behind a clo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from evidence_app.core.vault import Vault
-from evidence_app.gui import workers
 from evidence_app.gui.main_window import MainWindow
-from evidence_app.gui.session import Session
 from evidence_app.gui.start_window import (
     PAGE_CREATE,
     PAGE_RECOVERY,
@@ -22,26 +18,12 @@ from evidence_app.gui.start_window import (
     PAGE_WELCOME,
 )
 from evidence_app.gui.timestamp_dialog import TimestampDialog
-from evidence_app.settings import Settings
 from evidence_app.timestamp import current_settings, enable, flush_queue, waiting
 from evidence_app.timestamp.tsas import KNOWN_TSAS
 from tests.helpers import PASSPHRASE
 
 pytestmark = pytest.mark.gui
 WAIT = 15_000
-
-
-
-
-@pytest.fixture
-def session(tmp_path: Path):
-    vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
-    made = Session(Settings(language="en"))
-    made.vault = vault
-    yield made
-    workers.wait_all()
-    if vault.is_open:
-        made.lock("user")
 
 
 def settings_records(vault: Vault) -> list[dict]:

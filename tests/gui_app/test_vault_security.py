@@ -21,8 +21,6 @@ from tests.helpers import PASSPHRASE
 pytestmark = pytest.mark.gui
 
 
-
-
 def _unlock(controller, qtbot) -> None:
     controller.start.refresh_unlock_page()
     controller.start.show_page(PAGE_UNLOCK)
