@@ -112,6 +112,14 @@ class ObjectStore:
         self.root = root
         self._keys = [object_keys] if isinstance(object_keys, bytes) else list(object_keys)
 
+    def add_key(self, object_key: bytes) -> None:
+        """A new key epoch: objects from now on are written under `object_key`."""
+        self._keys.append(object_key)
+
+    def beside(self, root: Path) -> ObjectStore:
+        """The same keys over another folder (the vault's quarantine)."""
+        return ObjectStore(root, self._keys)
+
     def path(self, object_id: str) -> Path:
         if len(object_id) != 32 or any(c not in "0123456789abcdef" for c in object_id):
             raise MissingObject(object_id)
@@ -246,14 +254,23 @@ class ObjectStore:
     def hash_object(
         self, object_id: str, progress: Progress | None = None, done_before: int = 0
     ) -> tuple[str, int]:
+        stored = self.reread(object_id, progress, done_before)
+        return stored.sha256, stored.size
+
+    def reread(self, object_id: str, progress: Progress | None = None,
+               done_before: int = 0) -> StoredObject:
+        """What write_stream reported for an object, found again by decrypting it whole."""
         hasher = hashlib.sha256()
+        head = b""
         size = 0
         for view in self.iter_plaintext(object_id):
+            if len(head) < SNIFF_BYTES:
+                head += bytes(view[: SNIFF_BYTES - len(head)])
             hasher.update(view)
             size += len(view)
             if progress is not None:
                 progress(done_before + size, 0, "")
-        return hasher.hexdigest(), size
+        return StoredObject(object_id, size, hasher.hexdigest(), head)
 
 
 def file_size(src: BinaryIO) -> int:

@@ -10,7 +10,6 @@ were in the records that are gone, and the new record says the item was recovere
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence_app.core import media
 from evidence_app.core.errors import CorruptObject, EvidenceError, MissingObject
-from evidence_app.core.objectstore import SNIFF_BYTES, ObjectStore, StoredObject
+from evidence_app.core.objectstore import ObjectStore, StoredObject
 from evidence_app.core.safefs import move_durably
 from evidence_app.core.state import Item
 from evidence_app.core.vault_parts import VaultParts
@@ -51,8 +50,7 @@ class QuarantineMixin(VaultParts):
     path: Path
 
     def _quarantine_store(self) -> ObjectStore:
-        store = self._store()
-        return ObjectStore(self.path / QUARANTINE_NAME, store._keys)
+        return self._store().beside(self.path / QUARANTINE_NAME)
 
     def _quarantine_unnamed(self) -> int:
         """Move every object no record names into the quarantine; returns how many."""
@@ -76,7 +74,7 @@ class QuarantineMixin(VaultParts):
         return len(moved)
 
     def quarantined(self) -> list[QuarantinedObject]:
-        """What the quarantine holds, oldest epoch first is not implied: sorted by id."""
+        """What the quarantine holds, sorted by id."""
         quarantine = self._quarantine_store()
         found = []
         for object_id in sorted(quarantine.all_ids()):
@@ -109,7 +107,7 @@ class QuarantineMixin(VaultParts):
                 raise MissingObject(object_id)
             if not entry.recoverable:
                 continue
-            stored = _hash_object(quarantine, object_id)
+            stored = quarantine.reread(object_id)
             move_durably(quarantine.path(object_id), store.path(object_id))
             media_type = media.sniff_media_type(stored.head)
             reopen = None
@@ -134,14 +132,3 @@ class QuarantineMixin(VaultParts):
         def _record_item(self, stored: StoredObject, name: str, *, source: dict[str, Any],
                          reopen: Any = None, remove_on_failure: bool = True) -> Item: ...
 
-
-def _hash_object(store: ObjectStore, object_id: str) -> StoredObject:
-    hasher = hashlib.sha256()
-    head = b""
-    size = 0
-    for view in store.iter_plaintext(object_id):
-        if len(head) < SNIFF_BYTES:
-            head += bytes(view[: SNIFF_BYTES - len(head)])
-        hasher.update(view)
-        size += len(view)
-    return StoredObject(object_id, size, hasher.hexdigest(), head)

@@ -428,7 +428,7 @@ class Vault(IngestMixin, ItemsMixin, QuarantineMixin):
         atomic_write(self.path / HEADER_NAME, header_bytes(header))
         self.header = header
         self._masters.append(bytearray(fresh))
-        self._store()._keys.append(subkey(fresh, "objects"))
+        self._store().add_key(subkey(fresh, "objects"))
         self._journal().add_key(subkey(fresh, "journal"))
         self._note_seen()
         return len(masters) - 1
