@@ -7,7 +7,8 @@ DEVSTAMP = $(VENV)/.installed-dev
 DISTSTAMP = $(VENV)/.installed-dist
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' evidence_app/__init__.py)
 
-.PHONY: help run test test-slow lint translations extract-messages screenshots bench clean dist
+.PHONY: help run test test-slow lint translations extract-messages screenshots bench clean dist \
+	system-packages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -32,10 +33,17 @@ translations: $(STAMP) ## compile the .po catalogues into .mo files
 run: $(STAMP) translations ## install everything and start the app
 	$(VENV)/bin/evidence-app
 
-test: $(DEVSTAMP) translations ## install dev extras and run the whole suite offscreen
+# The tools the tests drive (age, openssl, poppler, Xvfb...) and Qt's libraries: one list,
+# installer/system-packages.txt, that .ci/run installs too. Installs what is missing when it
+# can (root or password-less sudo, apt-get); else names the command and stops
+# (`make test MISSING_OK=1` goes on without them).
+system-packages: ## check (and install when possible) the system packages the tests need
+	@MISSING_OK=$(MISSING_OK) sh installer/system-packages.sh --check
+
+test: system-packages $(DEVSTAMP) translations ## install dev extras and run the whole suite offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-test-slow: $(DEVSTAMP) translations ## the long crash and tamper runs too
+test-slow: system-packages $(DEVSTAMP) translations ## the long crash and tamper runs too
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m ''
 
 lint: $(DEVSTAMP) ## ruff

@@ -188,8 +188,13 @@ def _pdf_tool(tool: str, pdf: Path) -> str:
 
 @pytest.mark.gui
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_main_flows_in_every_language(code: str, first_start, qtbot, tmp_path: Path) -> None:
+def test_main_flows_in_every_language(code: str, first_start, qtbot, tmp_path: Path,
+                                      monkeypatch) -> None:
     from evidence_app.bundle import report_words
+    from evidence_app.bundle.fonts import SYSTEM_FONTS_ENV
+
+    # The report must not depend on the fonts this machine happens to have: ours only.
+    monkeypatch.setenv(SYSTEM_FONTS_ENV, "0")
     from evidence_app.bundle.seal import Protection, seal
     from evidence_app.gui.case_dialog import CaseDialog
 
@@ -237,7 +242,7 @@ def test_main_flows_in_every_language(code: str, first_start, qtbot, tmp_path: P
         title = report_words.title()
     assert html.escape(title) in page
     fonts = choose_fonts([html.unescape(page)])
-    assert fonts.missing == set(), f"no font on this system has {sorted(fonts.missing)}"
+    assert fonts.missing == set(), f"no font we ship has {sorted(fonts.missing)}"
 
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(pdf_bytes)

@@ -1,8 +1,8 @@
 # Build Evidence Locker on Windows: the PyInstaller folder, the per-user installer (Inno Setup)
 # and the portable zip for USB sticks. Run from the repository root in PowerShell:
 #   powershell -ExecutionPolicy Bypass -File installer\windows\build.ps1
-# Needs: Python 3.11+ (python on PATH), Inno Setup 6 (iscc), and fonts for the PDF report in
-# $env:EVIDENCE_APP_BUILD_FONT_DIR (see README.md beside this file).
+# Needs: Python 3.11+ (python on PATH) and Inno Setup 6 (iscc); the fonts ship in
+# resources\fonts (see README.md beside this file).
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..\..")
 
