@@ -14,7 +14,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -246,7 +246,7 @@ def _parse_header(src: BinaryIO) -> tuple[list[Stanza], bytes, bytes]:
 
 
 def _unwrap(stanzas: list[Stanza], identities: list[X25519PrivateKey],
-            passphrase: str | None) -> bytes:
+            passphrases: Sequence[str] | None) -> bytes:
     for stanza in stanzas:
         try:
             if stanza.kind == "X25519" and identities and len(stanza.args) == 1:
@@ -260,13 +260,17 @@ def _unwrap(stanzas: list[Stanza], identities: list[X25519PrivateKey],
                         return ChaCha20Poly1305(wrap).decrypt(_ZERO_NONCE, stanza.body, None)
                     except InvalidTag:
                         continue
-            elif stanza.kind == "scrypt" and passphrase is not None and len(stanzas) == 1:
+            elif stanza.kind == "scrypt" and passphrases and len(stanzas) == 1:
                 salt, log_n = _unb64(stanza.args[0]), int(stanza.args[1])
                 if not 1 <= log_n <= MAX_SCRYPT_LOG_N or len(salt) != 16:
                     raise AgeDecryptError("header")
-                key = Scrypt(salt=b"age-encryption.org/v1/scrypt" + salt, length=32,
-                             n=2**log_n, r=8, p=1).derive(passphrase.encode("utf-8"))
-                return ChaCha20Poly1305(key).decrypt(_ZERO_NONCE, stanza.body, None)
+                for passphrase in passphrases:
+                    key = Scrypt(salt=b"age-encryption.org/v1/scrypt" + salt, length=32,
+                                 n=2**log_n, r=8, p=1).derive(passphrase.encode("utf-8"))
+                    try:
+                        return ChaCha20Poly1305(key).decrypt(_ZERO_NONCE, stanza.body, None)
+                    except InvalidTag:
+                        continue
         except InvalidTag:
             continue
         except (ValueError, IndexError):
@@ -275,10 +279,16 @@ def _unwrap(stanzas: list[Stanza], identities: list[X25519PrivateKey],
 
 
 def iter_decrypt(src: BinaryIO, *, identities: list[X25519PrivateKey] | None = None,
-                 passphrase: str | None = None) -> Iterator[bytes]:
-    """Plaintext chunks; raises AgeDecryptError on a wrong key or any damage/truncation."""
+                 passphrase: str | None = None,
+                 also_try: Sequence[str] = ()) -> Iterator[bytes]:
+    """Plaintext chunks; raises AgeDecryptError on a wrong key or any damage/truncation.
+
+    also_try: other passphrases to try, in order, when `passphrase` does not fit (what a
+    person most likely meant by what they typed; each costs one scrypt).
+    """
     stanzas, header, mac = _parse_header(src)
-    file_key = _unwrap(stanzas, identities or [], passphrase)
+    passphrases = [] if passphrase is None else [passphrase, *also_try]
+    file_key = _unwrap(stanzas, identities or [], passphrases)
     expected = hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, mac):
         raise AgeDecryptError("header")

@@ -209,8 +209,9 @@ def _passphrase_page(pdf: FPDF, info: ReceiptInfo, fonts: FontChoice) -> None:
     pdf.ln(4)
     pdf.set_font("mono", "", 16)
     pdf.set_fill_color(*HEAD_FILL)
-    pdf.multi_cell(0, 10, info.passphrase or "", fill=True, padding=4, new_x="LMARGIN",
-                   new_y="NEXT")
+    # left-aligned: justified lines would show uneven gaps, as if spaces were part of it
+    pdf.multi_cell(0, 10, info.passphrase or "", fill=True, padding=4, align="L",
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("body", "", 10)
     pdf.multi_cell(0, 5.5, shown(_passphrase_note(info), fonts), align="L",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_app.bundle import agefile, bag
+from evidence_app.bundle import agefile, bag, passwords
 from evidence_app.bundle import verify_checks as checks
 from evidence_app.bundle.pin import Expected
 from evidence_app.bundle.verify_time import check_bag_timestamps
@@ -110,12 +110,16 @@ def _decrypt(path: Path, out: Path, identities_text: str | None, passphrase: str
     if kind == "identity" and not identities_text:
         raise BundleKeyNeeded("identity")
     identities = agefile.identities_from_file_text(identities_text) if identities_text else []
+    # As typed first; then as the app made it, if the words were typed as heard ("Tomatoe,
+    # lanterns"): each word of the list is known by its first four letters.
+    also_try = passwords.alternatives(passphrase) if passphrase else []
     total = path.stat().st_size
     done = 0
     try:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         with open(path, "rb") as src, os.fdopen(os.open(out, flags, 0o600), "wb") as dst:
-            for chunk in agefile.iter_decrypt(src, identities=identities, passphrase=passphrase):
+            for chunk in agefile.iter_decrypt(src, identities=identities, passphrase=passphrase,
+                                              also_try=also_try):
                 dst.write(chunk)
                 done += len(chunk)
                 if cancel is not None and cancel():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence_app.bundle import passwords
 from evidence_app.bundle.seal import Protection, seal
 from evidence_app.core.errors import Cancelled, CorruptObject
 
@@ -55,7 +56,7 @@ def test_progress_reaches_the_total(vault, tmp_path: Path) -> None:
     assert seen[-1][0] == seen[-1][1] == 2 << 20
     assert result.bundle_path.is_file()
     assert result.passphrase is not None
-    assert len(result.passphrase.split()) == 7
+    assert len(result.passphrase.split()) == passwords.WORDS
 
 
 def test_report_language_does_not_change_the_apps_language(vault, tmp_path: Path) -> None:
