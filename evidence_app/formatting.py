@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from evidence_app.core.timeutil import local_display
+from evidence_app.i18n import _, current_language, ngettext
 
-__all__ = ["human_size", "untrusted", "visible_marks", "when"]
+__all__ = ["decimal", "human_size", "untrusted", "visible_marks", "when"]
 
 # Bidi embeddings/overrides/isolates and C0/C1 controls (ESC among them): an offender can use
 # them to make "gpj.exe" look like "exe.jpg", or to repaint a terminal. They are shown as
@@ -35,13 +36,42 @@ def untrusted(text: object, limit: int = UNTRUSTED_LIMIT) -> str:
     return shown
 
 
-def human_size(size: int) -> str:
+# Languages whose numbers use a decimal comma (CLDR, Latin digits): "24,7 KB". In German a
+# point would read as a thousands separator, so "24.7" would look like twenty-four thousand.
+DECIMAL_COMMA = frozenset({"de", "es", "fr", "pt", "ru", "vi", "id"})
+_UNITS = (
+    lambda number: _("{number} KB").format(number=number),
+    lambda number: _("{number} MB").format(number=number),
+    lambda number: _("{number} GB").format(number=number),
+    lambda number: _("{number} TB").format(number=number),
+)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """A number with `places` decimals and the decimal mark of the language in use."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if current_language().split("_")[0] in DECIMAL_COMMA else text
+
+
+def human_size(size: int, *, exact: bool = False) -> str:
+    """The one way a size is shown, in the GUI, the CLI, the report and the receipt.
+
+    Decimal units (1 KB = 1000 bytes, as the SI, macOS and phones count), one decimal, the
+    language's decimal mark: "24.7 KB", "24,7 KB". `exact` adds the byte count that `ls -l`
+    and a file's properties show, to check against: "24.7 KB (24718 bytes)".
+    """
+    if size < 1000:
+        return ngettext("{count} byte", "{count} bytes", size).format(count=size)
     value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+    for unit in _UNITS:
         value /= 1000
-    return f"{size} B"
+        if round(value, 1) < 1000 or unit is _UNITS[-1]:
+            shown = unit(decimal(value))
+            break
+    if not exact:
+        return shown
+    return ngettext("{rounded} ({count} byte)", "{rounded} ({count} bytes)", size).format(
+        rounded=shown, count=size)
 
 
 def when(utc: str | None, offset: str | None) -> str:

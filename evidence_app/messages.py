@@ -12,6 +12,7 @@ from evidence_app.core import errors as e
 from evidence_app.formatting import human_size, untrusted
 from evidence_app.i18n import _, ngettext
 from evidence_app.passphrase_words import refusal_sentence
+from evidence_app.recovery_key_words import recovery_key_problem
 
 _RECORD_REASONS: dict[str, Callable[[], str]] = {
     "unreadable": lambda: _("it cannot be read (it was changed or damaged)"),
@@ -51,9 +52,13 @@ def refused_attachments_note(count: int) -> str:
 
 def _chat_too_big(exc: e.ChatExportTooBig) -> str:
     if exc.limit == "messages":
-        return _("{path} holds more than {count} messages, more than one import reads: export "
-                 "only the chat you are reporting (or a shorter time span) and import that, "
-                 "or add the file as ordinary evidence.").format(
+        return ngettext(
+            "{path} holds more than {count} message, more than one import reads: export "
+            "only the chat you are reporting (or a shorter time span) and import that, "
+            "or add the file as ordinary evidence.",
+            "{path} holds more than {count} messages, more than one import reads: export "
+            "only the chat you are reporting (or a shorter time span) and import that, "
+            "or add the file as ordinary evidence.", int(exc.value)).format(
             path=exc.path, count=f"{exc.value:,}")
     return _("{path} is built in a way no chat app writes (too big or too deeply nested in "
              "one place), so it was not read: add it as ordinary evidence, or export the "
@@ -103,10 +108,7 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "That recovery key does not belong to this vault. Check that it is the key printed "
         "for this vault."
     )),
-    (e.MalformedRecoveryKey, lambda x: _(
-        "That does not look like a complete recovery key: it has 8 groups of 4 letters and "
-        "numbers. Check each group for a typo."
-    )),
+    (e.MalformedRecoveryKey, recovery_key_problem),
     (e.WeakPassphrase, lambda x: refusal_sentence(x.reason, x.min_length)),
     (e.HeaderOlderThanSeen, lambda x: _(
         "This vault's key file (vault.json) is an older copy than the one this computer "
@@ -138,6 +140,10 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.ItemNotFound, lambda x: _(
         "There is no item {item} in this vault. The list command shows the item numbers."
     ).format(item=x.item_id)),
+    (e.ItemTooBigToShow, lambda x: _(
+        "Item {item} is too big to show here ({size}). Export a copy and open it with "
+        "another program; the original stays unchanged.").format(
+        item=x.item_id, size=human_size(x.size))),
     (e.NoteNotFound, lambda x: _("There is no note {note} in this vault.").format(
         note=x.note_id)),
     (e.OutputExists, lambda x: _(
@@ -179,9 +185,9 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
         "{name} is not one of the people in this chat. Use --me with one of: {names}."
     ).format(name=x.name, names=", ".join(x.candidates))),
     (e.FontsNotFound, lambda x: _(
-        "No font for the PDF report was found. Install the Noto fonts (or DejaVu) and try "
-        "again; nothing was sealed."
-    )),
+        "The fonts that come with the app are missing ({folder}), so the PDF report cannot "
+        "be made; nothing was sealed. Install Evidence Locker again and retry."
+    ).format(folder=x.searched[0] if x.searched else "?")),
     (e.TsaUnreachable, lambda x: _(
         "The time-stamp authority {tsa} could not be reached (no internet connection, or no "
         "answer in time). Nothing is lost: what waits is sent next time."
@@ -351,21 +357,35 @@ def notice_text(notice: Any) -> str:
                  "saving). It was moved aside to {path}; everything saved before it is "
                  "intact.").format(path=d["moved_to"])
     if notice.kind == "quarantined" and d.get("rolled_back"):
-        return _("{count} encrypted file(s) in the vault are not named by this older custody "
-                 "log. They were kept aside, not deleted: bring them back as items with "
-                 "\"Recover kept-aside files\" in Settings (or: evidence-app recover)."
-                 ).format(count=d["count"])
+        return ngettext(
+            "{count} encrypted file in the vault is not named by this older custody log. It "
+            "was kept aside, not deleted: bring it back as an item with \"Recover kept-aside "
+            "files\" in Settings (or: evidence-app recover).",
+            "{count} encrypted files in the vault are not named by this older custody log. "
+            "They were kept aside, not deleted: bring them back as items with \"Recover "
+            "kept-aside files\" in Settings (or: evidence-app recover).",
+            int(d["count"])).format(count=d["count"])
     if notice.kind == "quarantined":
-        return _("An interruption left {count} encrypted file(s) that no custody record "
-                 "names (usually a file that was being added). They were kept aside, not "
-                 "deleted: bring them back as items with \"Recover kept-aside files\" in "
-                 "Settings (or: evidence-app recover).").format(count=d["count"])
+        return ngettext(
+            "An interruption left {count} encrypted file that no custody record names "
+            "(usually a file that was being added). It was kept aside, not deleted: bring it "
+            "back as an item with \"Recover kept-aside files\" in Settings (or: evidence-app "
+            "recover).",
+            "An interruption left {count} encrypted files that no custody record names "
+            "(usually a file that was being added). They were kept aside, not deleted: bring "
+            "them back as items with \"Recover kept-aside files\" in Settings (or: "
+            "evidence-app recover).", int(d["count"])).format(count=d["count"])
     if notice.kind == "rolled_back":
-        return _("Warning: this custody log is older than the one this computer last saw "
-                 "({seen} records, now {found}). Someone may have put back an old copy of the "
-                 "vault's files. This was recorded in the log; keep a copy of the folder as "
-                 "it is and tell the person helping you.").format(
-                     seen=d["seen"], found=d["found"])
+        return ngettext(
+            "Warning: this custody log is older than the one this computer last saw "
+            "({seen} record, now {found}). Someone may have put back an old copy of the "
+            "vault's files. This was recorded in the log; keep a copy of the folder as it is "
+            "and tell the person helping you.",
+            "Warning: this custody log is older than the one this computer last saw "
+            "({seen} records, now {found}). Someone may have put back an old copy of the "
+            "vault's files. This was recorded in the log; keep a copy of the folder as it is "
+            "and tell the person helping you.", int(d["seen"])).format(
+                seen=d["seen"], found=d["found"])
     if notice.kind == "header_restored":
         return _("Warning: the vault's key file (vault.json) had been replaced with an older "
                  "copy. The one this computer last saw was put back, and the replaced file "

@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
 from evidence_app.core.passphrase_strength import Assessment, Reason, Verdict
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 
 _REFUSED_LABELS: dict[Reason, Callable[[], str]] = {
     Reason.COMMON: lambda: _("Too common — choose another"),
-    Reason.TOO_SHORT: lambda: _("Too short — at least {count} characters").format(
-        count=MIN_PASSPHRASE_LENGTH),
+    Reason.TOO_SHORT: lambda: ngettext("Too short — at least {count} character",
+                                       "Too short — at least {count} characters",
+                                       MIN_PASSPHRASE_LENGTH).format(count=MIN_PASSPHRASE_LENGTH),
     Reason.WHITESPACE: lambda: _("Only spaces — choose words"),
     Reason.REPEATED: lambda: _("Repeats itself — choose another"),
     Reason.SEQUENCE: lambda: _("A row of keys or numbers — choose another"),
@@ -63,9 +64,11 @@ def strength_hint(found: Assessment) -> str:
 
 
 _REFUSALS: dict[str, Callable[[int], str]] = {
-    "too_short": lambda count: _(
+    "too_short": lambda count: ngettext(
+        "Please choose a passphrase of at least {count} character; a few unrelated words "
+        "are easy to remember and hard to guess.",
         "Please choose a passphrase of at least {count} characters; a few unrelated words "
-        "are easy to remember and hard to guess.").format(count=count),
+        "are easy to remember and hard to guess.", count).format(count=count),
     "common": lambda count: _(
         "That passphrase is one of the most common passwords and would be guessed first; "
         "please choose another, for example four or more unrelated words."),

@@ -97,8 +97,9 @@ def check_line(check: Check) -> str:
 
 def _gap(seconds: int) -> str:
     minutes = round(seconds / 60)
-    return _("the computer's clock differed from the authority's by {minutes} min").format(
-        minutes=f"{minutes:+d}")
+    return ngettext("the computer's clock differed from the authority's by {minutes} min",
+                    "the computer's clock differed from the authority's by {minutes} min",
+                    abs(minutes)).format(minutes=f"{minutes:+d}")
 
 
 def timestamp_lines(report: VerifyReport) -> list[str]:

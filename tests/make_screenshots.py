@@ -111,7 +111,7 @@ def run(lang: str, out: Path, app: QApplication) -> None:
     case.statement.setPlainText("He contacted me on Instagram in March and asked for photos.")
     case.show()
     shot(app, case, out, "case-details", lang)
-    case.close()
+    case.discard()  # the statement was only for the picture (close() would keep it)
     dialog = SettingsDialog(controller.session.settings, main)
     dialog.show()
     shot(app, dialog, out, "settings", lang)

@@ -149,3 +149,76 @@ def test_cli_speaks_german(tmp_path: Path) -> None:
     assert _german("error: ") + before in result.stderr
     assert after in result.stderr
     assert "There is no vault" not in result.stderr
+
+
+def _ngettext_calls() -> list[tuple[str, str]]:
+    """(singular, plural) of every ngettext() call in the source."""
+    import ast
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "evidence_app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "ngettext" and len(node.args) >= 2
+                    and all(isinstance(a, ast.Constant) for a in node.args[:2])):
+                found.append((node.args[0].value, node.args[1].value))
+    return found
+
+
+def test_extraction_keeps_every_plural(template: Catalog) -> None:
+    """Each ngettext() reaches the template as one plural message (msgid_plural), and
+    survives being written as the .pot and read back."""
+    import io
+
+    from babel.messages.pofile import write_po
+
+    calls = _ngettext_calls()
+    assert len(calls) > 20
+    buffer = io.BytesIO()
+    write_po(buffer, template, omit_header=False, sort_output=True)
+    buffer.seek(0)
+    pot = read_po(buffer)
+    for singular, plural in calls:
+        for catalog in (template, pot):
+            message = catalog.get(singular)
+            assert message is not None, singular
+            assert message.id == (singular, plural), singular
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
+def test_plural_forms_header_reaches_every_form(po_path: Path) -> None:
+    """Plural-Forms picks a form in range for every number, and each form is used."""
+    catalog = _read(po_path)
+    rule = gettext.c2py(catalog.plural_expr)
+    chosen = {rule(n) for n in range(1001)} | {rule(10**6), rule(10**9)}
+    assert chosen == set(range(catalog.num_plurals)), catalog.plural_forms
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
+def test_every_plural_has_one_form_per_plural_form(po_path: Path) -> None:
+    catalog = _read(po_path)
+    wrong = [m.id[0] for m in _translated(po_path)
+             if isinstance(m.id, tuple) and len(m.string) != catalog.num_plurals]
+    assert wrong == []
+
+
+def test_missing_finds_plurals_that_are_not_complete(tmp_path: Path) -> None:
+    """A Russian catalogue with two of its three forms, or a plural source message still
+    translated as one sentence: each is reported, not shipped. (A fourth form is dropped by
+    Babel when it reads the catalogue, so it never reaches the .mo.)"""
+    template = Catalog()
+    template.add(("{count} file", "{count} files"))
+    template.add(("{count} item", "{count} items"))
+    template.add(("{count} page", "{count} pages"))
+    po = tmp_path / "ru.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && '
+        'n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        'msgid "{count} file"\nmsgid_plural "{count} files"\n'
+        'msgstr[0] "{count} файл"\nmsgstr[1] "{count} файла"\n\n'
+        'msgid "{count} item"\nmsgstr "{count} элементов"\n\n'
+        'msgid "{count} page"\nmsgid_plural "{count} pages"\n'
+        'msgstr[0] "{count} страница"\nmsgstr[1] "{count} страницы"\n'
+        'msgstr[2] "{count} страниц"\n', encoding="utf-8")
+    assert sorted(missing(po, template)) == ["{count} file", "{count} item"]

@@ -41,7 +41,10 @@ class BundleExtras:
     manifest_stamped: bool = False
 
     def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
-        extra = dict(self.report_extra, protection=self.protection, verify_text=verify_txt)
+        """report.html and report.pdf; call after every item's file went into the bag, each
+        re-hashed against its recorded SHA-256 (the report says that it was)."""
+        extra = dict(self.report_extra, protection=self.protection, verify_text=verify_txt,
+                     hashes_checked=True)
         data = build_report_data(self.vault, self.items, bundle_name=self.name,
                                  sealed_at=self.sealed_at, sealed_offset=self.offset,
                                  language=current_language(), extra=extra)

@@ -83,6 +83,16 @@ class ChatTranscript:
     messages: list[ChatMessage] = field(default_factory=list)
     source_name: str = ""
     item_id: str = ""
+    # How the export's dates were read: "dmy" | "mdy" | "ymd", and why ("values",
+    # "sequence", or "assumed"/"conflict" when the export itself could not tell).
+    date_order: str = ""
+    date_order_basis: str = ""
+
+    @property
+    def date_order_uncertain(self) -> bool:
+        """True when 03/04/2026 in this export could be 3 April as well as 4 March."""
+        return self.date_order in ("dmy", "mdy") and self.date_order_basis in ("assumed",
+                                                                                 "conflict")
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,7 @@ def transcript_from(value: Any) -> ChatTranscript:
     if isinstance(value, ChatTranscript):
         return value
     data = value.to_dict() if hasattr(value, "to_dict") else dict(value)
+    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
     return ChatTranscript(
         title=as_text(data.get("title")) or as_text(data.get("source_name")),
         platform=as_text(data.get("platform")),
@@ -205,6 +216,8 @@ def transcript_from(value: Any) -> ChatTranscript:
         messages=[_message(m) for m in data.get("messages") or [] if isinstance(m, dict)],
         source_name=as_text(data.get("source_name")),
         item_id=as_text(data.get("item_id")),
+        date_order=as_text(notes.get("date_order")),
+        date_order_basis=as_text(notes.get("date_order_basis")),
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import html
 
+from evidence_app.bundle import report_chat_words as cw
+from evidence_app.bundle import report_integrity_words as iw
 from evidence_app.bundle import report_words as w
 from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
 
@@ -36,8 +38,8 @@ tr { break-inside: avoid; }
 .mono, pre { font-family: "Noto Sans Mono", "DejaVu Sans Mono", Consolas, monospace;
   font-size: 9pt; }
 .case-text { white-space: pre-wrap; unicode-bidi: plaintext; }
-.statement { white-space: pre-wrap; unicode-bidi: plaintext; border-inline-start: 3px solid
-  #9fb3c8; padding: 2mm 4mm; background: #f6f8fa; }
+.statement, .contact { white-space: pre-wrap; unicode-bidi: plaintext;
+  border-inline-start: 3px solid #9fb3c8; padding: 2mm 4mm; background: #f6f8fa; }
 pre { white-space: pre-wrap; border: 1px solid #8c9aa8; padding: 3mm; background: #f6f8fa;
   direction: ltr; text-align: left; }
 figure { margin: 2mm 0 4mm; break-inside: avoid; }
@@ -46,6 +48,8 @@ figcaption { font-size: 8.5pt; color: #555; }
 .sensitive { border: 1px dashed #a05a00; background: #fff7ea; padding: 2mm 3mm;
   font-size: 9.5pt; }
 .empty { color: #555; font-style: italic; }
+.warning { border: 1px solid #a05a00; background: #fff7ea; padding: 2mm 3mm; }
+th { overflow-wrap: normal; }
 footer { margin-top: 10mm; border-top: 1px solid #9fb3c8; font-size: 8.5pt; color: #555; }
 @media print { body { padding: 0; max-width: none; } a { color: inherit; } }
 """
@@ -68,13 +72,29 @@ def _kv_table(rows: list[w.Row]) -> str:
     return f'<table class="kv">{body}</table>'
 
 
-def _grid(header: list[str], rows: list[list[str]], mono_cols: tuple[int, ...] = ()) -> str:
+def _grid(header: list[str], rows: list[list[str]], mono_cols: tuple[int, ...] = (),
+          spans: dict[int, str] | None = None) -> str:
+    """A table; `spans[n]` is a full-width row after row n (row n may have no cells)."""
     head = "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(_cell(v, "mono" if i in mono_cols else "text")
-                         for i, v in enumerate(row)) + "</tr>"
-        for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = []
+    for number, row in enumerate(rows):
+        if row:
+            body.append("<tr>" + "".join(_cell(v, "mono" if i in mono_cols else "text")
+                                         for i, v in enumerate(row)) + "</tr>")
+        if spans and number in spans:
+            body.append(f'<tr><td class="case-text" colspan="{len(header)}">'
+                        f"{_e(spans[number])}</td></tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _payments(data: ReportData) -> str:
+    table = w.payment_table(data)
+    if not table.header:
+        return "".join(f'<p class="statement">{_e(w.payment_note(n, row.note, True))}</p>'
+                       for n, row in enumerate(table.rows, 1))
+    spans = {n: w.payment_note(n + 1, row.note, row.cells is None)
+             for n, row in enumerate(table.rows) if row.note}
+    return _grid(table.header, [row.cells or [] for row in table.rows], table.mono, spans)
 
 
 def _empty(text: str) -> str:
@@ -96,14 +116,11 @@ def _item(item: ReportItem) -> str:
 
 
 def _chat(chat: ChatTranscript) -> str:
-    heading = f"{chat.title} ({chat.platform})" if chat.platform else chat.title
-    meta = ", ".join(chat.participants)
-    rows = [[w.zone_time(m.time, m.timezone), m.sender,
-             w.message_text(m.text, m.attachments,
-                            w.chat_flags(m.edited, m.deleted, m.forwarded_from))]
-            for m in chat.messages]
-    return (f"<h3>{_e(heading)}</h3>" + (f'<p class="case-text">{_e(meta)}</p>' if meta else "")
-            + _grid(w.chat_header(), rows))
+    meta = cw.chat_participants(chat)
+    warnings = "".join(f'<p class="warning">{_e(text)}</p>' for text in cw.chat_warnings(chat))
+    return (f"<h3>{_e(cw.chat_heading(chat))}</h3>"
+            + (f'<p class="case-text">{_e(meta)}</p>' if meta else "") + warnings
+            + _grid(cw.chat_header(), [cw.chat_row(m) for m in chat.messages]))
 
 
 def _section(key: str, titles: dict[str, str], body: str) -> str:
@@ -126,25 +143,33 @@ def render_html(data: ReportData) -> str:
         f"<header><h1>{_e(w.title())}</h1><p class=\"intro\">{_e(w.intro_text())}</p></header>",
         _section("summary", t, _kv_table(w.summary_rows(data))),
     ]
+    integrity = iw.integrity_rows(data)
+    if integrity:
+        out.append(_section("integrity", t, _kv_table(integrity)))
+    contact = w.contact_text(data)
+    if contact:
+        out.append(_section("contact", t, f'<div class="contact">{_e(contact)}</div>'
+                            f'<p class="intro">{_e(w.contact_note())}</p>'))
     statement = data.case.statement
     out.append(_section("statement", t, f'<div class="statement">{_e(statement)}</div>'
                         if statement else _empty("–")))
     incident = w.incident_rows(data)
     out.append(_section("incident", t, _kv_table(incident) if incident else _empty("–")))
     if data.case.payments:
-        out.append(_section("payments", t, _grid(w.payment_header(), w.payment_rows(data),
-                                                 mono_cols=(4, 5))))
-    out.append(_section("timeline", t, _grid(w.timeline_header(),
-                                             [w.timeline_row(e) for e in data.timeline])))
+        out.append(_section("payments", t, _payments(data)))
+    note = w.timeline_note(data)
+    out.append(_section("timeline", t, (f'<p class="intro">{_e(note)}</p>' if note else "")
+                        + _grid(w.timeline_header(),
+                                [w.timeline_row(e) for e in data.timeline])))
     out.append(_section("items", t, "".join(_item(i) for i in data.items)))
     device = any(m.timezone == "device" for c in data.chats for m in c.messages)
-    note = f'<p class="intro">{_e(w.device_time_note())}</p>' if device else ""
+    note = f'<p class="intro">{_e(cw.device_time_note())}</p>' if device else ""
     out.append(_section("chats", t, note + "".join(_chat(c) for c in data.chats)
-                        if data.chats else _empty(w.no_chats())))
+                        if data.chats else _empty(cw.no_chats())))
     indicators = [w.indicator_row(i) for i in data.indicators]
     out.append(_section("indicators", t, _grid(w.indicator_header(), indicators, (1,))
                         if indicators else _empty(w.no_indicators())))
-    custody = [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody]
+    custody = [w.custody_row(c) for c in data.custody]
     out.append(_section("custody", t, _grid(w.custody_header(), custody, (3,))))
     out.append(_section("verify", t, f"<pre>{_e(data.verify_text)}</pre>"))
     out.append(f'<footer><p dir="auto">{_e(w.footer_text(data))}</p></footer>')

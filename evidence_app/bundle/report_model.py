@@ -7,6 +7,7 @@ as they are; the renderers escape them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from evidence_app.bundle.report_case import (
     indicators_from,
     transcripts_from,
 )
+from evidence_app.bundle.report_integrity import IntegrityStatus, TimeSpan, integrity_status
 from evidence_app.core.state import Item
 from evidence_app.events import describe_record
 from evidence_app.i18n import _
@@ -31,8 +33,8 @@ TIMELINE_SNIPPET = 90
 
 __all__ = [
     "RTL_LANGUAGES", "CaseSummary", "ChatAttachment", "ChatMessage", "ChatTranscript",
-    "CustodyEntry", "Indicator", "ReportData", "ReportItem", "ReportNote", "TimelineEntry",
-    "TrustedTime", "build_report_data",
+    "CustodyEntry", "Indicator", "IntegrityStatus", "ReportData", "ReportItem", "ReportNote",
+    "TimeSpan", "TimelineEntry", "TrustedTime", "build_report_data",
 ]
 
 
@@ -78,14 +80,17 @@ class ReportItem:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of the timeline. `kind`: "item", "message", "messages" (a day's count)."""
+    """One line of the timeline ("messages": how many a chat had on one day)."""
 
     time: str
     timezone: str  # "UTC", an offset such as "+02:00", or "device" (zone not known)
-    kind: str
+    kind: str  # "item", "message", "system" (a notice from the app), "messages"
     ref: str  # item number or chat title
     text: str
     count: int = 1
+    sender: str = ""
+    attachments: list[ChatAttachment] = field(default_factory=list)
+    item: str = ""  # the chat's transcript item (two chats can have the same title)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class ReportData:
     custody: list[CustodyEntry]
     verify_text: str
     key_times: list[TrustedTime] = field(default_factory=list)  # when the key was stamped
+    integrity: IntegrityStatus | None = None
 
     @property
     def item_count(self) -> int:
@@ -158,16 +164,36 @@ def exif_summary(exif: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _trusted_times(records: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, TrustedTime]:
-    """Item number -> its trusted timestamp, from the journal or from the sealer's `extra`."""
-    found: dict[str, TrustedTime] = {}
+def _stamp_item(data: dict[str, Any]) -> str | None:
+    subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+    item_id = data.get("item_id") or (subject.get("item_id") if subject.get("kind") == "item"
+                                      else None)
+    return None if item_id is None else str(item_id)
+
+
+def _trusted_times(records: list[dict[str, Any]], items: list[Item],
+                   extra: dict[str, Any]) -> dict[str, TrustedTime]:
+    """Item number -> its earliest trusted timestamp, from the journal or the sealer's `extra`.
+
+    A token covers a fingerprint, not an item: an item whose content another item's token
+    covers (the same SHA-256) has that time too.
+    """
+    by_item: dict[str, TrustedTime] = {}
+    by_sha: dict[str, TrustedTime] = {}
     for rec in records:
         data = rec.get("data") or {}
-        if rec.get("type") != "timestamp_obtained" or not data.get("item_id"):
+        if rec.get("type") != "timestamp_obtained":
             continue
         tsa = data.get("tsa") or data.get("tsa_name") or data.get("tsa_url") or ""
-        when = data.get("gen_time") or data.get("time") or rec.get("time", "")
-        found.setdefault(str(data["item_id"]), TrustedTime(str(tsa), str(when)))  # earliest
+        when = TrustedTime(str(tsa), str(data.get("gen_time") or data.get("time")
+                                         or rec.get("time", "")))
+        item_id = _stamp_item(data)
+        if item_id is not None:
+            by_item.setdefault(item_id, when)
+        if data.get("sha256"):
+            by_sha.setdefault(str(data["sha256"]), when)
+    found = {it.id: by_item.get(it.id) or by_sha[it.sha256] for it in items
+             if it.id in by_item or it.sha256 in by_sha}
     for item_id, info in (extra.get("timestamps") or {}).items():
         found[str(item_id)] = TrustedTime(str(info.get("tsa", "")), str(info.get("time", "")))
     return found
@@ -211,9 +237,34 @@ def _report_item(vault: Any, item: Item, trusted: TrustedTime | None) -> ReportI
 # --- timeline and custody ------------------------------------------------------------------
 
 
+# A word up to this long is never cut in a snippet: wallet addresses (up to 90 characters),
+# IBANs, e-mail addresses and most links are printed whole.
+SNIPPET_WORD = 128
+# An IBAN written in groups ("DE89 3704 0044 0532 0130 00") is one value despite its spaces.
+_GROUPED = re.compile(r"\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?\b")
+
+
 def _snippet(text: str) -> str:
+    """The start of a message for the timeline, cut only between words (and never inside
+    a grouped IBAN), so an address or number in it is either whole or not there at all."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= TIMELINE_SNIPPET else flat[: TIMELINE_SNIPPET - 1] + "…"
+    if len(flat) <= TIMELINE_SNIPPET:
+        return flat
+    cut = TIMELINE_SNIPPET
+    for match in _GROUPED.finditer(flat):
+        if match.start() < cut < match.end():
+            cut = match.end()
+    if cut < len(flat) and flat[cut] != " ":
+        start = flat.rfind(" ", 0, cut) + 1
+        end = flat.find(" ", cut)
+        end = len(flat) if end < 0 else end
+        if end - start <= SNIPPET_WORD:
+            cut = end
+        elif start > 0:
+            cut = start
+    if cut >= len(flat):
+        return flat
+    return flat[:cut].rstrip() + " …"
 
 
 def _sort_key(time: str) -> str:
@@ -222,7 +273,12 @@ def _sort_key(time: str) -> str:
 
 
 def build_timeline(items: list[ReportItem], chats: list[ChatTranscript]) -> list[TimelineEntry]:
-    """Items (when added) and chat messages (when sent), oldest first."""
+    """Items (when added) and chat messages (when sent), oldest first.
+
+    A message keeps its sender and attachments apart from its text, so the words can say
+    what a message that is only an attachment carried; a system notice (the encryption
+    notice) has kind "system" and no sender, whoever the export put in front of it.
+    """
     entries = [TimelineEntry(i.added_at, "UTC", "item", i.number,
                              i.description if i.sensitive else i.name) for i in items]
     total = sum(len(c.messages) for c in chats)
@@ -230,9 +286,10 @@ def build_timeline(items: list[ReportItem], chats: list[ChatTranscript]) -> list
         if total <= TIMELINE_MESSAGE_LIMIT:
             for m in chat.messages:
                 if m.time:
-                    who = m.sender or ""
-                    text = f"{who}: {_snippet(m.text)}" if who else _snippet(m.text)
-                    entries.append(TimelineEntry(m.time, m.timezone, "message", chat.title, text))
+                    entries.append(TimelineEntry(
+                        m.time, m.timezone, "system" if m.system else "message", chat.title,
+                        _snippet(m.text), sender="" if m.system else m.sender,
+                        attachments=list(m.attachments), item=chat.item_id))
             continue
         per_day: dict[tuple[str, str], list[ChatMessage]] = {}
         for m in chat.messages:
@@ -241,7 +298,7 @@ def build_timeline(items: list[ReportItem], chats: list[ChatTranscript]) -> list
         for (_day, zone), msgs in per_day.items():
             first = min(msgs, key=lambda m: _sort_key(m.time or ""))
             entries.append(TimelineEntry(first.time or "", zone, "messages", chat.title, "",
-                                         count=len(msgs)))
+                                         count=len(msgs), item=chat.item_id))
     entries.sort(key=lambda e: _sort_key(e.time))
     return entries
 
@@ -290,7 +347,7 @@ def build_report_data(
     from evidence_app import __version__
 
     extra = dict(extra or {})
-    trusted = _trusted_times(vault.records, extra)
+    trusted = _trusted_times(vault.records, items, extra)
     report_items = [_report_item(vault, it, trusted.get(it.id)) for it in items]
     case_dict = extra.get("case")
     if case_dict is None:
@@ -298,6 +355,8 @@ def build_report_data(
     case_notes = [ReportNote(n.text, n.edited_at or n.created_at, n.created_offset)
                   for n in vault.state.notes_for(None)]
     chats = transcripts_from(extra.get("chats") or [])
+    custody = custody_entries(vault.records, {it.id for it in items},
+                              {it.number for it in report_items if it.sensitive})
     return ReportData(
         language=language,
         rtl=language.split("_")[0].split("-")[0] in RTL_LANGUAGES,
@@ -313,10 +372,11 @@ def build_report_data(
         chats=chats,
         indicators=indicators_from(extra.get("indicators") or []),
         timeline=build_timeline(report_items, chats),
-        custody=custody_entries(vault.records, {it.id for it in items},
-                                {it.number for it in report_items if it.sensitive}),
+        custody=custody,
         verify_text=str(extra.get("verify_text", "")),
         key_times=_key_times(vault.records),
+        integrity=integrity_status(vault, report_items, chats, custody,
+                                   hashes_checked=bool(extra.get("hashes_checked"))),
     )
 
 

@@ -18,11 +18,13 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image
 
+from evidence_app.bundle import report_chat_words as cw
+from evidence_app.bundle import report_integrity_words as iw
 from evidence_app.bundle import report_words as w
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.report_html import render_html
 from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
-from evidence_app.bundle.report_pdf_grid import Cell, Grid, use_shaping
+from evidence_app.bundle.report_pdf_grid import Cell, Grid, fit_widths, use_shaping
 from evidence_app.core.safefs import atomic_write
 from evidence_app.core.timeutil import parse_utc
 
@@ -45,6 +47,8 @@ def register_fonts(pdf: FPDF, fonts: FontChoice) -> None:
     for number, face in enumerate(fonts.fallbacks):
         name = f"fallback{number}"
         pdf.add_font(name, "", str(face.path), collection_font_number=face.index)
+        if face.bold is not None:  # bold headings in Thai, Arabic... (fonts.py pairs them)
+            pdf.add_font(name, "B", str(face.bold.path), collection_font_number=face.bold.index)
         names.append(name)
     pdf.set_fallback_fonts(names, exact_match=False)
     pdf.set_text_shaping(True)
@@ -180,13 +184,22 @@ class _Report(FPDF):
                                     self._value(value, kind)]))
         self.ln(2.5)
 
-    def grid(self, header: list[str], rows: list[list[str]], widths: tuple[float, ...],
-             mono_cols: tuple[int, ...] = ()) -> None:
-        heading = self._ordered([Cell(self.t(h), "head", self.align_text) for h in header])
-        grid = Grid(self, self._widths(widths), size=8.3, heading=heading)
-        for values in rows:
-            grid.row(self._ordered([self._value(v, "mono" if i in mono_cols else "text")
-                                    for i, v in enumerate(values)]))
+    def grid(self, header: list[str], rows: list[list[str]],
+             mono_cols: tuple[int, ...] = (), spans: dict[int, str] | None = None) -> None:
+        """A table whose columns fit their words; `spans[n]` is drawn across the whole
+        width after row n (or alone, when row n has no cells: an empty list)."""
+        heading = [Cell(self.t(h), "head", self.align_text) for h in header]
+        cells = [[self._value(v, "mono" if i in mono_cols else "text")
+                  for i, v in enumerate(values)] for values in rows]
+        size = 8.3
+        widths = fit_widths(self, [heading, *[c for c in cells if c]], self.epw, size)
+        grid = Grid(self, list(reversed(widths)) if self.data.rtl else widths, size=size,
+                    heading=self._ordered(heading))
+        for number, row in enumerate(cells):
+            if row:
+                grid.row(self._ordered(row))
+            if spans and number in spans:
+                grid.span(self._value(spans[number], "text"))
         self.ln(2.5)
 
 
@@ -212,14 +225,28 @@ def _item(pdf: _Report, item: ReportItem) -> None:
 
 
 def _chat(pdf: _Report, chat: ChatTranscript) -> None:
-    pdf.h3(f"{chat.title} ({chat.platform})" if chat.platform else chat.title)
-    if chat.participants:
-        pdf.para(", ".join(chat.participants), size=8.5, color=GREY)
-    rows = [[w.zone_time(m.time, m.timezone), m.sender,
-             w.message_text(m.text, m.attachments,
-                            w.chat_flags(m.edited, m.deleted, m.forwarded_from))]
-            for m in chat.messages]
-    pdf.grid(w.chat_header(), rows, (24, 18, 58))
+    pdf.ensure(60)  # the heading and its warnings stay with the first messages
+    pdf.h3(cw.chat_heading(chat))
+    meta = cw.chat_participants(chat)
+    if meta:
+        pdf.para(meta, size=8.5, color=GREY)
+    for warning in cw.chat_warnings(chat):
+        pdf.para(warning, size=8.5, fill=SENSITIVE_FILL)
+    pdf.grid(cw.chat_header(), [cw.chat_row(m) for m in chat.messages])
+
+
+def _payments(pdf: _Report, data: ReportData) -> None:
+    """Payments the victim made: a table of what they filled in, their own words beneath."""
+    table = w.payment_table(data)
+    alone = not table.header
+    if alone:
+        for number, row in enumerate(table.rows, 1):
+            pdf.para(w.payment_note(number, row.note, True), size=9, fill=NOTE_FILL)
+        return
+    spans = {n: w.payment_note(n + 1, row.note, row.cells is None)
+             for n, row in enumerate(table.rows) if row.note}
+    pdf.grid(table.header, [row.cells or [] for row in table.rows], mono_cols=table.mono,
+             spans=spans)
 
 
 def _build(data: ReportData, fonts: FontChoice) -> _Report:
@@ -238,6 +265,15 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
     pdf.para(w.intro_text(), size=8.5, color=GREY)
     pdf.h2(t["summary"])
     pdf.kv_table(w.summary_rows(data))
+    integrity = iw.integrity_rows(data)
+    if integrity:
+        pdf.h2(t["integrity"])
+        pdf.kv_table(integrity)
+    contact = w.contact_text(data)
+    if contact:
+        pdf.h2(t["contact"])
+        pdf.para(contact, size=10, fill=NOTE_FILL)
+        pdf.para(w.contact_note(), size=8, color=GREY)
     pdf.h2(t["statement"])
     pdf.para(data.case.statement or "–", size=10, fill=NOTE_FILL)
     incident = w.incident_rows(data)
@@ -246,32 +282,32 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
         pdf.kv_table(incident)
     if data.case.payments:
         pdf.h2(t["payments"])
-        pdf.grid(w.payment_header(), w.payment_rows(data), (12, 10, 11, 11, 16, 25, 15),
-                 mono_cols=(4, 5))
+        _payments(pdf, data)
     pdf.h2(t["timeline"])
-    pdf.grid(w.timeline_header(), [w.timeline_row(e) for e in data.timeline], (27, 15, 16, 42))
+    note = w.timeline_note(data)
+    if note:
+        pdf.para(note, size=8.5, color=GREY)
+    pdf.grid(w.timeline_header(), [w.timeline_row(e) for e in data.timeline])
     pdf.add_page()
     pdf.h2(t["items"])
     for item in data.items:
         _item(pdf, item)
     pdf.h2(t["chats"])
     if any(m.timezone == "device" for c in data.chats for m in c.messages):
-        pdf.para(w.device_time_note(), size=8.5, color=GREY)
+        pdf.para(cw.device_time_note(), size=8.5, color=GREY)
     if data.chats:
         for chat in data.chats:
             _chat(pdf, chat)
     else:
-        pdf.para(w.no_chats(), color=GREY)
+        pdf.para(cw.no_chats(), color=GREY)
     pdf.h2(t["indicators"])
     if data.indicators:
         pdf.grid(w.indicator_header(), [w.indicator_row(i) for i in data.indicators],
-                 (20, 45, 35), mono_cols=(1,))
+                 mono_cols=(1,))
     else:
         pdf.para(w.no_indicators(), color=GREY)
     pdf.h2(t["custody"])
-    pdf.grid(w.custody_header(),
-             [[str(c.seq), w.utc_text(c.time), c.event, c.hash[:16]] for c in data.custody],
-             (7, 22, 51, 20), mono_cols=(3,))
+    pdf.grid(w.custody_header(), [w.custody_row(c) for c in data.custody], mono_cols=(3,))
     pdf.h2(t["verify"])
     _verify_block(pdf, data.verify_text or "–")
     return pdf

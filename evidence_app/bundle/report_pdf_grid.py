@@ -105,6 +105,69 @@ class Cell:
     align: str = "L"
 
 
+def set_cell_font(pdf: FPDF, style: str, size: float) -> None:
+    if style == "mono":
+        pdf.set_font("mono", "", size * 0.9)
+    else:
+        pdf.set_font("body", "B" if style in ("label", "head") else "", size)
+
+
+# The most of a table's width one unbroken word may claim before it is broken between
+# characters: a wallet address (monospace) fits whole on one line; a heading word is never
+# broken; a run of Thai or Chinese (no spaces to break at) wraps between characters.
+_WORD_SHARE = {"mono": 0.45, "text": 0.35, "label": 0.35}
+
+
+_MOST_SHARE = 0.55
+
+
+def cell_padding(pdf: FPDF) -> float:
+    """What a cell's borders and padding take from its width."""
+    return 2 * PAD + 2 * pdf.c_margin + 0.4
+
+
+def fit_widths(pdf: FPDF, rows: Sequence[Sequence[Cell]], total: float,
+               size: float) -> list[float]:
+    """Column widths (mm) that fit the content, as a browser lays out a table.
+
+    Each column gets at least its longest word (a heading word always, so "Amount" never
+    becomes "Amoun t"), then the rest of the width goes to the columns whose text is longer
+    than they are, in proportion to what they lack.
+    """
+    count = len(rows[0])
+    least = [0.0] * count
+    most = [0.0] * count
+    caches: dict[tuple[str, float], dict[str, float]] = {}
+    pad = cell_padding(pdf) + 0.3
+    for row in rows:
+        for column, cell in enumerate(row):
+            set_cell_font(pdf, cell.style, size)
+            cache = caches.setdefault((cell.style, size), {})
+            share = _WORD_SHARE.get(cell.style)
+            for line in cell.text.split("\n"):
+                used = 0.0
+                for token in _TOKENS.findall(line):
+                    width = _token_width(pdf, token, cache)
+                    used += width
+                    if not token.isspace():
+                        word = width if share is None else min(width, total * share)
+                        least[column] = max(least[column], word + pad)
+                most[column] = max(most[column], used + pad)
+    most = [max(m, lo) for m, lo in zip(most, least, strict=True)]
+    if sum(least) >= total:  # even the words do not fit: share by what each needs
+        return [total * lo / sum(least) for lo in least]
+    if sum(most) <= total:  # everything fits on one line: spread the rest evenly
+        extra = (total - sum(most)) / count
+        return [m + extra for m in most]
+    # A long message column would take nearly all the room; capped, the short columns
+    # (times, names) get enough to stay on one or two lines.
+    lacking = [min(m, total * _MOST_SHARE) - lo for m, lo in zip(most, least, strict=True)]
+    if sum(lacking) <= 0:
+        lacking = [m - lo for m, lo in zip(most, least, strict=True)]
+    room = total - sum(least)
+    return [lo + room * gap / sum(lacking) for lo, gap in zip(least, lacking, strict=True)]
+
+
 class Grid:
     """A table with fixed column widths (mm) that repeats its heading row on each page."""
 
@@ -124,14 +187,12 @@ class Grid:
             self._draw_heading()
 
     def _font(self, style: str) -> None:
-        if style == "mono":
-            self.pdf.set_font("mono", "", self.size * 0.9)
-        else:
-            self.pdf.set_font("body", "B" if style in ("label", "head") else "", self.size)
+        set_cell_font(self.pdf, style, self.size)
 
-    def _measure(self, cells: Sequence[Cell]) -> list[list[str]]:
+    def _measure(self, cells: Sequence[Cell], widths: Sequence[float] | None = None
+                 ) -> list[list[str]]:
         out = []
-        for cell, width in zip(cells, self.widths, strict=True):
+        for cell, width in zip(cells, widths or self.widths, strict=True):
             self._font(cell.style)
             key = (cell.style, self.size)
             out.append(wrap(self.pdf, cell.text, self._text_width(width),
@@ -139,7 +200,7 @@ class Grid:
         return out
 
     def _text_width(self, width: float) -> float:
-        return width - 2 * PAD - 2 * self.pdf.c_margin - 0.4
+        return width - cell_padding(self.pdf)
 
     def _heading_height(self) -> float:
         if not self.heading_lines:
@@ -152,10 +213,15 @@ class Grid:
         self._draw([Cell("\n".join(x), c.style, c.align)
                     for x, c in zip(self.heading_lines, self.heading, strict=True)], count)
 
-    def row(self, cells: Sequence[Cell]) -> None:
+    def span(self, cell: Cell) -> None:
+        """One cell across every column (a payment described in the victim's own words)."""
+        self.row([cell], [sum(self.widths)])
+
+    def row(self, cells: Sequence[Cell], widths: Sequence[float] | None = None) -> None:
         """One row; moved to the next page if it does not fit, split if taller than a page."""
         pdf = self.pdf
-        lines = self._measure(cells)
+        widths = list(widths or self.widths)
+        lines = self._measure(cells, widths)
         room_full = pdf.page_break_trigger - pdf.t_margin - self._heading_height()
         per_page = max(1, int((room_full - 2 * PAD) // self.line_h))
         tallest = max(len(x) for x in lines)
@@ -172,17 +238,18 @@ class Grid:
                         self._draw_heading()
                     continue
             self._draw([Cell("\n".join(x[start:start + take]), c.style, c.align)
-                        for x, c in zip(lines, cells, strict=True)], take)
+                        for x, c in zip(lines, cells, strict=True)], take, widths)
             start += take
 
-    def _draw(self, cells: list[Cell], line_count: int) -> None:
+    def _draw(self, cells: list[Cell], line_count: int,
+              widths: Sequence[float] | None = None) -> None:
         pdf = self.pdf
         height = line_count * self.line_h + 2 * PAD
         x, y = pdf.l_margin, pdf.get_y()
         auto, margin = pdf.auto_page_break, pdf.b_margin
         pdf.set_auto_page_break(False, margin=margin)
         pdf.set_draw_color(*BORDER)
-        for cell, width in zip(cells, self.widths, strict=True):
+        for cell, width in zip(cells, widths or self.widths, strict=True):
             if cell.style in ("label", "head"):
                 pdf.set_fill_color(*HEAD_FILL)
                 pdf.rect(x, y, width, height, style="DF")

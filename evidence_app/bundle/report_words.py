@@ -7,20 +7,24 @@ escapes or draws them as plain text.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from evidence_app import formatting
+from evidence_app.bundle.report_chat_words import chat_platform, message_text
 from evidence_app.bundle.report_model import (
-    ChatAttachment,
+    CustodyEntry,
     Indicator,
     ReportData,
     ReportItem,
     TimelineEntry,
 )
+from evidence_app.bundle.report_times import utc_text, when_text, zone_time
 from evidence_app.case_fields import case_field
 from evidence_app.chats.words import attachment_kind, indicator_type
-from evidence_app.core.timeutil import local_display
-from evidence_app.i18n import N_, _, current_language
+from evidence_app.i18n import N_, _, current_language, ngettext
+from evidence_app.item_kinds import kind_words
 from evidence_app.languages import is_rtl
 
 Row = tuple[str, str, str]
@@ -29,39 +33,9 @@ clean = formatting.visible_marks
 
 
 def human_size(size: int) -> str:
-    """'8.3 KB (8305 B)': rounded for reading, exact for checking."""
-    rounded = formatting.human_size(size)
-    return rounded if size < 1000 else f"{rounded} ({size} B)"
-
-
-def utc_text(iso: str) -> str:
-    """'2026-11-23 10:15:02 UTC' from the journal's ISO form (seconds are enough to read)."""
-    if not iso:
-        return "–"
-    return iso.replace("T", " ")[:19] + " UTC" if iso.endswith("Z") else iso
-
-
-def when_text(iso: str | None, offset: str | None) -> str:
-    """UTC, then the local time the person saw: '... UTC · 2026-11-23 11:15:02 (UTC+01:00)'."""
-    if not iso:
-        return "–"
-    try:
-        local = local_display(iso, offset or "+00:00")
-    except ValueError:
-        return iso
-    return f"{utc_text(iso)} · {local}"
-
-
-def zone_time(time: str | None, zone: str) -> str:
-    """A chat or timeline time with how to read its clock."""
-    if not time:
-        return "–"
-    if zone == "UTC":
-        return utc_text(time if time.endswith("Z") else time + "Z")
-    shown = time.replace("T", " ")[:19]
-    if zone == "device":
-        return _("{time} (phone's clock)").format(time=shown)
-    return f"{shown} (UTC{zone})"
+    """'8.3 KB (8305 bytes)': rounded for reading, exact for checking (the one size format
+    the app uses everywhere, from evidence_app.formatting)."""
+    return formatting.human_size(size, exact=size >= 1000)
 
 
 def protection_text(data: ReportData) -> str:
@@ -89,20 +63,12 @@ _TRANSCRIPT_FORMS = {"json": N_("JSON, for other programs"), "html": N_("web pag
 # The last part of a chat format such as "whatsapp_zip": what the person handed in.
 _EXPORT_CONTAINERS = {"zip": N_("ZIP archive"), "txt": N_("text file"),
                       "json": N_("JSON file"), "folder": N_("export folder")}
-# Product names are not translated; known ones are written the way their makers write them.
-_CHAT_PLATFORMS = {"whatsapp": "WhatsApp", "telegram": "Telegram", "instagram": "Instagram",
-                   "messenger": "Facebook Messenger", "discord": "Discord"}
 _DISPLAY_SYSTEMS = {"xcb": "X11 (xcb)", "wayland": "Wayland", "wayland-egl": "Wayland",
                     "windows": "Windows", "cocoa": "macOS"}
 # Known details in the order an officer reads them; unknown keys follow as recorded.
 _DETAIL_ORDER = ("mode", "window_title", "captured_at", "path", "member", "platform",
                  "format", "role", "transcript_of", "export_item", "json_item", "screen",
                  "geometry", "device_pixel_ratio")
-
-
-def chat_platform(value: str) -> str:
-    """'whatsapp' -> 'WhatsApp'; an unknown platform is shown as it was recorded."""
-    return _CHAT_PLATFORMS.get(value.casefold(), value)
 
 
 def _export_format(value: str, platform: str) -> str:
@@ -222,6 +188,8 @@ def title() -> str:
 def section_titles() -> dict[str, str]:
     return {
         "summary": _("Case summary"),
+        "integrity": _("Integrity status"),
+        "contact": _("How to reach the person reporting"),
         "statement": _("Statement in the victim's own words"),
         "incident": _("What happened"),
         "payments": _("Payments made"),
@@ -263,19 +231,27 @@ def key_time_text(data: ReportData) -> str:
 
 def summary_rows(data: ReportData) -> list[Row]:
     case = data.case
-    rows: list[Row] = [
+    return [
         (_("Case reference"), case.reference or _("(none given)"), "text"),
         (_("Bundle"), data.bundle_name, "mono"),
         (_("Sealed at"), when_text(data.sealed_at, data.sealed_offset), "text"),
-        (_("Number of items"), str(data.item_count), "text"),
         (_("Signer key fingerprint"), data.signer_fingerprint, "mono"),
         (_("Signer key existed"), key_time_text(data), "text"),
         (_("Protection"), protection_text(data), "text"),
         (_("Made with"), data.software, "text"),
     ]
-    rows += [(case_field(label) if label else _("Contact"), value, "text")
-             for label, value in case.contact]
-    return rows
+
+
+def contact_text(data: ReportData) -> str:
+    """The victim's own ways to be reached, as they wrote them ("How to reach me"); for the
+    officer, and never an offender indicator."""
+    return "\n".join(f"{case_field(label)}: {value}" if label else value
+                     for label, value in data.case.contact)
+
+
+def contact_note() -> str:
+    return _("The person's own contact details, as they gave them. They are left out of the "
+             "indicators.")
 
 
 def incident_rows(data: ReportData) -> list[Row]:
@@ -294,14 +270,49 @@ def incident_rows(data: ReportData) -> list[Row]:
     return rows
 
 
-def payment_header() -> list[str]:
-    return [_("Date"), _("Amount"), _("Currency"), _("Method"), _("Reference"), _("Wallet"),
-            _("Recipient")]
+@dataclass(frozen=True)
+class PaymentRow:
+    """One payment: its table cells (None when the victim only wrote it in words) and
+    what they wrote about it, shown on a line of its own under the cells."""
+
+    cells: list[str] | None
+    note: str
 
 
-def payment_rows(data: ReportData) -> list[list[str]]:
-    return [[p.date, p.amount, p.currency, payment_method(p.method), p.reference, p.wallet,
-             " ".join(x for x in (p.recipient, p.note) if x)] for p in data.case.payments]
+@dataclass(frozen=True)
+class PaymentTable:
+    """Only the columns some payment fills; wallets and references in monospace, whole."""
+
+    header: list[str]
+    mono: tuple[int, ...]
+    rows: list[PaymentRow]
+
+
+def payment_table(data: ReportData) -> PaymentTable:
+    payments = data.case.payments
+    columns = [
+        (_("Date"), lambda p: p.date, False),
+        (_("Amount"), lambda p: " ".join(x for x in (p.amount, p.currency) if x), False),
+        (_("Method"), lambda p: payment_method(p.method), False),
+        (_("Recipient"), lambda p: p.recipient, False),
+        (_("Wallet or account"), lambda p: p.wallet, True),
+        (_("Reference"), lambda p: p.reference, True),
+    ]
+    used = [c for c in columns if any(c[1](p) for p in payments)]
+    rows = []
+    for p in payments:
+        cells = [c[1](p) for c in used]
+        rows.append(PaymentRow(cells if any(cells) else None, p.note))
+    return PaymentTable([c[0] for c in used], tuple(i for i, c in enumerate(used) if c[2]),
+                        rows)
+
+
+def payment_note(number: int, note: str, alone: bool) -> str:
+    """The victim's own words about a payment ('Payment 1, in the victim's words: ...')."""
+    if alone:
+        return _("Payment {number}, in the victim's words: {text}").format(number=number,
+                                                                           text=note)
+    return _("In the victim's words: {text}").format(text=note)
 
 
 def timeline_header() -> list[str]:
@@ -309,14 +320,23 @@ def timeline_header() -> list[str]:
 
 
 def timeline_row(entry: TimelineEntry) -> list[str]:
+    when = zone_time(entry.time, entry.timezone)
     if entry.kind == "item":
-        return [zone_time(entry.time, entry.timezone), _("Item added"),
-                _("Item {number}").format(number=entry.ref), entry.text or _("Sensitive item")]
+        return [when, _("Item added"), _("Item {number}").format(number=entry.ref),
+                entry.text or _("Sensitive item")]
+    where = entry.ref
+    if entry.item:
+        where = entry.ref + "\n" + _("(item {number})").format(number=entry.item)
     if entry.kind == "messages":
-        return [zone_time(entry.time, entry.timezone), _("Chat messages"), entry.ref,
-                _("{count} messages on this day (all are in the transcript)").format(
-                    count=entry.count)]
-    return [zone_time(entry.time, entry.timezone), _("Chat message"), entry.ref, entry.text]
+        return [when, _("Chat messages"), where,
+                ngettext("{count} message on this day (it is in the transcript)",
+                         "{count} messages on this day (all are in the transcript)",
+                         entry.count).format(count=entry.count)]
+    body = message_text(entry.text, entry.attachments, [])
+    if entry.kind == "system":
+        return [when, _("System message"), where, body]
+    return [when, _("Chat message"), where,
+            f"{entry.sender}: {body}" if entry.sender else body]
 
 
 def item_heading(item: ReportItem) -> str:
@@ -325,16 +345,39 @@ def item_heading(item: ReportItem) -> str:
     return _("Item {number}: {name}").format(number=item.number, name=item.name)
 
 
+def description_text(item: ReportItem) -> str:
+    """The item's description; the one the chat importer wrote ("whatsapp photo, message 3",
+    "whatsapp transcript (JSON)") in words, or left out where the source already says it."""
+    platform = str(item.source.get("platform", ""))
+    text = item.description
+    if item.kind == "transcript" and platform and re.fullmatch(
+            re.escape(platform) + r" transcript \((JSON|HTML|text)\)", text):
+        return ""
+    media = re.fullmatch(r"(\w+) (\w+), message (\d+)", text)
+    if item.source.get("type") == "chat_media" and media:
+        shown = _("{kind} from a {platform} chat, message {number}").format(
+            kind=attachment_kind(media[2]), platform=chat_platform(media[1]),
+            number=int(media[3]) + 1)
+        return shown[:1].upper() + shown[1:]
+    return text
+
+
+def type_text(item: ReportItem) -> str:
+    """'Picture (image/png)': the word the app uses everywhere, then the exact media type."""
+    word = kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
+    return f"{word} ({item.media_type})" if item.media_type else word
+
+
 def item_rows(item: ReportItem) -> list[Row]:
     """What the report says about one item; for sensitive ones only hash, type, description."""
     if item.sensitive:
-        rows: list[Row] = [(_("Type"), item.media_type, "text"),
+        rows: list[Row] = [(_("Type"), type_text(item), "text"),
                            (_("SHA-256"), item.sha256, "mono")]
-        if item.description:
-            rows.append((_("Description"), item.description, "text"))
+        if description_text(item):
+            rows.append((_("Description"), description_text(item), "text"))
         return rows
     rows = [(_("File name"), item.name, "text"),
-            (_("Type"), item.media_type, "text"),
+            (_("Type"), type_text(item), "text"),
             (_("Size"), human_size(item.size), "text"),
             (_("SHA-256"), item.sha256, "mono"),
             (_("Added"), when_text(item.added_at, item.added_offset), "text")]
@@ -345,8 +388,8 @@ def item_rows(item: ReportItem) -> list[Row]:
         rows.append((_("Trusted timestamp"), _("time confirmed by {tsa} at {time}").format(
             tsa=item.trusted_time.tsa, time=utc_text(item.trusted_time.time)), "text"))
     rows.append((_("Source"), source_text(item.source), "text"))
-    if item.description:
-        rows.append((_("Description"), item.description, "text"))
+    if description_text(item):
+        rows.append((_("Description"), description_text(item), "text"))
     if item.image_size:
         rows.append((_("Picture size"), "{} × {} px".format(*item.image_size), "text"))
     if item.exif:
@@ -395,8 +438,9 @@ def indicator_row(indicator: Indicator) -> list[str]:
     """(type, value, where seen); where: the first few places, then how many more."""
     places = [_where_one(s) for s in indicator.sources[:_WHERE_SHOWN]]
     if len(indicator.sources) > _WHERE_SHOWN:
-        places.append(_("and {count} more").format(
-            count=len(indicator.sources) - _WHERE_SHOWN))
+        more = len(indicator.sources) - _WHERE_SHOWN
+        places.append(ngettext("and {count} more place", "and {count} more places",
+                               more).format(count=more))
     where = "; ".join(places) if places else indicator.seen_in
     return [indicator_type(indicator.kind), indicator.value, where]
 
@@ -409,49 +453,24 @@ def custody_header() -> list[str]:
     return [_("No."), _("Time (UTC)"), _("Event"), _("Record hash")]
 
 
-def chat_header() -> list[str]:
-    return [_("Time"), _("From"), _("Message")]
+def custody_row(entry: CustodyEntry) -> list[str]:
+    """The record hash is shortened to 16 characters; custody.jsonl holds it whole."""
+    return [str(entry.seq), utc_text(entry.time), entry.event, entry.hash[:16]]
 
 
-def attachment_text(attachment: ChatAttachment) -> str:
-    """'[Foto: IMG-001.jpg]', or '[Foto nicht im Export enthalten]' for a left-out file."""
-    kind = attachment_kind(attachment.kind or "file")
-    if attachment.omitted:
-        return _("[{kind} not included in the export]").format(kind=kind)
-    if attachment.kind in ("", "file"):
-        return _("[attachment: {name}]").format(name=attachment.name)
-    return _("[{kind}: {name}]").format(kind=kind, name=attachment.name)
-
-
-def message_text(text: str, attachments: list[ChatAttachment], flags: list[str]) -> str:
-    parts = [text] if text else []
-    parts += [attachment_text(a) for a in attachments]
-    parts += flags
-    return "\n".join(parts)
-
-
-def chat_flags(edited: bool, deleted: bool, forwarded_from: str) -> list[str]:
-    flags = []
-    if edited:
-        flags.append(_("[edited]"))
-    if deleted:
-        flags.append(_("[deleted]"))
-    if forwarded_from:
-        flags.append(_("[forwarded from {name}]").format(name=forwarded_from))
-    return flags
-
-
-def device_time_note() -> str:
-    return _("Times marked \"phone's clock\" are as the phone showed them; the chat export "
-             "does not say which time zone that was.")
-
-
-def no_chats() -> str:
-    return _("No chat transcripts are part of this bundle.")
+def timeline_note(data: ReportData) -> str:
+    """Said above a timeline that mixes the phone's clock with UTC: they are not one clock."""
+    if any(e.timezone == "device" for e in data.timeline):
+        return _("Times marked \"phone's clock\" are as the phone showed them, in a time zone "
+                 "the export does not record; times marked UTC come from the victim's "
+                 "computer. The two clocks can differ by hours, so the order between "
+                 "them may be wrong.")
+    return ""
 
 
 def page_text(page: int, pages: int) -> str:
-    return _("Page {page} of {pages}").format(page=page, pages=pages)
+    return ngettext("Page {page} of {pages}", "Page {page} of {pages}", pages).format(
+        page=page, pages=pages)
 
 
 def footer_text(data: ReportData) -> str:

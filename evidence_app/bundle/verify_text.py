@@ -119,7 +119,7 @@ python3 -c 'if True:
         name = subprocess.run(["openssl", "x509", "-noout", "-subject"], input=block,
                               capture_output=True, text=True).stdout.strip()
         print(hashlib.sha256(der).hexdigest(), name)
-    print(len(blocks), "roots")
+    print(len(blocks), "root" if len(blocks) == 1 else "roots")
 '"""
 
 _CUSTODY = """\
@@ -181,7 +181,10 @@ python3 -c 'if True:
         if len(glob.glob("timestamps/" + sha + "-*.tsr")) < stamped.count(sha):
             failed("the log names", stamped.count(sha), "tokens for", sha,
                    "but timestamps/ does not hold them all")
-    print("custody log:", n, "records,", len(items), "items,", len(problems), "problems")
+    def count(number, word):
+        return str(number) + " " + word + ("" if number == 1 else "s")
+    print("custody log:", count(n, "record") + ",", count(len(items), "item") + ",",
+          count(len(problems), "problem"))
     raise SystemExit(1 if problems else 0)
 '"""
 
@@ -238,7 +241,10 @@ python3 -c 'if True:
             failed(tsr, "is dated after the bundle was sealed,", end, "UTC")
         elif created and time < created - slack:
             failed(tsr, "is dated before the vault existed,", created, "UTC")
-    print(len(tokens), "tokens, sealed", sealed, "UTC,", len(problems), "problems")
+    def count(number, word):
+        return str(number) + " " + word + ("" if number == 1 else "s")
+    print(count(len(tokens), "token") + ", sealed", sealed, "UTC,",
+          count(len(problems), "problem"))
     raise SystemExit(1 if problems else 0)
 '"""
 

@@ -154,7 +154,12 @@ def _excluded(found: dict[str, str], exclude: set[str]) -> bool:
 
 
 def normalize_exclusions(values: Iterable[str], region: str) -> set[str]:
-    """The victim's own numbers, addresses and handles, in the forms indicators take."""
+    """The victim's own numbers, addresses and handles, in the forms indicators take.
+
+    Each value is also read the way messages are ("Mail: me@x.org, tel 0170 1234567"
+    yields the address and the number), so whatever the person typed about themselves
+    never comes back as an offender indicator.
+    """
     out: set[str] = set()
     for raw in values:
         raw = str(raw).strip()
@@ -162,9 +167,16 @@ def normalize_exclusions(values: Iterable[str], region: str) -> set[str]:
             continue
         out.add(raw.lower())
         out.add(raw.lower().lstrip("@"))
-        phones = list(_phones(raw, region))
-        out.update(p.lower() for p in phones)
+        for found in _found_in(IndicatorSource(text=raw), region):
+            if found["type"] in _CONTACT_TYPES:
+                out.add(found["value"].lower())
+                out.add(found["value"].lower().lstrip("@"))
     return out
+
+
+# What a person's own contact details can hold (a wallet or an amount written there is no
+# way to reach them, and stays an indicator unless typed as the whole value).
+_CONTACT_TYPES = frozenset({"phone", "email", "handle", "url"})
 
 
 def extract_indicators(texts: Iterable[IndicatorSource], region: str,
@@ -219,20 +231,28 @@ def default_region(case: dict[str, Any]) -> str:
     return found.group(1) if found else "ZZ"
 
 
-# Case-detail fields that hold the victim's own contact details (never offender indicators).
-OWN_FIELDS = ("victim_phone", "victim_phones", "victim_email", "victim_emails",
-              "victim_handles", "victim_accounts", "own_phone", "own_email", "own_accounts",
-              "my_phone", "my_email", "my_accounts", "phone", "email")
+# Case-detail fields that hold the victim's own contact details (never offender indicators):
+# "contact" is the case dialog's "How to reach me".
+OWN_FIELDS = ("contact", "contacts", "victim_phone", "victim_phones", "victim_email",
+              "victim_emails", "victim_handles", "victim_accounts", "own_phone", "own_email",
+              "own_accounts", "my_phone", "my_email", "my_accounts", "phone", "email")
 
 
 def _own_values(case: dict[str, Any]) -> list[str]:
     values: list[str] = []
-    for key in OWN_FIELDS:
-        value = case.get(key)
+
+    def add(value: Any) -> None:
         if isinstance(value, str):
             values.extend(v for v in re.split(r"[,;\n]", value) if v.strip())
         elif isinstance(value, list):
-            values.extend(str(v) for v in value)
+            for entry in value:
+                add(entry)
+        elif isinstance(value, dict):
+            for entry in value.values():
+                add(entry)
+
+    for key in OWN_FIELDS:
+        add(case.get(key))
     return values
 
 

@@ -11,6 +11,7 @@ from html import escape
 
 from evidence_app.chats.model import DEVICE_TIME, Conversation, Message, attachments_of
 from evidence_app.chats.words import attachment_kind
+from evidence_app.formatting import human_size
 from evidence_app.i18n import _
 
 _CSS = """
@@ -54,8 +55,8 @@ def _flags(msg: Message) -> list[str]:
     if msg.reply_to:
         flags.append(_("reply to message {id}").format(id=msg.reply_to))
     if msg.extra.get("truncated_bytes"):
-        flags.append(_("very long: {count} bytes not shown (see the original)").format(
-            count=msg.extra["truncated_bytes"]))
+        flags.append(_("very long: {size} not shown (see the original)").format(
+            size=human_size(int(msg.extra["truncated_bytes"]))))
     return flags
 
 

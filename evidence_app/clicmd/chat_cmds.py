@@ -16,7 +16,7 @@ from evidence_app.chats.importer import (
 from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, warn
 from evidence_app.clicmd.timestamp_cmds import stamp_changes
 from evidence_app.core.errors import ChatOwnerUnclear
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 from evidence_app.messages import refused_attachments_note
 
 
@@ -63,11 +63,19 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary)
         return EXIT_OK
-    out(_("Imported {format}: {messages} messages ({system} system, {unparsed} lines kept "
-          "as found), {media} media files.").format(
-        format=summary["format"], messages=summary["messages"],
-        system=summary["system_messages"], unparsed=summary["unparsed_lines"],
-        media=len(summary["media_ids"])))
+    messages, system = summary["messages"], summary["system_messages"]
+    unparsed, media = summary["unparsed_lines"], len(summary["media_ids"])
+    out(_("Imported {format}: {message_text} ({system_text}, {unparsed_text}), "
+          "{media_text}.").format(
+        format=summary["format"],
+        message_text=ngettext("{count} message", "{count} messages", messages).format(
+            count=messages),
+        system_text=ngettext("{count} system message", "{count} system messages",
+                             system).format(count=system),
+        unparsed_text=ngettext("{count} line kept as found", "{count} lines kept as found",
+                               unparsed).format(count=unparsed),
+        media_text=ngettext("{count} media file", "{count} media files", media).format(
+            count=media)))
     out(_("Original: item {ids}. Transcript: item {transcript}.").format(
         ids=", ".join("#" + i for i in summary["original_ids"]),
         transcript="#" + str(summary["transcript_id"])))

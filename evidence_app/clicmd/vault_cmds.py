@@ -37,7 +37,7 @@ from evidence_app.core.vault import Vault
 from evidence_app.core.vault_ingest import files_to_add
 from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe, object_problem, record_problem
 from evidence_app.timestamp.tsp import read_root_file
 
@@ -168,8 +168,9 @@ def _files_to_add(names: list[str], vault_dir: Path) -> tuple[list[Path], list[s
         if not found:
             empty.append(name)
     if skipped_links:
-        warn(_("{count} link(s) inside the folder(s) were not followed.").format(
-            count=skipped_links))
+        warn(ngettext("{count} link inside the folders was not followed.",
+                      "{count} links inside the folders were not followed.",
+                      skipped_links).format(count=skipped_links))
     return files, empty
 
 
@@ -231,7 +232,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         rows = [
             (_("Item"), item.id),
             (_("Name"), item.name),
-            (_("Size"), f"{human_size(item.size)} ({item.size} bytes)"),
+            (_("Size"), human_size(item.size, exact=True)),
             (_("SHA-256"), item.sha256),
             (_("Type"), item.media_type),
             (_("Added"), when(item.added_at, item.added_offset)),
@@ -320,8 +321,11 @@ def cmd_log(args: argparse.Namespace) -> int:
             out(_("Records 1 to {last} are intact and correctly signed.").format(
                 last=exc.seq - 1) if exc.seq > 1 else "")
             return EXIT_INTEGRITY
-        out(_("Custody log OK: {count} records, chain unbroken, every signature valid "
-              "(key {fingerprint}).").format(count=count, fingerprint=vault.fingerprint()))
+        out(ngettext("Custody log OK: {count} record, chain unbroken, every signature valid "
+                     "(key {fingerprint}).",
+                     "Custody log OK: {count} records, chain unbroken, every signature valid "
+                     "(key {fingerprint}).", count).format(
+            count=count, fingerprint=vault.fingerprint()))
     return EXIT_OK
 
 
@@ -330,9 +334,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         results = vault.check(progress=progress_printer(_("checking")))
         kept = [q for q in vault.quarantined() if q.recoverable]
     if kept:
-        warn(_("{count} file(s) kept aside in the vault's quarantine hold evidence that no "
-               "item names; bring them back with: evidence-app recover --all").format(
-                   count=len(kept)))
+        warn(ngettext("{count} file kept aside in the vault's quarantine holds evidence that no "
+                      "item names; bring it back with: evidence-app recover --all",
+                      "{count} files kept aside in the vault's quarantine hold evidence that "
+                      "no item names; bring them back with: evidence-app recover --all",
+                      len(kept)).format(count=len(kept)))
     bad = 0
     for result in results:
         if result.ok:
@@ -342,10 +348,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             assert result.problem is not None
             out(_("FAILED  ") + object_problem(result.problem))  # type: ignore[arg-type]
     if bad:
-        out(_("{bad} of {total} items failed the check; the others are intact.").format(
-            bad=bad, total=len(results)))
+        out(ngettext("{bad} of {total} item failed the check; the others are intact.",
+                     "{bad} of {total} items failed the check; the others are intact.",
+                     len(results)).format(bad=bad, total=len(results)))
         return EXIT_INTEGRITY
-    out(_("All {total} items are intact.").format(total=len(results)))
+    out(ngettext("The {total} item is intact.", "All {total} items are intact.",
+                 len(results)).format(total=len(results)))
     return EXIT_OK
 
 
@@ -402,7 +410,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
                 elif entry.derived:
                     what = _("a thumbnail or timestamp, not evidence itself")
                 else:
-                    what = _("evidence, {size} bytes").format(size=entry.size)
+                    what = _("evidence, {size}").format(size=human_size(entry.size, exact=True))
                 out(f"{entry.object_id}  {what}")
             out(_("Bring them back as items with: evidence-app recover --all"))
             return EXIT_OK

@@ -68,7 +68,17 @@ class WrongRecoveryKey(EvidenceError):
 
 
 class MalformedRecoveryKey(EvidenceError):
-    """The text typed is not shaped like a recovery key (wrong length or a typo)."""
+    """The text typed is not a recovery key as printed. reason: "empty", "length" (not 32
+    characters; `count` says how many), "character" (one a recovery key never has) or
+    "check" (the check characters do not match: a typo). `groups`: which of the 8 groups
+    (1-based) look mistyped, when that can be told; empty when it cannot."""
+
+    def __init__(self, reason: str = "check", groups: tuple[int, ...] = (),
+                 count: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.groups = groups
+        self.count = count
 
 
 class WeakPassphrase(EvidenceError):
@@ -164,6 +174,17 @@ class ItemNotFound(EvidenceError):
     def __init__(self, item_id: str) -> None:
         super().__init__(item_id)
         self.item_id = item_id
+
+
+class ItemTooBigToShow(EvidenceError):
+    """The in-app reader takes a file of this kind whole into memory; this one is bigger
+    than it allows (the original is untouched and can be exported)."""
+
+    def __init__(self, item_id: str, size: int, limit: int) -> None:
+        super().__init__(item_id, size, limit)
+        self.item_id = item_id
+        self.size = size
+        self.limit = limit
 
 
 class NoteNotFound(EvidenceError):

@@ -123,6 +123,9 @@ _DECODE = {c: i for i, c in enumerate(_ALPHABET)}
 _DECODE.update({"O": 0, "I": 1, "L": 1})
 RECOVERY_BODY = 30
 RECOVERY_CHECK = 2
+GROUP = 4
+RECOVERY_GROUPS = (RECOVERY_BODY + RECOVERY_CHECK) // GROUP
+_SEPARATORS = " -\t\n\r"
 
 
 def _check_chars(body: str) -> str:
@@ -137,22 +140,68 @@ def new_recovery_key() -> str:
     return "-".join(full[i : i + 4] for i in range(0, len(full), 4))
 
 
-def normalize_recovery_key(text: str) -> str:
-    """Canonical form of what a person typed; raises MalformedRecoveryKey on a typo."""
+def _check_ok(full: str) -> bool:
+    return _check_chars(full[:RECOVERY_BODY]) == full[RECOVERY_BODY:]
+
+
+def _canonical_chars(text: str) -> str:
+    """The typed characters in canonical form; raises on one a recovery key never has,
+    naming its group (as typed: groups are counted by 4 characters)."""
     chars = []
     for ch in text.upper():
-        if ch in " -\t\n\r":
+        if ch in _SEPARATORS:
             continue
         if ch not in _DECODE:
-            raise MalformedRecoveryKey()
+            raise MalformedRecoveryKey("character", (len(chars) // GROUP + 1,))
         chars.append(_ALPHABET[_DECODE[ch]])
-    full = "".join(chars)
+    return "".join(chars)
+
+
+def _short_or_long_group(text: str) -> tuple[int, ...]:
+    """When the person typed the groups apart and exactly one of the 8 is not 4 long."""
+    groups = [g for g in "".join(" " if c in _SEPARATORS else c for c in text).split() if g]
+    if len(groups) != RECOVERY_GROUPS:
+        return ()
+    wrong = [n for n, g in enumerate(groups, 1) if len(g) != GROUP]
+    return tuple(wrong) if len(wrong) == 1 else ()
+
+
+def recovery_key_fixes(text: str) -> list[tuple[tuple[int, ...], str]]:
+    """Every key one slip away from what was typed (one character changed, or two
+    neighbours swapped) whose check characters match: (the groups changed, the key's 32
+    characters). With 10 check bits there are usually one or two; the vault tells which
+    one is its own. Only for text of the right length and alphabet."""
+    try:
+        full = _canonical_chars(text)
+    except MalformedRecoveryKey:
+        return []
     if len(full) != RECOVERY_BODY + RECOVERY_CHECK:
-        raise MalformedRecoveryKey()
-    body, check = full[:RECOVERY_BODY], full[RECOVERY_BODY:]
-    if _check_chars(body) != check:
-        raise MalformedRecoveryKey()
-    return body
+        return []
+    found = []
+    for i, ch in enumerate(full):
+        for other in _ALPHABET:
+            candidate = full[:i] + other + full[i + 1:]
+            if other != ch and _check_ok(candidate):
+                found.append(((i // GROUP + 1,), candidate))
+    for i in range(len(full) - 1):
+        candidate = full[:i] + full[i + 1] + full[i] + full[i + 2:]
+        if full[i] != full[i + 1] and _check_ok(candidate):
+            found.append((tuple(sorted({i // GROUP + 1, (i + 1) // GROUP + 1})), candidate))
+    return found
+
+
+def normalize_recovery_key(text: str) -> str:
+    """Canonical form of what a person typed; raises MalformedRecoveryKey on a typo. Which
+    group holds the typo is found with the vault (vault_header.unwrap_with_recovery_key),
+    which knows its own key: the check characters alone often fit two places."""
+    full = _canonical_chars(text)
+    if not full:
+        raise MalformedRecoveryKey("empty")
+    if len(full) != RECOVERY_BODY + RECOVERY_CHECK:
+        raise MalformedRecoveryKey("length", _short_or_long_group(text), len(full))
+    if not _check_ok(full):
+        raise MalformedRecoveryKey("check")
+    return full[:RECOVERY_BODY]
 
 
 def recovery_kek(recovery_key: str, salt: bytes,

@@ -242,6 +242,12 @@ class ObjectStore:
         with self.open_raw(object_id) as fh:
             yield from segments.iter_plaintext(fh, self._keys, object_id)
 
+    def read_range(self, object_id: str, offset: int, length: int) -> bytes:
+        """Content bytes [offset, offset + length), decrypting only the segments holding
+        them (the reader's pages); raises CorruptObject."""
+        with self.open_raw(object_id) as fh:
+            return segments.read_range(fh, self._keys, object_id, offset, length)
+
     def kind(self, object_id: str) -> tuple[int, bool]:
         """(content size, derived) without decrypting the whole object."""
         with self.open_raw(object_id) as fh:

@@ -178,3 +178,34 @@ def iter_plaintext(fh: BinaryIO, keys: Sequence[bytes], object_id: str) -> Itera
             return
         cur, n_cur = nxt, n_nxt
         index += 1
+
+
+def read_range(fh: BinaryIO, keys: Sequence[bytes], object_id: str, offset: int,
+               length: int) -> bytes:
+    """Up to `length` bytes of content from `offset`, decrypting only the segments that hold
+    them: a reader pages through a file of any size without decrypting all of it or writing
+    it anywhere. Past the end: fewer bytes, or none."""
+    header, segment_size, aead, padded = _parse_header(fh, keys, object_id)
+    unit = segment_size + TAG_SIZE
+    body = os.fstat(fh.fileno()).st_size - len(header)
+    final = max(1, -(-body // unit)) - 1  # index of the final segment
+    if padded:
+        size = _read_trailer(fh, aead, header, unit, object_id)[0]
+    else:
+        size = body - (final + 1) * TAG_SIZE
+    end = min(size, offset + length)
+    if offset < 0 or offset >= end:
+        return b""
+    first = offset // segment_size
+    out = bytearray()
+    for index in range(first, (end - 1) // segment_size + 1):
+        fh.seek(len(header) + index * unit)
+        sealed = fh.read(unit)
+        if len(sealed) < TAG_SIZE:
+            raise CorruptObject(object_id, index, "truncated")
+        try:
+            out += aead.decrypt(nonce(index, index == final), sealed, header)
+        except InvalidTag:
+            raise CorruptObject(object_id, index, "auth") from None
+    start = offset - first * segment_size
+    return bytes(out[start:start + end - offset])

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from evidence_app.core.canonical import canonical_json
 from evidence_app.core.errors import (
     CorruptHeader,
+    MalformedRecoveryKey,
     NotAVault,
     UnsupportedVault,
     VaultNotFound,
@@ -39,6 +40,7 @@ from evidence_app.core.keys import (
     open_sealed_to,
     open_small,
     recovery_kek,
+    recovery_key_fixes,
     recovery_private_key,
     seal_small,
     seal_to,
@@ -187,23 +189,40 @@ def unwrap_with_passphrase(header: dict[str, Any], passphrase: str, path: Path) 
 def unwrap_with_recovery_key(header: dict[str, Any], recovery_key: str,
                              path: Path) -> list[bytes]:
     """The master keys of every epoch; raises WrongRecoveryKey (MalformedRecoveryKey for a
-    typo the check characters catch)."""
-    wrapped = header["wrapped_key"]["recovery"]
+    typo the check characters catch, naming the group this vault's key differs in)."""
     try:
-        salt = b64d(wrapped["salt"])
-        if header["version"] == 1:
-            current = open_small(recovery_kek(recovery_key, salt), wrapped,
-                                 _recovery_aad(header))
-        else:
-            private = recovery_private_key(recovery_key, salt)
-            if b64e(private.public_key().public_bytes_raw()) != wrapped["public"]:
-                raise WrongRecoveryKey()
-            current = open_sealed_to(private, wrapped, _recovery_aad(header))
+        current = _recovery_unwrap(header, recovery_key)
+    except MalformedRecoveryKey as exc:
+        if exc.reason != "check":
+            raise
+        fixed = [groups for groups, key in recovery_key_fixes(recovery_key)
+                 if _recovery_opens(header, key)]
+        raise MalformedRecoveryKey("check", fixed[0] if len(fixed) == 1 else ()) from None
     except InvalidTag:
         raise WrongRecoveryKey() from None
     except (KeyError, ValueError, TypeError):
         raise CorruptHeader(path / HEADER_NAME, "wrapped key") from None
     return _all_masters(header, current, path)
+
+
+def _recovery_unwrap(header: dict[str, Any], recovery_key: str) -> bytes:
+    wrapped = header["wrapped_key"]["recovery"]
+    salt = b64d(wrapped["salt"])
+    if header["version"] == 1:
+        return open_small(recovery_kek(recovery_key, salt), wrapped, _recovery_aad(header))
+    private = recovery_private_key(recovery_key, salt)
+    if b64e(private.public_key().public_bytes_raw()) != wrapped["public"]:
+        raise WrongRecoveryKey()
+    return open_sealed_to(private, wrapped, _recovery_aad(header))
+
+
+def _recovery_opens(header: dict[str, Any], recovery_key: str) -> bool:
+    """Whether a corrected recovery key is this vault's (a typo is then located exactly)."""
+    try:
+        _recovery_unwrap(header, recovery_key)
+    except (WrongRecoveryKey, InvalidTag, KeyError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _all_masters(header: dict[str, Any], current: bytes, path: Path) -> list[bytes]:

@@ -142,6 +142,15 @@ class ItemsMixin(VaultParts):
             exc.item_id = item.id
             raise
 
+    def read_item_range(self, item_id: str, offset: int, length: int) -> bytes:
+        """Part of an original (the reader's page), without decrypting the rest of it."""
+        item = self.item(item_id)
+        try:
+            return self._store().read_range(item.object_id, offset, length)
+        except (CorruptObject, MissingObject) as exc:
+            exc.item_id = item.id
+            raise
+
     def thumbnail_bytes(self, item_id: str) -> bytes | None:
         item = self.item(item_id)
         if not item.thumbnail:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from evidence_app import APP_NAME, __version__
 from evidence_app.core import scratch
 from evidence_app.gui import workers
+from evidence_app.gui.fonts import apply_language_font, register_shipped_fonts, show_language_names
 from evidence_app.gui.main_window import MainWindow
 from evidence_app.gui.qt_words import qt_translator
 from evidence_app.gui.safety import SafetyFilter, hide_everything
@@ -31,6 +32,7 @@ class AppController(QObject):
     def __init__(self, qapp: QApplication, settings: Settings) -> None:
         super().__init__()
         self.qapp = qapp
+        register_shipped_fonts(qapp)
         self.session = Session(settings)
         self.safety = SafetyFilter(settings.quick_exit_shortcut, settings.auto_lock_minutes)
         self.safety.install(qapp)
@@ -55,11 +57,13 @@ class AppController(QObject):
         self._qt_translator = qt_translator(used, self.qapp)
         if self._qt_translator is not None:
             self.qapp.installTranslator(self._qt_translator)
+        apply_language_font(self.qapp, used)
         self.qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl(used)
                                      else Qt.LayoutDirection.LeftToRight)
 
     def _make_start(self, first_start: bool) -> StartWindow:
         start = StartWindow(self.session, shipped_languages(), first_start)
+        show_language_names(start.language_list)
         start.setWindowTitle(self._title())
         start.select_language(self.session.settings.language or system_language())
         start.language_chosen.connect(self._language_chosen)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from evidence_app.chats.importer import NOT_A_PARTICIPANT, import_chat
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.gui.common import show_error
+from evidence_app.gui.file_dialogs import Place, open_file
 from evidence_app.gui.session import Session
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 from evidence_app.messages import refused_attachments_note
 
 
 def import_chat_dialog(session: Session, parent: QWidget) -> None:
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, _("Import a chat export"), "",
-        _("Chat exports (*.txt *.zip *.json);;All files (*)"))
-    if path:
-        start_import(session, parent, Path(path), None)
+    path = open_file(parent, _("Import a chat export"), Place.DOWNLOADS,
+                     _("Chat exports (*.txt *.zip *.json);;All files (*)"))
+    if path is not None:
+        start_import(session, parent, path, None)
 
 
 def start_import(session: Session, parent: QWidget, path: Path, me: str | None) -> None:
@@ -42,10 +42,14 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
 
     def done(result) -> None:
         summary = result.summary()
+        messages, attachments = summary["messages"], summary["attachments"]
         text = _(
-            "The chat was added to the vault: {messages} messages, {attachments} attachments. "
+            "The chat was added to the vault: {message_text}, {attachment_text}. "
             "The original export is kept exactly as it was.").format(
-            messages=summary["messages"], attachments=summary["attachments"])
+            message_text=ngettext("{count} message", "{count} messages", messages).format(
+                count=messages),
+            attachment_text=ngettext("{count} attachment", "{count} attachments",
+                                     attachments).format(count=attachments))
         if summary["attachments_refused"]:
             text += "\n\n" + refused_attachments_note(summary["attachments_refused"])
         QMessageBox.information(parent, _("Chat imported"), text)

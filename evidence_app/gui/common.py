@@ -1,12 +1,29 @@
-"""Small shared GUI pieces: plain-text labels, error dialogs, blurred previews."""
+"""Small shared GUI pieces: plain-text labels, error dialogs, blurred previews, and "Open
+folder" that says where the files are when the computer cannot show them."""
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+import shiboken6
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_app.i18n import _
 from evidence_app.messages import describe
@@ -95,3 +112,110 @@ def quick_exit_button(parent: QWidget | None = None) -> QPushButton:
     button.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: white; "
                          "font-weight: bold; padding: 4px 14px; }")
     return button
+
+
+ERROR_COLOUR = "#a4262c"
+
+
+def say(label: QLabel, text: str) -> None:
+    """What is happening now ("Creating the vault…"), in the ordinary colour: work in
+    progress is never said in the colour of an error."""
+    label.setStyleSheet("")
+    label.setText(text)
+
+
+def warn(label: QLabel, text: str) -> None:
+    """What went wrong, in red, on the same line."""
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setText(text)
+
+
+# --- "Open folder" ---------------------------------------------------------------------------
+
+_LAUNCH_WATCH_MS = 3000  # xdg-open that fails does so at once; a file manager stays open
+_launches: set[subprocess.Popen] = set()
+
+
+def show_in_file_manager(parent: QWidget | None, path: Path) -> None:
+    """Open a folder (or a file) with the computer's own program for it. When there is none
+    (a desktop without a file manager, a USB-stick system), say where it is instead, with a
+    button that copies the path: failing silently leaves a person looking for their bundle."""
+    target = Path(path)
+    if sys.platform.startswith(("win", "darwin")) or not shutil.which("xdg-open"):
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            WhereItIs(target, parent).open()
+        return
+    # On Linux Qt starts xdg-open and reports success before xdg-open finds out that no
+    # program opens folders; run it ourselves and listen for its answer.
+    env = dict(os.environ)
+    if "LD_LIBRARY_PATH_ORIG" in env:  # frozen app: give the file manager the host's libraries
+        env["LD_LIBRARY_PATH"] = env["LD_LIBRARY_PATH_ORIG"]
+    elif getattr(sys, "frozen", False):
+        env.pop("LD_LIBRARY_PATH", None)
+    try:
+        launch = subprocess.Popen(  # noqa: S603 - a fixed program, the path as one argument
+            [shutil.which("xdg-open") or "xdg-open", str(target)], env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+    except OSError:
+        WhereItIs(target, parent).open()
+        return
+    _launches.add(launch)
+    watch = QElapsedTimer()
+    watch.start()
+    window = parent.window() if parent is not None else None
+
+    def check() -> None:
+        code = launch.poll()
+        if code is None and watch.elapsed() < _LAUNCH_WATCH_MS:
+            QTimer.singleShot(50, check)
+            return
+        _launches.discard(launch)
+        if code in (None, 0):
+            return
+        # Not after the window was closed or hidden (quick exit): nobody is there to read it.
+        if window is None or (shiboken6.isValid(window) and window.isVisible()):
+            WhereItIs(target, window).open()
+
+    QTimer.singleShot(50, check)
+
+
+class WhereItIs(QDialog):
+    """Where a folder or file is, in words a person can act on, with a Copy button."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("whereItIs")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(_("Where the files are"))
+        folder = not path.is_file()
+        lay = QVBoxLayout(self)
+        lay.addWidget(text_label(
+            _("This computer has no program set up to show folders, so the folder could not "
+              "be opened. The files are in this folder:") if folder else
+            _("This computer has no program set up to open this file. It is here:")))
+        self.path = QLineEdit(str(path))
+        self.path.setReadOnly(True)
+        self.path.setAccessibleName(_("Folder") if folder else _("File"))
+        self.setMinimumWidth(520)  # the sentence wraps into a few lines, not a dozen
+        self.path.setMinimumWidth(min(self.fontMetrics().horizontalAdvance(str(path)) + 24,
+                                      720))
+        self.path.setCursorPosition(0)
+        lay.addWidget(self.path)
+        self.copied = NoteLabel()
+        lay.addWidget(self.copied)
+        row = QHBoxLayout()
+        self.copy_button = QPushButton(_("&Copy the path"))
+        self.copy_button.setAccessibleName(_("Copy the path"))
+        self.copy_button.clicked.connect(self._copy)
+        close = QPushButton(_("Close"))
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        row.addWidget(self.copy_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        lay.addLayout(row)
+
+    def _copy(self) -> None:
+        QApplication.clipboard().setText(self.path.text())
+        self.copied.setText(_("Copied. Paste it into the address bar of a file window."))

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from evidence_app.bundle.report_words import source_text
 from evidence_app.core.errors import EvidenceError
 from evidence_app.core.state import Item
-from evidence_app.events import describe_record
-from evidence_app.formatting import human_size, when
-from evidence_app.gui.common import PlainLabel, blurred, show_error
+from evidence_app.events import describe_for_item
+from evidence_app.formatting import when
+from evidence_app.gui.common import blurred, show_error
+from evidence_app.gui.file_dialogs import Place, save_file
+from evidence_app.gui.item_facts import ItemFacts
+from evidence_app.gui.reader_rules import reader_kind
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 
@@ -40,6 +38,10 @@ class DetailPane(QScrollArea):
         self.session = session
         self.item: Item | None = None
         self._shown = False
+        # The item whose picture the person chose to see: it stays shown while that item is
+        # selected (the list re-selects it after every change), until "Hide picture".
+        self._shown_id: str | None = None
+        self.reader: QWidget | None = None
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
@@ -59,31 +61,18 @@ class DetailPane(QScrollArea):
         self.show_button = QPushButton(_("S&how picture"))
         self.show_button.setAccessibleName(_("Show or hide the picture"))
         self.show_button.clicked.connect(self._toggle_picture)
-        content.addWidget(self.show_button)
-        self.form = QFormLayout()
-        self.fields: dict[str, PlainLabel] = {}
-        for key, label in (("name", _("Name")), ("type", _("Type")), ("size", _("Size")),
-                           ("added", _("Added")), ("mtime", _("File last changed")),
-                           ("source", _("Source")), ("flags", _("Marked")),
-                           ("exif", _("Camera details")), ("sha256", _("Fingerprint (SHA-256)"))):
-            value = PlainLabel()
-            value.setWordWrap(True)
-            value.setMinimumWidth(120)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
-                                          Qt.TextInteractionFlag.TextSelectableByKeyboard)
-            value.setAccessibleName(label)
-            self.fields[key] = value
-            self.form.addRow(label + ":", value)
-        # The fingerprint is one long word: a read-only line that scrolls and copies whole.
-        sha_label = self.fields.pop("sha256")
-        self.form.removeRow(sha_label)
-        self.sha256 = QLineEdit()
-        self.sha256.setReadOnly(True)
-        self.sha256.setAccessibleName(_("Fingerprint (SHA-256)"))
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self.sha256.setFont(mono)
-        self.form.addRow(_("Fingerprint (SHA-256)") + ":", self.sha256)
-        content.addLayout(self.form)
+        self.read_button = QPushButton(_("Read…"))
+        self.read_button.setAccessibleName(_("Read this item in the app"))
+        self.read_button.clicked.connect(self.open_reader)
+        look = QHBoxLayout()
+        look.addWidget(self.show_button)
+        look.addWidget(self.read_button)
+        look.addStretch(1)
+        content.addLayout(look)
+        self.facts = ItemFacts()  # what was recorded: gui/item_facts.py
+        self.fields = self.facts.fields
+        self.sha256 = self.facts.sha256
+        content.addWidget(self.facts)
         actions = QHBoxLayout()
         self.sensitive_button = QPushButton(_("&Mark as sensitive"))
         self.sensitive_button.setAccessibleName(_("Mark as sensitive"))
@@ -91,10 +80,12 @@ class DetailPane(QScrollArea):
         self.export_button = QPushButton(_("E&xport a copy…"))
         self.export_button.setAccessibleName(_("Export a copy of the original"))
         self.export_button.clicked.connect(self._export)
-        self.withdraw_button = QPushButton(_("&Withdraw…"))
-        self.withdraw_button.setAccessibleName(_("Withdraw this item from the case"))
-        self.withdraw_button.setToolTip(_("Leaves it out of future bundles. Nothing is deleted; "
-                                          "the custody history keeps it."))
+        # No Alt+letter on purpose: a step to take with thought, reached with Tab.
+        self.withdraw_button = QPushButton(_("Leave out of the case…"))
+        self.withdraw_button.setAccessibleName(_("Leave this item out of the case"))
+        self.withdraw_button.setToolTip(_(
+            "It will not go into what you seal for the police from now on. Nothing is "
+            "deleted: it stays in the vault, and its history shows that you left it out."))
         self.withdraw_button.clicked.connect(self._withdraw)
         actions.addWidget(self.sensitive_button)
         actions.addWidget(self.export_button)
@@ -123,6 +114,7 @@ class DetailPane(QScrollArea):
         history_lay = QVBoxLayout(history_box)
         self.history = QListWidget()
         self.history.setAccessibleName(_("Custody history of this item"))
+        self.history.setWordWrap(True)  # a whole line readable without scrolling sideways
         history_lay.addWidget(self.history)
         content.addWidget(history_box)
         lay.addWidget(self.content)
@@ -133,36 +125,22 @@ class DetailPane(QScrollArea):
 
     def show_item(self, item: Item | None) -> None:
         self.item = item
-        self._shown = False
+        self._shown = item is not None and item.id == self._shown_id
+        if item is not None and not self._shown:
+            self._shown_id = None  # another item: pictures are blurred again
         self.empty.setVisible(item is None)
         self.content.setVisible(item is not None)
         if item is None:
             self.preview.clear()
             return
         vault = self.session.require_vault()
-        f = self.fields
-        f["name"].setText(item.name)
-        f["type"].setText(item.media_type)
-        f["size"].setText(human_size(item.size))
-        f["added"].setText(when(item.added_at, item.added_offset))
-        f["mtime"].setText(when(item.file_mtime, item.file_mtime_offset))
-        f["source"].setText(source_text(item.source))  # the report's words
-        marks = [_("sensitive")] if item.sensitive else []
-        if item.duplicate_of:
-            marks.append(_("same content as item {other}").format(other=item.duplicate_of))
-        if item.withdrawn:
-            marks.append(_("withdrawn"))
-        f["flags"].setText(", ".join(marks) or "-")
-        exif = item.exif
-        bits = [str(exif[k]) for k in ("Make", "Model", "DateTimeOriginal", "DateTime")
-                if k in exif]
-        f["exif"].setText(" · ".join(bits) or "-")
-        self.sha256.setText(item.sha256)
-        self.sha256.setCursorPosition(0)
+        self.facts.show_item(item, vault.state)
         self.sensitive_button.setText(_("Unmark sensitive") if item.sensitive else
                                       _("&Mark as sensitive"))
         self.sensitive_button.setAccessibleName(self.sensitive_button.text().replace("&", ""))
         self.withdraw_button.setEnabled(not item.withdrawn)
+        self.withdraw_button.setText(_("Left out of the case") if item.withdrawn else
+                                     _("Leave out of the case…"))
         self.notes.clear()
         self._note_ids = []
         for note in vault.state.notes_for(item.id):
@@ -174,7 +152,7 @@ class DetailPane(QScrollArea):
         for record in vault.records:
             if record["seq"] in seqs:
                 self.history.addItem(f"{when(record['time'], record['offset'])}  "
-                                     f"{describe_record(record)}")
+                                     f"{describe_for_item(record)}")
         self._render_preview()
 
     def _render_preview(self) -> None:
@@ -189,8 +167,12 @@ class DetailPane(QScrollArea):
             except EvidenceError:
                 data = None
         self.show_button.setVisible(data is not None)
+        self.preview.setMinimumHeight(160 if data is not None else 0)
+        readable = reader_kind(item) is not None
+        self.read_button.setVisible(readable)
         if data is None:
-            self.preview.setText(_("No preview for this kind of file."))
+            self.preview.setText(_("Press “Read…” to read it here.") if readable else
+                                 _("No preview for this kind of file."))
             return
         image = QImage.fromData(data)
         if self._shown:
@@ -209,24 +191,30 @@ class DetailPane(QScrollArea):
 
     def clear_preview(self) -> None:
         self._shown = False
+        self._shown_id = None
         self.preview.clear()
+
+    def open_reader(self) -> None:
+        """The reader for the selected item: only ever opened by the person."""
+        from evidence_app.gui.reader import open_reader
+
+        if self.item is not None:
+            self.reader = open_reader(self.session, self.item, self.window())
 
     def _toggle_picture(self) -> None:
         item = self.item
         if item is None:
             return
-        if not self._shown and item.sensitive:
-            answer = QMessageBox.question(
-                self, _("Show a sensitive item?"),
-                _("This item is marked sensitive. It may be upsetting to see. Show it now?"))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        from evidence_app.gui.reader import ask_to_show_sensitive, record_viewed_once
+
+        if not self._shown and item.sensitive and not ask_to_show_sensitive(self):
+            return
         self._shown = not self._shown
+        self._shown_id = item.id if self._shown else None
         self._render_preview()
         if self._shown:
             self.revealed.emit(item.id)
-            self.session.run(lambda vault, progress=None, cancel=None: vault.record_viewed(
-                item.id), on_error=lambda exc: show_error(self, exc))
+            record_viewed_once(self.session, item.id, self)  # once per item and session
 
     # --- changing -----------------------------------------------------------------------
 
@@ -265,9 +253,10 @@ class DetailPane(QScrollArea):
         if item is None or item.withdrawn:
             return
         reason, ok = QInputDialog.getText(
-            self, _("Withdraw item"),
-            _("Why should this item be left out (e.g. added by mistake)? It is not deleted: "
-              "the custody history keeps it and the reason."))
+            self, _("Leave this item out of the case"),
+            _("Why should it be left out (for example: added by mistake)? It will not go into "
+              "what you seal for the police. It is not deleted: it stays in the vault, and its "
+              "history keeps your reason."))
         if ok and reason.strip():
             self.session.run(lambda vault, progress=None, cancel=None: vault.withdraw_item(
                 item.id, reason.strip()), on_error=lambda e: show_error(self, e))
@@ -276,9 +265,9 @@ class DetailPane(QScrollArea):
         item = self.item
         if item is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export a copy"), item.name)
-        if path:
-            from pathlib import Path
+        from pathlib import PurePath
 
+        path = save_file(self, _("Export a copy"), Place.DOCUMENTS, PurePath(item.name).name)
+        if path is not None:
             self.session.run(lambda vault, progress=None, cancel=None: vault.export_item(
-                item.id, Path(path), overwrite=True), on_error=lambda e: show_error(self, e))
+                item.id, path, overwrite=True), on_error=lambda e: show_error(self, e))

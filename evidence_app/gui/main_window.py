@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -15,7 +15,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,8 +23,10 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QToolBar,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +35,8 @@ from evidence_app import APP_NAME
 from evidence_app.core.vault_ingest import files_to_add
 from evidence_app.gui.common import quick_exit_button, show_error
 from evidence_app.gui.detail_pane import DetailPane
-from evidence_app.gui.item_model import ItemFilter, ItemListModel, ItemRole
+from evidence_app.gui.file_dialogs import Place, open_files
+from evidence_app.gui.item_model import ItemFilter, ItemRole, ItemTreeModel
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
@@ -55,9 +57,10 @@ class MainWindow(QMainWindow):
         self._task = None
         self._stamps_said = False
         self.setAcceptDrops(True)
-        self.model = ItemListModel(session)
+        self.model = ItemTreeModel(session)
         self.proxy = ItemFilter()
         self.proxy.setSourceModel(self.model)
+        self._expanded: set[str] = set()  # originals opened in the list, kept across refreshes
         self._build_toolbar()
         self._build_body()
         self._build_status()
@@ -183,15 +186,37 @@ class MainWindow(QMainWindow):
         view_row.addWidget(self.reveal_button)
         view_row.addStretch(1)
         lay.addLayout(view_row)
-        self.list = QListView()
+        # The list: a tree, so what was made from an original sits under it (Right opens,
+        # Left closes). The grid shows the originals; both share one selection.
+        self.list = QTreeView()
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(_("Evidence"))
-        self.list.setUniformItemSizes(True)
+        self.list.setHeaderHidden(True)
+        self.list.setUniformRowHeights(True)
         self.list.setIconSize(QSize(48, 48))
-        self.list.setLayoutMode(QListView.LayoutMode.Batched)
-        self.list.setBatchSize(200)
+        self.list.setAnimated(False)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep ".exe" in sight
+        self.list.expanded.connect(lambda index: self._remember_open(index, True))
+        self.list.collapsed.connect(lambda index: self._remember_open(index, False))
+        self.grid = QListView()
+        self.grid.setModel(self.proxy)
+        self.grid.setSelectionModel(self.list.selectionModel())
+        self.grid.setAccessibleName(_("Evidence"))
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setIconSize(QSize(96, 96))
+        self.grid.setGridSize(self.model.grid_item_size() + QSize(10, 10))
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setWordWrap(True)
+        self.grid.setUniformItemSizes(True)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.list)
+        self.views.addWidget(self.grid)
         self.list.selectionModel().currentChanged.connect(lambda cur, _prev: self._select(cur))
-        lay.addWidget(self.list, 1)
+        for view in (self.list, self.grid):  # double-click or Enter: the same as "Read…"
+            view.activated.connect(lambda _index: self._read_current())
+        self.model.modelReset.connect(self._reopen)
+        lay.addWidget(self.views, 1)
         self.empty_hint = QLabel(_("Nothing here yet. Add files with \"Add files…\", drag them "
                                    "into this window, take a screenshot, or import a chat."))
         self.empty_hint.setWordWrap(True)
@@ -251,31 +276,49 @@ class MainWindow(QMainWindow):
             self._select_id(current)
 
     def _select_id(self, item_id: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            item = index.data(ItemRole)
-            if item is not None and item.id == item_id:
-                self.list.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-                self.detail.show_item(item)
-                return
+        index = self.proxy.mapFromSource(self.model.index_of(item_id))
+        if not index.isValid():
+            return  # filtered out: the search stays as the person set it
+        parent = index.parent()
+        while parent.isValid():
+            self.list.expand(parent)
+            parent = parent.parent()
+        self.list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.list.scrollTo(index)
+        self.detail.show_item(index.data(ItemRole))
+
+    def _remember_open(self, index: QModelIndex, is_open: bool) -> None:
+        item = index.data(ItemRole)
+        if item is not None:
+            (self._expanded.add if is_open else self._expanded.discard)(item.id)
+
+    def _reopen(self) -> None:
+        """A refresh rebuilds the tree closed; open again what the person had opened."""
+        for item_id in list(self._expanded):
+            index = self.proxy.mapFromSource(self.model.index_of(item_id))
+            if index.isValid():
+                self.list.expand(index)
+
+    def _read_current(self) -> None:
+        if not self.detail.read_button.isHidden():
+            self.detail.open_reader()
 
     def _select(self, index) -> None:
         self.detail.show_item(index.data(ItemRole) if index.isValid() else None)
 
     def set_grid(self, on: bool) -> None:
         self.grid_button.setChecked(on)
-        if on:
-            self.list.setViewMode(QListView.ViewMode.IconMode)
-            self.list.setIconSize(QSize(96, 96))
-            self.list.setGridSize(QSize(150, 140))
-            self.list.setResizeMode(QListView.ResizeMode.Adjust)
-            self.list.setWordWrap(True)
-        else:
-            self.list.setViewMode(QListView.ViewMode.ListMode)
-            self.list.setIconSize(QSize(48, 48))
-            self.list.setGridSize(QSize())
+        had_focus = self.views.currentWidget().hasFocus()
+        self.model.set_compact(on)
+        self.views.setCurrentWidget(self.grid if on else self.list)
+        if had_focus:
+            self.views.currentWidget().setFocus()
         self.session.settings.grid_view = on
+
+    def evidence_view(self) -> QTreeView | QListView:
+        """The list or the grid, whichever is shown."""
+        return self.grid if self.views.currentWidget() is self.grid else self.list
 
     def _reveal_all(self, on: bool) -> None:
         self.model.set_reveal_all(on)
@@ -351,8 +394,9 @@ class MainWindow(QMainWindow):
             self._select_id(items[-1].id)
 
     def add_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Add files to the vault"))
-        self.add_paths([Path(n) for n in names])
+        chosen = open_files(self, _("Add files to the vault"), Place.PICTURES)
+        if chosen:  # cancelled: nothing to say
+            self.add_paths(chosen)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasUrls():
@@ -378,7 +422,8 @@ class MainWindow(QMainWindow):
     def open_seal_wizard(self) -> None:
         from evidence_app.gui.seal_wizard import SealWizard
 
-        selected = [i.data(ItemRole).id for i in self.list.selectionModel().selectedIndexes()]
+        selected = [i.data(ItemRole).id for i in self.list.selectionModel().selectedIndexes()
+                    if i.data(ItemRole) is not None]
         SealWizard(self.session, self, preselected=selected or None).exec()
 
     def open_timestamps(self) -> None:

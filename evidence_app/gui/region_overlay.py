@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from evidence_app.capture import FrozenScreen
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 
 SERIES_KEY = Qt.Key.Key_F8
 MIN_SIDE = 4  # a smaller drag is taken as a stray click, not a choice
@@ -267,7 +267,9 @@ class CaptureBar(QWidget):
         self.stop_button.setText(_("&Cancel"))
         self.stop_button.setAccessibleName(_("Cancel the screenshot"))
         self.shortcut.setEnabled(False)
-        self.message.setText(_("Taking the screenshot in {seconds} s…").format(seconds=seconds))
+        self.message.setText(ngettext("Taking the screenshot in {seconds} s…",
+                                      "Taking the screenshot in {seconds} s…",
+                                      seconds).format(seconds=seconds))
 
     def series(self, count: int) -> None:
         self.capture_button.show()

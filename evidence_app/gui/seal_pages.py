@@ -10,13 +10,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,10 +33,14 @@ from PySide6.QtWidgets import (
 
 from evidence_app.bundle import agefile
 from evidence_app.bundle.report_case import CaseSummary, case_summary
-from evidence_app.bundle.report_words import clean
+from evidence_app.bundle.report_words import clean, payment_method
+from evidence_app.case_fields import case_field
 from evidence_app.core.errors import AgeKeyError
 from evidence_app.core.state import Item
-from evidence_app.i18n import _, current_language, shipped_languages
+from evidence_app.formatting import human_size
+from evidence_app.gui.file_dialogs import Place, choose_folder, open_file
+from evidence_app.i18n import _, current_language, ngettext, shipped_languages
+from evidence_app.item_kinds import kind_words as item_kind_words
 from evidence_app.languages import language_name as native_language_name
 from evidence_app.messages import describe
 from evidence_app.paths import is_portable, program_dir
@@ -63,13 +66,9 @@ def button(text: str, name: str, slot: Any) -> QPushButton:
 
 
 def kind_words(item: Item) -> str:
-    """What an item is, in words a person uses (no media types)."""
-    if item.kind == "transcript":
-        return _("Chat transcript")
-    major = item.media_type.split("/", 1)[0]
-    return {
-        "image": _("Picture"), "video": _("Video"), "audio": _("Audio"), "text": _("Text"),
-    }.get(major, _("PDF document") if item.media_type == "application/pdf" else _("File"))
+    """What an item is, in words a person uses (no media types): the same word as the
+    list, the details and the report (evidence_app.item_kinds)."""
+    return item_kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
 
 
 class ItemsPage(QWizardPage):
@@ -85,10 +84,9 @@ class ItemsPage(QWizardPage):
         self.tree.setHeaderLabels([_("No."), _("Name"), _("Type"), _("Size"), _("Sensitive")])
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         chosen = set(preselected) if preselected is not None else None
-        locale = QLocale()
         for item in items:
             row = QTreeWidgetItem([
-                item.id, clean(item.name), kind_words(item), locale.formattedDataSize(item.size),
+                item.id, clean(item.name), kind_words(item), human_size(item.size),
                 _("sensitive") if item.sensitive else ""])
             row.setData(0, Qt.ItemDataRole.UserRole, item.id)
             row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -124,8 +122,10 @@ class ItemsPage(QWizardPage):
             row.setCheckState(0, state)
 
     def _changed(self, *_args: Any) -> None:
-        self.count.setText(_("{chosen} of {total} items chosen").format(
-            chosen=len(self.chosen_ids()), total=self.tree.topLevelItemCount()))
+        total = self.tree.topLevelItemCount()
+        self.count.setText(ngettext("{chosen} of {total} item chosen",
+                                    "{chosen} of {total} items chosen", total).format(
+            chosen=len(self.chosen_ids()), total=total))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -140,7 +140,13 @@ def case_text(summary: CaseSummary) -> str:
              _("Dates: {dates}").format(dates=", ".join(summary.incident_dates) or missing),
              _("Platforms: {platforms}").format(
                  platforms=", ".join(summary.platforms) or missing),
-             "", _("Accounts used by the offender:")]
+             "", _("How the police can reach you (in the report, not among the offender's "
+                   "details):")]
+    contact = [line for label, value in summary.contact
+               for line in (f"{case_field(label)}: {value}" if label else value).splitlines()
+               if line.strip()]
+    lines += ["  " + line for line in contact] or ["  " + missing]
+    lines += ["", _("Accounts used by the offender:")]
     for o in summary.offenders:
         extra = " · ".join(x for x in (o.name, o.note) if x)
         lines.append("  • " + " ".join(x for x in (o.platform + ":" if o.platform else "",
@@ -150,7 +156,8 @@ def case_text(summary: CaseSummary) -> str:
         lines.append("  " + missing)
     lines += ["", _("Payments:")]
     for p in summary.payments:
-        parts = [p.date, " ".join(x for x in (p.amount, p.currency) if x), p.method,
+        parts = [p.date, " ".join(x for x in (p.amount, p.currency) if x),
+                 payment_method(p.method),
                  p.recipient, p.wallet, p.reference, p.note]
         lines.append("  • " + " · ".join(x for x in parts if x))
     if not summary.payments:
@@ -283,11 +290,10 @@ class ProtectionPage(QWizardPage):
         self.completeChanged.emit()
 
     def _load_key(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Load the police unit's key"), str(Path.home()),
-            _("Key files (*.txt *.pub *.age);;All files (*)"))
-        if path:
-            self.load_key_file(Path(path))
+        path = open_file(self, _("Load the police unit's key"), Place.DOWNLOADS,
+                         _("Key files (*.txt *.pub *.age);;All files (*)"))
+        if path is not None:
+            self.load_key_file(path)
 
     def load_key_file(self, path: Path) -> None:
         """Put the key from a file into the field (the live check then says if it fits)."""
@@ -360,10 +366,10 @@ class SavePage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.NextButton, _("&Seal now"))
 
     def _choose(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, _("Choose the folder for the bundle"),
-                                                self.folder.text())
-        if path:
-            self.folder.setText(path)
+        path = choose_folder(self, _("Choose the folder for the bundle"), Place.DOCUMENTS,
+                             self.out_dir() if self.folder.text().strip() else None)
+        if path is not None:
+            self.folder.setText(str(path))
 
     def out_dir(self) -> Path:
         return Path(self.folder.text().strip()).expanduser()

@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from evidence_app.bundle.seal import Protection, SealResult, seal
 from evidence_app.core import errors as e
 from evidence_app.gui import workers
-from evidence_app.gui.common import PlainLabel, show_error
+from evidence_app.gui.common import PlainLabel, show_error, show_in_file_manager
 from evidence_app.gui.seal_pages import (
     BAD,
     GOOD,
@@ -198,7 +198,7 @@ class ResultPage(QWizardPage):
 
     def _open_folder(self) -> None:
         if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.bundle_path.parent)))
+            show_in_file_manager(self, self.result.bundle_path.parent)
 
     def sheet(self) -> QTextDocument:
         """The passphrase sheet: the passphrase large, and which bundle it opens."""

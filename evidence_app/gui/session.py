@@ -103,8 +103,11 @@ class Session(QObject):
     def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[Any], None] | None = None,
             on_progress: Callable[[int, int, str], None] | None = None,
-            **kwargs: Any) -> workers.Task:
-        """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time."""
+            changes: bool = True, **kwargs: Any) -> workers.Task:
+        """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time.
+
+        changes=False: work that only reads (the reader's pages), so `changed` is not
+        emitted and no timestamp run follows."""
         vault = self.require_vault()
         then: dict[str, bool] = {}
 
@@ -116,7 +119,8 @@ class Session(QObject):
                 try:
                     return fn(vault, *a, progress=progress, cancel=cancel, **kw)
                 finally:  # also after an error or a cancel: what was added still counts
-                    then["stamp"] = fn is not stamp_run and wants_stamp(vault, before)
+                    then["stamp"] = (changes and fn is not stamp_run
+                                     and wants_stamp(vault, before))
 
         task = workers.Task(guarded, *args, **kwargs)
         self._tasks.add(task)
@@ -128,7 +132,8 @@ class Session(QObject):
             self._forget(task)
             if not vault.is_open:
                 return
-            self.changed.emit()
+            if changes:
+                self.changed.emit()
             if on_done is not None:
                 on_done(result)
             if then.get("stamp"):
@@ -138,7 +143,8 @@ class Session(QObject):
             self._forget(task)
             if not vault.is_open:
                 return
-            self.changed.emit()
+            if changes:
+                self.changed.emit()
             if on_error is not None:
                 on_error(exc)
             if then.get("stamp"):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_app.gui.fonts import show_language_names
 from evidence_app.gui.safety import DOUBLE_ESCAPE
 from evidence_app.gui.vault_security import vault_security_rows
 from evidence_app.i18n import _, shipped_languages
@@ -40,6 +41,7 @@ class SettingsDialog(QDialog):
         self.language.setAccessibleName(_("Language"))
         for code in shipped_languages():
             self.language.addItem(language_name(code), code)
+        show_language_names(self.language)
         index = self.language.findData(settings.language or "en")
         self.language.setCurrentIndex(max(index, 0))
         form.addRow(_("&Language:"), self.language)

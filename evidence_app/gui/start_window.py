@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -22,10 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.core.errors import EvidenceError
+from evidence_app.core.errors import (
+    EvidenceError,
+    MalformedRecoveryKey,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
 from evidence_app.core.vault import HEADER_NAME
-from evidence_app.gui.common import quick_exit_button, show_error, text_label, title_label
+from evidence_app.gui.case_dialog import has_draft
+from evidence_app.gui.common import (
+    PlainLabel,
+    quick_exit_button,
+    say,
+    show_error,
+    text_label,
+    title_label,
+    warn,
+)
 from evidence_app.gui.consent_page import ConsentPage
+from evidence_app.gui.file_dialogs import Place, choose_folder, forget_recent_folders, save_file
 from evidence_app.gui.passphrase import (
     StrengthMeter,
     confirm_weak,
@@ -36,6 +53,7 @@ from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 from evidence_app.languages import language_name
+from evidence_app.messages import describe
 from evidence_app.paths import PORTABLE_DATA, default_vault_dir, is_portable, program_dir
 
 PAGE_LANGUAGE, PAGE_WELCOME, PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK, PAGE_TIMESTAMPS = range(6)
@@ -160,20 +178,19 @@ class StartWindow(QWidget):
         return page
 
     def _pick_existing(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the vault folder"))
-        if not folder:
+        folder = choose_folder(self, _("Choose the vault folder"), Place.DOCUMENTS)
+        if folder is None:
             return
-        if not self.vault_exists(Path(folder)):
+        if not self.vault_exists(folder):
             self.welcome_hint(_("That folder is not a vault. Choose the folder you created the "
                                 "vault in."))
             return
-        self.session.settings.vault_path = folder
+        self.session.settings.vault_path = str(folder)
         self.session.settings.save()
+        self.refresh_unlock_page()
         self.show_page(PAGE_UNLOCK)
 
     def welcome_hint(self, text: str) -> None:
-        from evidence_app.gui.common import PlainLabel
-
         self.stack.widget(PAGE_WELCOME).layout().addWidget(PlainLabel(text))
 
     # --- create --------------------------------------------------------------------------
@@ -204,10 +221,12 @@ class StartWindow(QWidget):
         self.where_portable.setChecked(is_portable())
         for radio in (self.where_default, self.where_portable, self.where_custom):
             lay.addWidget(radio)
-        self.create_error = QLabel()
+        self.create_error = QLabel()  # what is happening, or (in red) what went wrong
         self.create_error.setWordWrap(True)
-        self.create_error.setStyleSheet("color: #a4262c;")
+        self.create_error.setAccessibleName(_("Message"))
         lay.addWidget(self.create_error)
+        for field in (self.new_pass, self.new_pass2):  # a said problem goes once retyped
+            field.textChanged.connect(lambda _text: say(self.create_error, ""))
         lay.addStretch(1)
         row = QHBoxLayout()
         back = QPushButton(_("Back"))
@@ -228,25 +247,30 @@ class StartWindow(QWidget):
         if self.where_portable.isChecked():
             return program_dir() / PORTABLE_DATA / "vault"
         if self.where_custom.isChecked():
-            folder = QFileDialog.getExistingDirectory(self, _("Choose an empty folder"))
-            return Path(folder) / "evidence-vault" if folder else None
+            folder = choose_folder(self, _("Choose an empty folder"), Place.DOCUMENTS)
+            return folder / "evidence-vault" if folder is not None else None
         return default_vault_dir()
 
     def _create(self) -> None:
         first = self.new_pass.text()
+        if self.strength.refused:  # the line under the field already says why (Enter)
+            self.new_pass.setFocus()
+            return
         problem = new_passphrase_problem(first, self.new_pass2.text())
         if problem:
-            self.create_error.setText(problem)
+            warn(self.create_error, problem)
+            self.new_pass2.setFocus()
+            self.new_pass2.selectAll()
             return
         if self.strength.assessment.needs_confirmation and not confirm_weak(
                 self, self.strength.assessment):
-            self.create_error.setText("")
+            say(self.create_error, "")
             self.new_pass.setFocus()
             return
         location = self._chosen_location()
         if location is None:
             return
-        self.create_error.setText(_("Creating the vault…"))
+        say(self.create_error, _("Creating the vault…"))
         self.create_button.setEnabled(False)
         self.session.settings.vault_path = "" if location == default_vault_dir() else \
             str(location)
@@ -256,10 +280,11 @@ class StartWindow(QWidget):
 
     def _create_failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
-        self.create_error.setText("")
+        say(self.create_error, "")
         show_error(self, exc)
 
     def _created(self, recovery_key: str) -> None:
+        say(self.create_error, "")
         self.session.settings.save()
         self.new_pass.clear()
         self.new_pass2.clear()
@@ -298,6 +323,10 @@ class StartWindow(QWidget):
         row.addWidget(save_button)
         row.addStretch(1)
         lay.addLayout(row)
+        self.key_saved = PlainLabel()  # where the file went, and what that means
+        self.key_saved.setWordWrap(True)
+        self.key_saved.setAccessibleName(_("Recovery key file"))
+        lay.addWidget(self.key_saved)
         self.written_down = QCheckBox(_("I have written down, printed or saved my recovery key"))
         self.written_down.setAccessibleName(_("I have kept my recovery key"))
         lay.addWidget(self.written_down)
@@ -315,6 +344,7 @@ class StartWindow(QWidget):
     def _recovery_finished(self) -> None:
         self.recovery_key = ""
         self.recovery_label.clear()
+        self.key_saved.clear()
         self.written_down.setChecked(False)
         self.recovery_finished.emit()
 
@@ -329,16 +359,21 @@ class StartWindow(QWidget):
             doc.print_(printer)
 
     def _save_key(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save recovery key"),
-                                                    "recovery-key.txt")
-        if path:
-            from evidence_app.core.safefs import atomic_write
+        from evidence_app.core.safefs import atomic_write
 
-            try:
-                atomic_write(Path(path), (_("Evidence Locker recovery key") + "\n\n" +
-                                          self.recovery_key + "\n").encode("utf-8"))
-            except EvidenceError as exc:
-                show_error(self, exc)
+        path = save_file(self, _("Save recovery key"), Place.DOCUMENTS, "recovery-key.txt",
+                         _("Text files (*.txt)"))
+        if path is None:
+            return
+        try:
+            atomic_write(path, (_("Evidence Locker recovery key") + "\n\n" +
+                                self.recovery_key + "\n").encode("utf-8"))
+        except EvidenceError as exc:
+            show_error(self, exc)
+            return
+        say(self.key_saved, _("Saved as {path}. Anyone who finds that file can open the vault: "
+                              "keep it on a USB stick or on paper, not on this computer.").format(
+            path=path))
 
     # --- unlock --------------------------------------------------------------------------
 
@@ -346,8 +381,6 @@ class StartWindow(QWidget):
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.addWidget(title_label(_("Unlock your vault")))
-        self.unlock_where = text_label("")
-        lay.addWidget(self.unlock_where)
         form = QFormLayout()
         self.unlock_field = secret_field(_("Passphrase"))
         form.addRow(_("&Passphrase:"), self.unlock_field)
@@ -356,6 +389,8 @@ class StartWindow(QWidget):
         self.unlock_message.setWordWrap(True)
         self.unlock_message.setAccessibleName(_("Unlock message"))
         lay.addWidget(self.unlock_message)
+        self.unlock_field.textChanged.connect(lambda _text: self._clear_warning(
+            self.unlock_message))
         self.unlock_button = QPushButton(_("&Unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.setAccessibleName(_("Unlock"))
@@ -377,6 +412,15 @@ class StartWindow(QWidget):
         self.reset_strength = StrengthMeter(self.reset_pass)
         rform.addRow("", self.reset_strength)
         rform.addRow(_("A&gain:"), self.reset_pass2)
+        # What is wrong with the key or the new passphrase, said where the person looks.
+        self.reset_message = QLabel()
+        self.reset_message.setWordWrap(True)
+        self.reset_message.setAccessibleName(_("Recovery message"))
+        rform.addRow("", self.reset_message)
+        for field in (self.recovery_field, self.reset_pass, self.reset_pass2):
+            field.textChanged.connect(lambda _text: self._clear_warning(self.reset_message))
+            field.returnPressed.connect(
+                lambda: self._unlock() if self.unlock_button.isEnabled() else None)
         self.recovery_box.setVisible(False)
         self.use_recovery.toggled.connect(self.recovery_box.setVisible)
         # While resetting, a common new passphrase turns Unlock off (the meter says why).
@@ -385,6 +429,23 @@ class StartWindow(QWidget):
         self.use_recovery.toggled.connect(lambda on: self.unlock_field.setEnabled(not on))
         lay.addWidget(self.recovery_box)
         lay.addStretch(1)
+        # Where the vault is stays off the screen unless asked for: someone watching the
+        # screen (or a photo of it) would learn where the evidence is kept.
+        self.where_button = QPushButton(_("Show where the vault is"))
+        self.where_button.setFlat(True)
+        self.where_button.setStyleSheet("text-decoration: underline;")
+        self.where_button.setAccessibleName(_("Show or hide the vault's folder"))
+        self.where_button.clicked.connect(
+            lambda: self._show_where(not self.unlock_where.isVisible()))
+        self.unlock_where = PlainLabel()
+        self.unlock_where.setWordWrap(True)
+        self.unlock_where.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.unlock_where.setAccessibleName(_("The vault's folder"))
+        self.unlock_where.setVisible(False)
+        lay.addWidget(self.where_button, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addWidget(self.unlock_where)
         other = QPushButton(_("Use another vault…"))
         other.clicked.connect(lambda: self.show_page(PAGE_WELCOME))
         verify = QPushButton(_("Check a bundle (for police)…"))
@@ -396,50 +457,73 @@ class StartWindow(QWidget):
         lay.addLayout(row)
         return page
 
+    def _show_where(self, shown: bool) -> None:
+        self.unlock_where.setVisible(shown)
+        self.where_button.setText(_("Hide where the vault is") if shown
+                                  else _("Show where the vault is"))
+
+    @staticmethod
+    def _clear_warning(label: QLabel) -> None:
+        """Retyping answers a problem that was said: the red line goes (not "Unlocking…")."""
+        if label.styleSheet():
+            say(label, "")
+
     def _sync_unlock_button(self) -> None:
         self.unlock_button.setEnabled(not (self.use_recovery.isChecked()
                                            and self.reset_strength.refused))
 
     def refresh_unlock_page(self) -> None:
-        self.unlock_where.setText(_("Vault: {path}").format(path=self.vault_path()))
-        self.unlock_message.clear()
+        """Every time the unlock page comes back (start, lock): the folder hidden again, no
+        message left over, and no folder from the last session offered in file dialogs."""
+        forget_recent_folders()
+        self.unlock_where.setText(_("Folder: {path}").format(path=self.vault_path()))
+        self._show_where(False)
+        say(self.unlock_message, "")
+        say(self.reset_message, "")
         self.unlock_button.setEnabled(True)
 
     def _unlock(self) -> None:
-        self.unlock_button.setEnabled(False)
-        self.unlock_message.setText(_("Unlocking…"))
+        if not self.unlock_button.isEnabled():  # Enter while unlocking, or refused
+            return
         if self.use_recovery.isChecked():
+            if self.reset_strength.refused:  # the line under the field says why
+                self.reset_pass.setFocus()
+                return
             first = self.reset_pass.text()
             problem = new_passphrase_problem(first, self.reset_pass2.text())
             if problem:
-                self.unlock_message.setText(problem)
-                self._sync_unlock_button()
+                warn(self.reset_message, problem)
+                self.reset_pass2.setFocus()
+                self.reset_pass2.selectAll()
                 return
             found = self.reset_strength.assessment
             if found.needs_confirmation and not confirm_weak(self, found):
-                self.unlock_message.setText("")
-                self.unlock_button.setEnabled(True)
                 self.reset_pass.setFocus()
                 return
+            self.unlock_button.setEnabled(False)
+            say(self.reset_message, _("Unlocking…"))
             self._pending_new = first
             self.session.unlock_async(self.vault_path(), "", on_error=self._unlock_failed,
                                       recovery_key=self.recovery_field.text())
         else:
+            self.unlock_button.setEnabled(False)
+            say(self.unlock_message, _("Unlocking…"))
             self._pending_new = ""
             self.session.unlock_async(self.vault_path(), self.unlock_field.text(),
                                       on_error=self._unlock_failed)
 
     def _unlock_failed(self, exc: BaseException) -> None:
-        from evidence_app.core.errors import WrongPassphrase
-        from evidence_app.messages import describe
-
         self.unlock_button.setEnabled(True)
+        say(self.unlock_message, "")
+        say(self.reset_message, "")
         if isinstance(exc, WrongPassphrase):
-            self.unlock_message.setText(describe(exc))
+            warn(self.unlock_message, describe(exc))
             self.unlock_field.selectAll()
             self.unlock_field.setFocus()
+        elif isinstance(exc, MalformedRecoveryKey | WrongRecoveryKey):
+            warn(self.reset_message, describe(exc))  # which group to check, beside the key
+            self.recovery_field.setFocus()
         else:
-            self.unlock_message.setText("")
             show_error(self, exc)
 
     def after_unlock(self) -> None:
@@ -450,15 +534,39 @@ class StartWindow(QWidget):
                       self.reset_pass2):
             field.clear()
         self.use_recovery.setChecked(False)
+        vault = self.session.vault
+        if vault is not None and has_draft(vault.vault_id):
+            QTimer.singleShot(0, self._reopen_case_details)
         if new:
             self.session.run(lambda vault, progress=None, cancel=None: vault.change_passphrase(
                 new), on_done=self._reset_done, on_error=lambda exc: show_error(self, exc))
 
+    def _reopen_case_details(self) -> None:
+        """Case details had unsaved changes when the vault locked: back to them, marked as
+        not saved (gui/case_dialog.py keeps them)."""
+        main = self._main_window()
+        if main is not None and self.session.is_unlocked and hasattr(main, "open_case"):
+            main.open_case()
+
+    @staticmethod
+    def _main_window() -> QMainWindow | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, QMainWindow) and w.isVisible()), None)
+
     def _reset_done(self, new_key: str | None) -> None:
-        """A vault of the first version gets a new recovery key with a new passphrase."""
+        """Say that the new passphrase is in place (it is the one to use from now on); a
+        vault of the first version also gets a new recovery key, shown once."""
+        owner = self._main_window() or self.window()
         if new_key:
             from evidence_app.gui.vault_security import show_new_recovery_key
 
-            show_new_recovery_key(self.window(), new_key, _(
+            show_new_recovery_key(owner, new_key, _(
                 "Passphrase changed. This vault was made by an earlier version, so it also "
                 "has a new recovery key: the old one no longer works."))
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, _("Passphrase changed"), _(
+            "Passphrase changed: unlock with the new one from now on. Your recovery key "
+            "stays the same."), QMessageBox.StandardButton.Ok, owner)
+        box.setObjectName("passphraseChanged")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from evidence_app.core.errors import EvidenceError, TsaNoTrustRoot
 from evidence_app.formatting import untrusted
 from evidence_app.gui.common import NoteLabel, show_error, text_label
 from evidence_app.gui.consent_page import network_sentence
+from evidence_app.gui.file_dialogs import Place, open_file
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
@@ -160,11 +160,10 @@ class TimestampDialog(QDialog):
                             and not self.session.stamper.running)
 
     def _choose_root(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Root certificate"), "",
-            _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"))
-        if path:
-            self.root_file.setText(path)
+        path = open_file(self, _("Root certificate"), Place.DOWNLOADS,
+                         _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"))
+        if path is not None:
+            self.root_file.setText(str(path))
 
     def _stop_listening(self, _result: int = 0) -> None:
         self.session.changed.disconnect(self._show_status)

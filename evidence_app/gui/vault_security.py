@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.gui.common import show_error
+from evidence_app.gui.common import say, show_error, warn
 from evidence_app.gui.passphrase import (
     StrengthMeter,
     confirm_weak,
     new_passphrase_problem,
     secret_field,
 )
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 
 
 def _wrapped(text: str) -> QLabel:
@@ -45,11 +45,11 @@ def _passphrase_failed(parent: QWidget, exc: BaseException, button: QPushButton,
 
     button.setEnabled(True)
     if isinstance(exc, WrongPassphrase):
-        message.setText(describe(exc))
+        warn(message, describe(exc))
         field.selectAll()
         field.setFocus()
         return
-    message.setText("")
+    say(message, "")
     show_error(parent, exc)
 
 
@@ -115,6 +115,9 @@ class ChangePassphraseDialog(QDialog):
         lay.addLayout(form)
         self.message = _wrapped("")
         lay.addWidget(self.message)
+        for field in (self.current, self.first, self.second):  # retyping answers it
+            field.textChanged.connect(
+                lambda _text: say(self.message, "") if self.message.styleSheet() else None)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.change = buttons.addButton(_("Change passphrase"),
                                         QDialogButtonBox.ButtonRole.AcceptRole)
@@ -125,9 +128,12 @@ class ChangePassphraseDialog(QDialog):
         lay.addWidget(buttons)
 
     def _change(self) -> None:
+        if self.strength.refused:  # the line under the field says why
+            self.first.setFocus()
+            return
         problem = new_passphrase_problem(self.first.text(), self.second.text())
         if problem:
-            self.message.setText(problem)
+            warn(self.message, problem)
             return
         if self.strength.assessment.needs_confirmation and not confirm_weak(
                 self, self.strength.assessment):
@@ -135,7 +141,7 @@ class ChangePassphraseDialog(QDialog):
             return
         current, new = self.current.text(), self.first.text()
         self.change.setEnabled(False)
-        self.message.setText(_("Changing the passphrase…"))
+        say(self.message, _("Changing the passphrase…"))
 
         def work(vault: Any, progress: Any = None, cancel: Any = None) -> str | None:
             vault.check_passphrase(current)
@@ -233,7 +239,8 @@ class RecoverDialog(QDialog):
         lay.addWidget(_wrapped(text))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.recover = buttons.addButton(
-            _("Bring back {count} file(s)").format(count=len(self.evidence)),
+            ngettext("Bring back {count} file", "Bring back {count} files",
+                     len(self.evidence)).format(count=len(self.evidence)),
             QDialogButtonBox.ButtonRole.AcceptRole)
         self.recover.setEnabled(bool(self.evidence))
         buttons.accepted.connect(self._recover)
@@ -247,8 +254,9 @@ class RecoverDialog(QDialog):
 
     def _done(self, items: list[Any]) -> None:
         self.session.changed.emit()
-        QMessageBox.information(self, _("Recover kept-aside files"), _(
-            "{count} item(s) brought back.").format(count=len(items)))
+        QMessageBox.information(self, _("Recover kept-aside files"), ngettext(
+            "{count} item brought back.", "{count} items brought back.", len(items)).format(
+            count=len(items)))
         self.accept()
 
 

@@ -149,7 +149,7 @@ class ResultPane(QWidget):
             lay.addWidget(widget)
         lay.addWidget(self.checks, 1)
         self.details = QWidget()
-        form = QFormLayout(self.details)
+        form = self.form = QFormLayout(self.details)
         form.setContentsMargins(0, 0, 0, 0)
         for key, text in (("name", _("Bundle:")), ("items", _("Items:")),
                           ("sealed", _("Sealed at:")), ("case", _("Case reference:"))):
@@ -193,7 +193,14 @@ class ResultPane(QWidget):
         self._fill_checks(report)
         info = report.info
         self.summary["name"].setText(untrusted(report.name or report.bundle.name))
-        self.summary["items"].setText(str(len(report.items)))
+        # Nothing unpacked (it could not be decrypted or the zip is damaged): nothing was
+        # counted, so no "0 items" as if the bundle had been read and found empty.
+        opened = report.folder is not None
+        self.summary["items"].setText(str(len(report.items)) if opened else _(
+            "could not be read: the bundle could not be opened, so nothing inside it was "
+            "checked"))
+        for key in ("sealed", "case"):
+            self.form.setRowVisible(self.summary[key], opened)
         self.summary["sealed"].setText(untrusted(utc_text(info.get("Sealed-At-UTC", "")), 40))
         case = info.get("Case-Reference", "")
         self.summary["case"].setText(untrusted(case, 80) if case and case != "-"

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from evidence_app.bundle import pin
 from evidence_app.core.errors import EvidenceError, ExpectedValueInvalid, ReceiptUnreadable
 from evidence_app.formatting import untrusted
 from evidence_app.gui.common import NoteLabel, PlainLabel
+from evidence_app.gui.file_dialogs import Place, open_file
 from evidence_app.gui.seal_pages import BAD, button, wrapped
 from evidence_app.i18n import _
 from evidence_app.messages import describe
@@ -110,11 +110,10 @@ class TrustInputs(QGroupBox):
     # --- the receipt ------------------------------------------------------------------------
 
     def _choose_receipt(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open the receipt"), str(Path.home()),
-            _("Receipts (*.receipt.txt *.txt);;All files (*)"))
-        if path:
-            self.load_receipt(Path(path))
+        path = open_file(self, _("Open the receipt"), Place.DOWNLOADS,
+                         _("Receipts (*.receipt.txt *.txt);;All files (*)"))
+        if path is not None:
+            self.load_receipt(path)
 
     def load_receipt(self, path: Path) -> bool:
         try:
@@ -174,11 +173,10 @@ class TrustInputs(QGroupBox):
     # --- the officer's own roots ------------------------------------------------------------
 
     def _choose_root(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Add a trusted root certificate"), str(Path.home()),
-            _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"))
-        if path:
-            self.add_root_file(Path(path))
+        path = open_file(self, _("Add a trusted root certificate"), Place.DOWNLOADS,
+                         _("Certificates (*.pem *.crt *.cer *.der);;All files (*)"))
+        if path is not None:
+            self.add_root_file(path)
 
     def add_root_file(self, path: Path) -> bool:
         try:

@@ -14,16 +14,14 @@ import logging
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,7 +36,8 @@ from evidence_app.bundle.verify import VerifyReport, encryption_kind, verify_bun
 from evidence_app.core import errors as e
 from evidence_app.core import scratch
 from evidence_app.gui import workers
-from evidence_app.gui.common import NoteLabel, show_error
+from evidence_app.gui.common import NoteLabel, show_error, show_in_file_manager
+from evidence_app.gui.file_dialogs import Place, open_file
 from evidence_app.gui.seal_pages import BAD, button, wrapped
 from evidence_app.gui.verify_result import ResultPane
 from evidence_app.gui.verify_trust import TrustInputs
@@ -155,18 +154,16 @@ class VerifyWindow(QWidget):
     # --- choosing ---------------------------------------------------------------------------
 
     def _choose_bundle(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open a sealed bundle"), str(Path.home()),
-            _("Evidence bundles (*.zip.age *.age *.zip);;All files (*)"))
-        if path:
-            self.open_bundle(Path(path))
+        path = open_file(self, _("Open a sealed bundle"), Place.DOWNLOADS,
+                         _("Evidence bundles (*.zip.age *.age *.zip);;All files (*)"))
+        if path is not None:
+            self.open_bundle(path)
 
     def _choose_identity(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose the unit's identity file"), str(Path.home()),
-            _("Identity files (*.txt *.key);;All files (*)"))
-        if path:
-            self.identity.setText(path)
+        path = open_file(self, _("Choose the unit's identity file"), Place.DOCUMENTS,
+                         _("Identity files (*.txt *.key);;All files (*)"))
+        if path is not None:
+            self.identity.setText(str(path))
 
     def open_bundle(self, path: Path) -> None:
         """Show the bundle and only the field its encryption needs."""
@@ -337,7 +334,7 @@ class VerifyWindow(QWidget):
 
     def _open(self, rel: str) -> None:
         if self.report is not None and self.report.folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report.folder / rel)))
+            show_in_file_manager(self, self.report.folder / rel)
 
     def failed_files(self) -> list[str]:
         """The files named by failed checks (what the red lines show)."""

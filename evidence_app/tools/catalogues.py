@@ -58,7 +58,9 @@ def cmd_compile() -> None:
 
 
 def missing(po_path: Path, template: Catalog) -> list[str]:
-    """Source strings that this catalogue lacks, leaves empty, or marks fuzzy."""
+    """Source strings that this catalogue lacks, leaves empty, or marks fuzzy; and plural
+    messages without exactly one form for each of the language's plural forms (its
+    Plural-Forms header), or kept singular where the source now counts."""
     with open(po_path, "rb") as fh:
         catalog = read_po(fh)
     problems = []
@@ -66,10 +68,13 @@ def missing(po_path: Path, template: Catalog) -> list[str]:
         if not message.id:
             continue
         found = catalog.get(message.id, message.context)
+        plural = isinstance(message.id, (list, tuple))
         if found is None or not found.string or found.fuzzy or (
-            isinstance(found.string, tuple) and not all(found.string)
-        ):
-            problems.append(message.id if isinstance(message.id, str) else message.id[0])
+            plural != isinstance(found.id, (list, tuple))
+        ) or (plural and (not isinstance(found.string, (list, tuple))
+                          or len(found.string) != catalog.num_plurals
+                          or not all(found.string))):
+            problems.append(message.id[0] if plural else message.id)
     return problems
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evidence_app.bundle.report_model import build_timeline, exif_summary
+from evidence_app.core.errors import JournalCorrupt
 from tests.bundle.test_report_samples import (
     HOSTILE_NAME,
     SENSITIVE_NAME,
@@ -123,3 +126,72 @@ def test_chat_importer_objects_and_indicator_sources_are_read(vault):
     assert (kind, value) == ("Phone number", "+66812345678")  # the JSON keeps "phone"
     assert where.startswith("item 5, message 1, from Lisa; item 5, message 2")
     assert where.endswith("and 3 more")
+
+
+def _one_message_timeline(text: str):
+    from evidence_app.bundle.report_model import ChatMessage, ChatTranscript
+
+    chat = ChatTranscript("Anna", "whatsapp", messages=[
+        ChatMessage("2026-04-04T10:05", "device", "Anna", text)])
+    (entry,) = build_timeline([], [chat])
+    return entry.text
+
+
+def test_timeline_snippet_never_cuts_an_address_or_a_grouped_iban():
+    wallet = "0x52908400098527886E0F7030069857D2E4169EE7"
+    iban = "DE89 3704 0044 0532 0130 00"
+    for value in (wallet, iban, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                  "anna.invest@proton.me"):
+        for lead in range(60, 90, 3):  # the value starts before the cut and ends after it
+            text = "x" * (lead - 1) + " " + value + " and then a long tail of more words " * 3
+            shown = _one_message_timeline(text)
+            assert value in shown, (lead, shown)
+            assert shown.endswith(" …")
+    assert _one_message_timeline("short") == "short"
+    long_word = "y" * 400
+    assert len(_one_message_timeline(long_word)) < 200  # a pasted blob is still cut
+
+
+def test_payment_columns_fit_their_words(vault):
+    from evidence_app.bundle import report_words as w
+
+    fill_case(vault)
+    vault.update_case({"payments": [{"note": "paid 300 to 0xabc"},
+                                    {"amount": "20", "currency": "EUR", "to": "J. Doe"}]})
+    table = w.payment_table(report_data(vault))
+    assert table.header == ["Amount", "Recipient"]  # only what someone filled in
+    assert [r.cells for r in table.rows] == [None, ["20 EUR", "J. Doe"]]
+    assert table.rows[0].note == "paid 300 to 0xabc"
+
+
+def _rows(data) -> dict[str, str]:
+    from evidence_app.bundle import report_integrity_words as iw
+
+    return {label: value for label, value, _style in iw.integrity_rows(data)}
+
+
+def test_integrity_counts_trusted_times_by_content_and_names_problems(vault):
+    ids = fill_case(vault)  # item "photo" has a FreeTSA token
+    copy = vault.add_bytes(b"Uberweisung 500 EUR", "copy.txt", source={"type": "import"})
+    text = vault.item(ids["text"])
+    vault.record("ots_proof", {"sha256": text.sha256, "subject": {"kind": "item",
+                                                                   "item_id": text.id},
+                               "object_id": "x", "state": "bitcoin"})
+    vault.record("ots_proof", {"sha256": copy.sha256, "object_id": "y", "state": "pending"})
+    vault.record("header_changed", {})
+    rows = _rows(report_data(vault))
+    trusted = rows["Trusted time"]
+    assert trusted.startswith("2 of 5 items have a trusted timestamp (items 1, 3).")
+    assert f"From a time-stamp authority (RFC 3161): item {ids['photo']}" in trusted
+    assert f"OpenTimestamps, confirmed in Bitcoin: item {ids['text']}" in trusted
+    assert f"OpenTimestamps proof not yet confirmed: item {copy.id}" in trusted
+    assert "victim's computer clock" in trusted  # for the other three
+    assert "differed from the one last seen" in rows["Problems recorded"]
+    assert rows["Evidence items"].splitlines()[1].startswith("5 originals")
+
+
+def test_a_custody_log_that_is_not_whole_is_never_called_unbroken(vault):
+    fill_case(vault)
+    vault.records[2]["data"]["name"] = "renamed.jpg"  # an altered record, its hash kept
+    with pytest.raises(JournalCorrupt):
+        report_data(vault)

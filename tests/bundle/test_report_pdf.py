@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_app.bundle.fonts import choose_fonts
+from evidence_app.bundle.fonts import choose_fonts, shipped_font_dir
 from evidence_app.bundle.report_pdf import render_pdf
 from evidence_app.core.errors import FontsNotFound
 from evidence_app.i18n import set_language
@@ -131,8 +131,9 @@ def test_no_usable_font_is_a_typed_error(tmp_path):
 
 def test_fallbacks_are_chosen_by_the_text():
     assert choose_fonts(["Grüße, Привет"]).fallbacks == []
-    names = [f.path.name for f in choose_fonts(["ภาษาไทย 😀"]).fallbacks]
-    assert names == ["NotoColorEmoji.ttf", "NotoSansThai-Regular.ttf"]
+    chosen = choose_fonts(["ภาษาไทย 😀"]).fallbacks
+    assert [f.path.name for f in chosen] == ["NotoEmoji-Regular.ttf", "NotoSansThai-Regular.ttf"]
+    assert {f.path.parent for f in chosen} == {shipped_font_dir()}  # ours before the system's
 
 
 def test_wrapped_lines_fit_and_keep_every_character():

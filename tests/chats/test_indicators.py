@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from evidence_app.chats import import_chat
 from evidence_app.chats.indicators import (
     IndicatorSource,
@@ -142,3 +144,22 @@ def test_telegram_full_export_excludes_own_phone_and_merges_accounts(vault):
     (mentor,) = [i for i in found if i["type"] == "account_id" and i["value"] == "user5550001"]
     assert len(mentor["sources"]) == 2
     assert ("handle", "@vip_support_desk") in {(i["type"], i["value"]) for i in found}
+
+
+@pytest.mark.parametrize("contact", [
+    "Mail: ben.victim@example.org\nTel. 0170 1234567 (evenings), Instagram @ben_real",
+    {"email": "Ben.Victim@example.org", "phone": "+49 170 1234567",
+     "instagram": "https://instagram.com/ben_real"},
+])
+def test_how_to_reach_me_is_never_an_offender_indicator(vault, contact):
+    """The case dialog's "How to reach me", however it is written: its address, number and
+    account are the victim's, even where the offender repeats them in a chat or a note."""
+    vault.add_note("She wrote to ben.victim@example.org and called 0170 1234567; her own "
+                   "address is anna.invest@proton.me and she is @anna.invest_88")
+    vault.update_case({"region": "DE", "contact": contact,
+                       "statement": "I gave her my number 0170 1234567 and @ben_real"})
+    pairs = {(i["type"], i["value"].lower()) for i in indicators_for_vault(vault)}
+    values = {value for _kind, value in pairs}
+    assert {"ben.victim@example.org", "+491701234567", "@ben_real"}.isdisjoint(values)
+    assert ("email", "anna.invest@proton.me") in pairs  # the offender's stay
+    assert ("handle", "@anna.invest_88") in pairs

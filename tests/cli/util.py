@@ -148,7 +148,7 @@ def assert_vault_healthy(vault: Path, items: int | None = None) -> None:
     assert "Custody log OK" in verify.stdout
     check = ok("--vault", str(vault), "check")
     if items is not None:
-        assert f"All {items} items are intact." in check.stdout, check.stdout
+        assert intact_line(items) in check.stdout, check.stdout
     assert not list(vault.rglob(".tmp-*")), "temporary files were left behind"
 
 
@@ -162,3 +162,8 @@ def file_size_limit(limit: int):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return apply
+
+
+def intact_line(count: int) -> str:
+    """What `check` prints when every item is whole (singular and plural differ)."""
+    return "The 1 item is intact." if count == 1 else f"All {count} items are intact."

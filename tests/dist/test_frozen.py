@@ -107,8 +107,8 @@ def test_bundled_resources_are_there() -> None:
     assert list(res.glob("locale/*/LC_MESSAGES/evidence_app.mo")), "compiled catalogues"
     assert (res / "icons" / "evidence-app.svg").is_file()
     assert (res / "evidence-app.desktop").is_file()
-    fonts = {p.name for p in (res / "fonts").iterdir()}
-    assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} <= fonts
+    shipped = ROOT / "resources" / "fonts"
+    assert files_under(res / "fonts") == files_under(shipped)  # fonts, licences, README
     qt = BUILT / "_internal" / "PySide6" / "Qt"
     plugins = {p.name for p in (qt / "plugins" / "platforms").iterdir()}
     assert {"libqxcb.so", "libqoffscreen.so", "libqwayland.so"} <= plugins
@@ -131,12 +131,28 @@ def test_report_fonts_come_from_the_bundle(tmp_path: Path) -> None:
         pytest.skip("pdffonts (poppler-utils) not installed")
     home = tmp_path / "home"
     home.mkdir()
-    bundle = round_trip(EXE, tmp_path, clean_env(home, XDG_DATA_DIRS=str(tmp_path / "none")),
-                        tmp_path / "vault")
+    env = clean_env(home, XDG_DATA_DIRS=str(tmp_path / "none"), EVIDENCE_APP_SYSTEM_FONTS="0")
+    bundle = round_trip(EXE, tmp_path, env, tmp_path / "vault")
     receipt = bundle.with_name(bundle.stem + ".receipt.pdf")
     listed = subprocess.run([pdffonts, str(receipt)], capture_output=True, text=True,
                             check=True).stdout
-    assert re.search(r"NotoSans|DejaVuSans", listed), listed
+    assert re.search(r"\+NotoSans\s", listed), listed  # fpdf2 names it by its family
+
+
+def test_gui_starts_with_no_system_fonts(tmp_path: Path) -> None:
+    """On a machine whose only font is Latin (here: fontconfig sees one copy of our mono
+    font), the first start shows every language name from the bundled fonts, and Qt prints
+    nothing: no "OpenType support missing" for the Khmer name."""
+    home, fonts = tmp_path / "home", tmp_path / "system-fonts"
+    home.mkdir()
+    fonts.mkdir()
+    shutil.copy(BUILT / "_internal/evidence_app/resources/fonts/NotoSansMono-Regular.ttf",
+                fonts)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"<?xml version='1.0'?>\n<fontconfig><dir>{fonts}</dir>"
+                    f"<cachedir>{tmp_path}/fc-cache</cachedir></fontconfig>\n", "utf-8")
+    err = gui_for_a_while(EXE, clean_env(home, FONTCONFIG_FILE=str(conf)))
+    assert unexpected_lines(err) == [], err
 
 
 def test_gui_starts_offscreen_without_errors(tmp_path: Path) -> None:

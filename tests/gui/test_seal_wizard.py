@@ -106,6 +106,34 @@ def test_items_and_case_pages(qtbot, session):
     assert wizard.case_page.text.isReadOnly()
 
 
+def test_case_page_shows_how_to_reach_me_apart_from_the_offender(qtbot, session, vault):
+    """What goes into the report is what the person reviews: "How to reach me" included,
+    under its own heading, never among the offender's accounts."""
+    vault.update_case(dict(vault.state.case, contact="ben.victim@example.org\n+49 170 1234567"))
+    wizard = open_wizard(qtbot, session)
+    click_next(qtbot, wizard)
+    text = wizard.case_page.text.toPlainText()
+    own = text.index("How the police can reach you")
+    offender = text.index("Accounts used by the offender:")
+    for value in ("ben.victim@example.org", "+49 170 1234567"):
+        assert own < text.index(value) < offender
+    assert "Bank transfer" in text  # the report's words, not the stored "bank transfer"
+
+
+def test_items_page_names_kinds_and_sizes_as_the_rest_of_the_app(qtbot, session, vault):
+    from evidence_app.formatting import human_size
+    from evidence_app.item_kinds import kind_words
+
+    wizard = open_wizard(qtbot, session)
+    rows = wizard.items_page.rows()
+    assert [r.text(2) for r in rows] == ["Text", "Picture", "Picture"]
+    for row in rows:
+        item = vault.item(row.text(0))
+        assert row.text(2) == kind_words(item.kind, item.media_type)
+        assert row.text(3) == human_size(item.size)
+        assert "/" not in row.text(2)
+
+
 def test_preselected_items(qtbot, session):
     wizard = open_wizard(qtbot, session, preselected=["3"])
     assert wizard.items_page.chosen_ids() == ["3"]

@@ -213,3 +213,27 @@ def test_cancel_stops_the_check_and_the_window_stays_usable(qtbot, window, fille
     assert win.verify_button.isEnabled()
     assert not win.cancel_button.isEnabled()
     assert win.passphrase.text() == result.passphrase
+
+
+def test_a_bundle_that_cannot_be_decrypted_is_not_shown_as_read(qtbot, window, filled,
+                                                                tmp_path):
+    """A damaged encrypted bundle: nothing inside was read, so no "Items: 0" as if it had
+    been counted; the window says its contents could not be read."""
+    result = seal(filled, tmp_path / "out", Protection.with_new_passphrase())
+    data = bytearray(result.bundle_path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit in the encrypted payload
+    damaged = tmp_path / "damaged.zip.age"
+    damaged.write_bytes(bytes(data))
+    win = window
+    win.open_bundle(damaged)
+    win.passphrase.setText(result.passphrase)
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, win)
+    assert win.report is not None
+    assert win.report.folder is None  # nothing was unpacked
+    assert "Not verified" in win.headline.text()
+    items = win.summary["items"]
+    assert items.text() != "0"
+    assert "could not be read" in items.text()
+    assert not win.summary["sealed"].isVisibleTo(win)  # nothing read: no empty "Sealed at"
+    assert not win.open_report.isEnabled()

@@ -117,4 +117,4 @@ def test_keyboard_reaches_the_list_and_the_actions(qtbot, session) -> None:
     for _ in range(40):
         qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Tab)
         reached.add(type(window.focusWidget()).__name__)
-    assert {"QListView", "QComboBox", "QPushButton"} <= reached
+    assert {"QTreeView", "QComboBox", "QPushButton"} <= reached

@@ -91,14 +91,14 @@ def test_opening_tells_of_an_older_log_and_settings_brings_the_file_back(control
     words = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Evidence that can be brought back: 1." in words
     assert dialog.recover.isEnabled()
-    assert dialog.recover.text() == "Bring back 1 file(s)"
+    assert dialog.recover.text() == "Bring back 1 file"
     dialog.show()
     seen: list[str] = []
     driver = _answer_dialogs(seen)
     dialog.recover.click()
     qtbot.waitUntil(lambda: any("brought back" in t for t in seen), timeout=10_000)
     driver.stop()
-    assert "1 item(s) brought back." in " ".join(seen)
+    assert "1 item brought back." in " ".join(seen)
     (item,) = controller.session.vault.state.items.values()
     assert item.source["type"] == "recovered"
     assert b"".join(bytes(v) for v in controller.session.vault.iter_item(item.id)) == \
