@@ -34,12 +34,25 @@ def _placeholders(text: str) -> set[str]:
     return fields | set(PRINTF.findall(text.replace("%%", "")))
 
 
-def _pairs(message: Message) -> list[tuple[str, str]]:
-    """(English, translation) for every form of a message; plural forms against the plural."""
+def _pairs(message: Message, rule) -> list[tuple[str, str]]:
+    """(English, translation) for every form of a message. A plural form is held to the
+    English it stands for, by the language's own rule: the form used for one alone (Arabic's
+    second, German's first) to the singular, forms never used for one to the plural, and a
+    form used for one and for others (Thai's only form) to whichever of the two it follows."""
     if isinstance(message.id, str):
         return [(message.id, message.string)]
     singular, plural = message.id
-    return [(singular if i == 0 else plural, form) for i, form in enumerate(message.string)]
+    pairs = []
+    for index, form in enumerate(message.string):
+        numbers = {n for n in range(1000) if rule(n) == index}
+        if numbers == {1}:
+            english = singular
+        elif 1 not in numbers:
+            english = plural
+        else:
+            english = singular if _placeholders(form) == _placeholders(singular) else plural
+        pairs.append((english, form))
+    return pairs
 
 
 def _translated(po_path: Path) -> list[Message]:
@@ -68,8 +81,9 @@ def test_catalogue_translates_every_source_message(po_path: Path, template: Cata
 @pytest.mark.parametrize("po_path", PO_FILES, ids=lambda p: p.parent.parent.name)
 def test_placeholders_mnemonics_and_edges_match_english(po_path: Path) -> None:
     problems = []
+    rule = gettext.c2py(_read(po_path).plural_expr)
     for message in _translated(po_path):
-        for english, translated in _pairs(message):
+        for english, translated in _pairs(message, rule):
             try:
                 same = _placeholders(english) == _placeholders(translated)
             except ValueError as exc:  # an unbalanced brace would crash .format() at run time
