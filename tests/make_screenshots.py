@@ -34,6 +34,8 @@ from evidence_app.gui.start_window import (  # noqa: E402
 from evidence_app.settings import Settings  # noqa: E402
 
 PASSPHRASE = "blue river quiet morning"
+CHAT_SAMPLE = (Path(__file__).resolve().parent / "assets" / "chats" / "whatsapp"
+               / "android_en_12h" / "WhatsApp Chat with Sam Fiction.txt")
 
 
 def settle(app: QApplication, ms: int = 150) -> None:
@@ -72,6 +74,29 @@ def sample_files(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+def chat_and_reader(app: QApplication, main, session, out: Path, lang: str) -> None:
+    """A chat import (the export with what the app made from it underneath) and the
+    transcript read in the app, as bubbles."""
+    from evidence_app.chats.importer import import_chat
+
+    export = CHAT_SAMPLE
+    session.run(lambda vault, progress=None, cancel=None:
+                import_chat(vault, export, me="Alex Example", cancel=cancel))
+    main.refresh()
+    wait_for(app, lambda: main.model.rowCount() == 4 and not session.busy)
+    top = next(main.proxy.index(r, 0) for r in range(main.proxy.rowCount())
+               if main.proxy.rowCount(main.proxy.index(r, 0)))
+    main.list.expand(top)
+    main.list.setCurrentIndex(main.proxy.index(0, 0, top))
+    shot(app, main, out, "main-chat", lang)
+    main.detail.open_reader()
+    reader = main.detail.reader
+    wait_for(app, lambda: reader.pane is not None)
+    reader.resize(900, 640)
+    shot(app, reader, out, "reader-chat", lang)
+    reader.close()
+
+
 def run(lang: str, out: Path, app: QApplication) -> None:
     home = Path(_HOME) / lang
     os.environ["XDG_DATA_HOME"] = str(home / "data")  # a fresh default vault location
@@ -104,6 +129,7 @@ def run(lang: str, out: Path, app: QApplication) -> None:
     main.set_grid(True)
     shot(app, main, out, "main-grid", lang)
     main.set_grid(False)
+    chat_and_reader(app, main, controller.session, out, lang)
     from evidence_app.gui.case_dialog import CaseDialog
     from evidence_app.gui.settings_dialog import SettingsDialog
 

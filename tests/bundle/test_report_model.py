@@ -125,7 +125,7 @@ def test_chat_importer_objects_and_indicator_sources_are_read(vault):
     kind, value, where = w.indicator_row(data.indicators[0])
     assert (kind, value) == ("Phone number", "+66812345678")  # the JSON keeps "phone"
     assert where.startswith("item 5, message 1, from Lisa; item 5, message 2")
-    assert where.endswith("and 3 more")
+    assert where.endswith("and 3 more places")
 
 
 def _one_message_timeline(text: str):
