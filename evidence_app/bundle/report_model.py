@@ -25,6 +25,7 @@ from evidence_app.bundle.report_integrity import IntegrityStatus, TimeSpan, inte
 from evidence_app.core.state import Item
 from evidence_app.events import describe_record
 from evidence_app.i18n import _
+from evidence_app.item_details import gps_place
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 # Above this many chat messages, the timeline counts messages per chat and day instead.
@@ -134,31 +135,10 @@ _EXIF_KEYS = ("DateTimeOriginal", "OffsetTimeOriginal", "DateTime", "Make", "Mod
               "Software", "LensModel", "Artist", "ImageDescription")
 
 
-def _gps_text(gps: Any) -> str | None:
-    """Decimal degrees from EXIF GPS rationals, or None when absent or unreadable."""
-    if not isinstance(gps, dict):
-        return None
-
-    def degrees(value: Any, ref: Any, negative: str) -> float | None:
-        if not isinstance(value, list) or len(value) != 3:
-            return None
-        try:
-            deg = float(value[0]) + float(value[1]) / 60 + float(value[2]) / 3600
-        except (TypeError, ValueError):
-            return None
-        return -deg if str(ref).upper().startswith(negative) else deg
-
-    lat = degrees(gps.get("GPSLatitude"), gps.get("GPSLatitudeRef"), "S")
-    lon = degrees(gps.get("GPSLongitude"), gps.get("GPSLongitudeRef"), "W")
-    if lat is None or lon is None:
-        return None
-    return f"{lat:.6f}, {lon:.6f}"
-
-
 def exif_summary(exif: dict[str, Any]) -> list[tuple[str, str]]:
     """The EXIF fields an investigator asks about, as (tag, value) pairs."""
     rows = [(key, str(exif[key])) for key in _EXIF_KEYS if exif.get(key) not in (None, "")]
-    gps = _gps_text(exif.get("GPS"))
+    gps = gps_place(exif)
     if gps:
         rows.append(("GPS", gps))
     return rows
