@@ -72,6 +72,7 @@ class BundleExtras:
             sha256=result.sha256,
             signer_fingerprint=result.fingerprint,
             item_count=result.item_count,
+            made_by_app=sum(1 for item in self.items if item.derived_from),
             case_reference=result.case_reference,
             sealed_at=result.sealed_at,
             sealed_offset=self.offset,

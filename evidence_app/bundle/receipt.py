@@ -20,7 +20,7 @@ from evidence_app.bundle import report_words as w
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.report_pdf import GREY, HEAD_FILL, NAVY, RULE, register_fonts, shown
 from evidence_app.core.safefs import atomic_write
-from evidence_app.i18n import _
+from evidence_app.i18n import _, ngettext
 
 QR_MM = 48
 
@@ -41,6 +41,19 @@ class ReceiptInfo:
     passphrase: str | None = None
     size: int | None = None
     signer_public_key: str = ""  # the OpenSSH line, for an allowed_signers file built by hand
+    made_by_app: int = 0  # of item_count: transcripts and the like, made from an original
+
+
+def items_text(info: ReceiptInfo) -> str:
+    """How many items, and how many of them the app made (a chat's transcripts are not
+    more evidence than the export they were made from)."""
+    if not info.made_by_app:
+        return str(info.item_count)
+    originals = info.item_count - info.made_by_app
+    return ngettext("{count} ({originals} as handed in, {made} made by this app from them)",
+                    "{count} ({originals} as handed in, {made} made by this app from them)",
+                    info.item_count).format(count=info.item_count, originals=originals,
+                                            made=info.made_by_app)
 
 
 def _protection(info: ReceiptInfo) -> str:
@@ -56,7 +69,7 @@ def receipt_rows(info: ReceiptInfo) -> list[tuple[str, str]]:
         (_("Bundle file"), info.bundle_file),
         (_("SHA-256 of the bundle file"), info.sha256),
         (_("Case reference"), info.case_reference or _("(none given)")),
-        (_("Number of items"), str(info.item_count)),
+        (_("Number of items"), items_text(info)),
         (_("Sealed at"), w.when_text(info.sealed_at, info.sealed_offset)),
         (_("Signer key fingerprint"), info.signer_fingerprint),
         (_("Protection"), _protection(info)),

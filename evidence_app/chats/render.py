@@ -99,10 +99,26 @@ def _header_rows(conv: Conversation) -> list[tuple[str, str]]:
     if conv.platform == "whatsapp":
         rows.append((_("Times"), _("as shown on the exporting phone; its time zone is not "
                                    "recorded in the export")))
-        rows.append((_("Date order"), "{order} ({basis})".format(
-            order=conv.notes.get("date_order", "?"), basis=conv.notes.get("date_order_basis",
-                                                                          "?"))))
+        rows.append((_("Date order"), date_order_words(
+            str(conv.notes.get("date_order", "")), str(conv.notes.get("date_order_basis", "")))))
     return rows
+
+
+def date_order_words(order: str, basis: str) -> str:
+    """How a WhatsApp export's dates were read, in words an officer can check against the
+    phone ("day/month/year, assumed: ..."), never the internal "dmy (assumed)"."""
+    orders = {"dmy": _("day/month/year"), "mdy": _("month/day/year"),
+              "ymd": _("year-month-day")}
+    bases = {
+        "values": _("some dates can only be read this way"),
+        "sequence": _("only this reading keeps the messages in order"),
+        "assumed": _("assumed: every date in the export could be read either way; check "
+                     "one against the phone"),
+        "conflict": _("assumed: the export's dates disagree with each other; check one "
+                      "against the phone"),
+    }
+    words = orders.get(order, _("not known"))
+    return f"{words} ({bases[basis]})" if basis in bases else words
 
 
 def render_transcript_html(conv: Conversation) -> str:

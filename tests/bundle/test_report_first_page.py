@@ -247,3 +247,11 @@ def test_item_types_are_words_with_the_media_type_after_them(sealed):
     assert "Text (text/plain)" in text
     assert "Chat transcript (application/json)" in text
     assert not re.search(r"Type (text|image|application)/", text)
+
+
+def test_receipt_counts_what_was_handed_in_apart_from_what_the_app_made(sealed):
+    """The receipt travels alone: '10 items' would count six transcripts as evidence."""
+    base = next(p for p in sealed["en"].folder.parents if (p / "out").is_dir())
+    receipt = next((base / "out").glob("*.receipt.txt"))
+    text = receipt.read_text(encoding="utf-8")
+    assert "10 (4 as handed in, 6 made by this app from them)" in text

@@ -180,3 +180,19 @@ def test_zipped_telegram_and_instagram_exports(vault, tmp_path):
     assert len(conv.messages) == 6
     photo = next(a for m in conv.messages for a in m.attachments if a.kind == "photo")
     assert photo.item_id == result.media_ids[0]
+
+
+def test_transcript_says_how_an_ambiguous_date_order_was_read():
+    """03/04/2026 could be 3 April or 4 March: the transcript an officer reads says which
+    reading was taken and that it was assumed, in words, not the internal "dmy (assumed)"."""
+    import io
+
+    from evidence_app.chats.whatsapp import parse_whatsapp
+
+    chat = (b"03/04/2026, 22:00 - Anna: Did you get my picture?\n"
+            b"04/04/2026, 09:01 - Ben: please stop\n")
+    conv = parse_whatsapp(io.BytesIO(chat), source_name="WhatsApp Chat with Anna.txt")
+    assert conv.notes["date_order_basis"] == "assumed"
+    for text in (render_transcript_text(conv), render_transcript_html(conv)):
+        assert "day/month/year (assumed: every date in the export could be read" in text
+        assert "dmy" not in text
