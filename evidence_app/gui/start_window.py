@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.core.errors import (
-    EvidenceError,
     MalformedRecoveryKey,
     WrongPassphrase,
     WrongRecoveryKey,
@@ -42,7 +40,8 @@ from evidence_app.gui.common import (
     warn,
 )
 from evidence_app.gui.consent_page import ConsentPage
-from evidence_app.gui.file_dialogs import Place, choose_folder, forget_recent_folders, save_file
+from evidence_app.gui.file_dialogs import Place, choose_folder, forget_recent_folders
+from evidence_app.gui.hidden_folder import HiddenFolder
 from evidence_app.gui.passphrase import (
     StrengthMeter,
     confirm_weak,
@@ -50,6 +49,7 @@ from evidence_app.gui.passphrase import (
     secret_field,
 )
 from evidence_app.gui.portable_badge import portable_badge
+from evidence_app.gui.recovery_key_panel import RecoveryKeyPanel
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 from evidence_app.languages import language_name
@@ -289,7 +289,7 @@ class StartWindow(QWidget):
         self.new_pass.clear()
         self.new_pass2.clear()
         self.recovery_key = recovery_key
-        self.recovery_label.setText(recovery_key)
+        self.key_panel.set_key(recovery_key)
         self.show_page(PAGE_RECOVERY)
 
     # --- recovery key --------------------------------------------------------------------
@@ -302,34 +302,11 @@ class StartWindow(QWidget):
                               "back into your vault. It is shown only this once. Write it on "
                               "paper (or print it) and keep it somewhere safe, away from this "
                               "computer. Anyone who has it can open the vault.")))
-        self.recovery_label = QLabel()
-        self.recovery_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.recovery_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.recovery_label.setAccessibleName(_("Recovery key"))
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(self.font().pointSizeF() * 1.6)
-        self.recovery_label.setFont(mono)
-        self.recovery_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.recovery_label)
-        row = QHBoxLayout()
-        print_button = QPushButton(_("&Print…"))
-        print_button.setAccessibleName(_("Print the recovery key"))
-        print_button.clicked.connect(self._print_key)
-        save_button = QPushButton(_("&Save as file…"))
-        save_button.setAccessibleName(_("Save the recovery key as a file"))
-        save_button.clicked.connect(self._save_key)
-        row.addWidget(print_button)
-        row.addWidget(save_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.key_saved = PlainLabel()  # where the file went, and what that means
-        self.key_saved.setWordWrap(True)
-        self.key_saved.setAccessibleName(_("Recovery key file"))
-        lay.addWidget(self.key_saved)
-        self.written_down = QCheckBox(_("I have written down, printed or saved my recovery key"))
-        self.written_down.setAccessibleName(_("I have kept my recovery key"))
-        lay.addWidget(self.written_down)
+        self.key_panel = RecoveryKeyPanel()
+        lay.addWidget(self.key_panel)
+        self.recovery_label = self.key_panel.key_label
+        self.key_saved = self.key_panel.key_saved
+        self.written_down = self.key_panel.kept
         lay.addStretch(1)
         self.recovery_done = QPushButton(_("Continue to my vault"))
         self.recovery_done.setEnabled(False)
@@ -343,37 +320,8 @@ class StartWindow(QWidget):
 
     def _recovery_finished(self) -> None:
         self.recovery_key = ""
-        self.recovery_label.clear()
-        self.key_saved.clear()
-        self.written_down.setChecked(False)
+        self.key_panel.clear()
         self.recovery_finished.emit()
-
-    def _print_key(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec():
-            doc = QTextDocument()
-            doc.setPlainText(_("Evidence Locker recovery key") + "\n\n" + self.recovery_key)
-            doc.print_(printer)
-
-    def _save_key(self) -> None:
-        from evidence_app.core.safefs import atomic_write
-
-        path = save_file(self, _("Save recovery key"), Place.DOCUMENTS, "recovery-key.txt",
-                         _("Text files (*.txt)"))
-        if path is None:
-            return
-        try:
-            atomic_write(path, (_("Evidence Locker recovery key") + "\n\n" +
-                                self.recovery_key + "\n").encode("utf-8"))
-        except EvidenceError as exc:
-            show_error(self, exc)
-            return
-        say(self.key_saved, _("Saved as {path}. Anyone who finds that file can open the vault: "
-                              "keep it on a USB stick or on paper, not on this computer.").format(
-            path=path))
 
     # --- unlock --------------------------------------------------------------------------
 
@@ -429,23 +377,9 @@ class StartWindow(QWidget):
         self.use_recovery.toggled.connect(lambda on: self.unlock_field.setEnabled(not on))
         lay.addWidget(self.recovery_box)
         lay.addStretch(1)
-        # Where the vault is stays off the screen unless asked for: someone watching the
-        # screen (or a photo of it) would learn where the evidence is kept.
-        self.where_button = QPushButton(_("Show where the vault is"))
-        self.where_button.setFlat(True)
-        self.where_button.setStyleSheet("text-decoration: underline;")
-        self.where_button.setAccessibleName(_("Show or hide the vault's folder"))
-        self.where_button.clicked.connect(
-            lambda: self._show_where(not self.unlock_where.isVisible()))
-        self.unlock_where = PlainLabel()
-        self.unlock_where.setWordWrap(True)
-        self.unlock_where.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.unlock_where.setAccessibleName(_("The vault's folder"))
-        self.unlock_where.setVisible(False)
-        lay.addWidget(self.where_button, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.unlock_where)
+        self.where = HiddenFolder()
+        self.where_button = self.where.button
+        lay.addWidget(self.where)
         other = QPushButton(_("Use another vault…"))
         other.clicked.connect(lambda: self.show_page(PAGE_WELCOME))
         verify = QPushButton(_("Check a bundle (for police)…"))
@@ -456,11 +390,6 @@ class StartWindow(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         return page
-
-    def _show_where(self, shown: bool) -> None:
-        self.unlock_where.setVisible(shown)
-        self.where_button.setText(_("Hide where the vault is") if shown
-                                  else _("Show where the vault is"))
 
     @staticmethod
     def _clear_warning(label: QLabel) -> None:
@@ -476,8 +405,7 @@ class StartWindow(QWidget):
         """Every time the unlock page comes back (start, lock): the folder hidden again, no
         message left over, and no folder from the last session offered in file dialogs."""
         forget_recent_folders()
-        self.unlock_where.setText(_("Folder: {path}").format(path=self.vault_path()))
-        self._show_where(False)
+        self.where.set_folder(self.vault_path())
         say(self.unlock_message, "")
         say(self.reset_message, "")
         self.unlock_button.setEnabled(True)

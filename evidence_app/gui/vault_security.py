@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +25,7 @@ from evidence_app.gui.passphrase import (
     new_passphrase_problem,
     secret_field,
 )
+from evidence_app.gui.recovery_key_panel import RecoveryKeyPanel
 from evidence_app.i18n import _, ngettext
 
 
@@ -61,21 +60,14 @@ class RecoveryKeyShown(QDialog):
         self.setWindowTitle(_("Your new recovery key"))
         lay = QVBoxLayout(self)
         lay.addWidget(_wrapped(intro))
-        self.key_label = QLabel(recovery_key)
-        self.key_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key_label.setAccessibleName(_("Recovery key"))
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(mono.pointSizeF() * 1.4)
-        self.key_label.setFont(mono)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.key_label)
         lay.addWidget(_wrapped(_(
             "Write it on paper and keep it somewhere safe, away from this computer. If you "
             "forget your passphrase, this key is the only way to open the vault. Anyone who "
             "has it can open the vault too.")))
-        self.kept = QCheckBox(_("I have written down, printed or saved my recovery key"))
-        lay.addWidget(self.kept)
+        self.panel = RecoveryKeyPanel(self, scale=1.4)
+        self.panel.set_key(recovery_key)
+        lay.addWidget(self.panel)
+        self.key_label, self.kept = self.panel.key_label, self.panel.kept
         self.done_button = QPushButton(_("Done"))
         self.done_button.setEnabled(False)
         self.kept.toggled.connect(self.done_button.setEnabled)

@@ -123,7 +123,7 @@ def test_saving_the_recovery_key_says_where(controller, qtbot, tmp_path) -> None
         dialog.accept()
 
     QTimer.singleShot(0, save)
-    start._save_key()
+    start.key_panel.save_key()
     assert start.recovery_key in target.read_text(encoding="utf-8")
     said = " ".join(_visible_texts(start))
     assert str(target) in said
