@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -270,4 +273,13 @@ class DetailPane(QScrollArea):
         path = save_file(self, _("Export a copy"), Place.DOCUMENTS, PurePath(item.name).name)
         if path is not None:
             self.session.run(lambda vault, progress=None, cancel=None: vault.export_item(
-                item.id, path, overwrite=True), on_error=lambda e: show_error(self, e))
+                item.id, path, overwrite=True), on_error=lambda e: show_error(self, e),
+                on_done=lambda _r: self._exported(path))
+
+    def _exported(self, path: Path) -> None:
+        """Say where the copy went, and that it is no longer protected by the vault."""
+        owner = self.window()
+        if isinstance(owner, QMainWindow):
+            owner.statusBar().showMessage(_(
+                "A copy was saved as {path}. It is not encrypted: keep it somewhere safe, and "
+                "delete it when you no longer need it.").format(path=path), 30_000)

@@ -269,8 +269,14 @@ class MainWindow(QMainWindow):
         current = self.detail.item.id if self.detail.item else None
         self.model.refresh()
         count = len(self.model.items)
-        self.count_label.setText(ngettext("{count} item", "{count} items", count).format(
-            count=count))
+        made = sum(1 for item in self.model.items if item.derived_from)
+        originals = count - made
+        if made:  # a chat's transcripts are not more evidence than the export itself
+            text = ngettext("{count} item, plus {made} the app made from it",
+                            "{count} items, plus {made} the app made from them", originals)
+        else:
+            text = ngettext("{count} item", "{count} items", originals)
+        self.count_label.setText(text.format(count=originals, made=made))
         self.empty_hint.setVisible(count == 0)
         if current is not None:
             self._select_id(current)

@@ -142,3 +142,31 @@ def test_derived_items_name_their_original_and_the_original_lists_them(unlocked,
     assert child.data(ItemRole).derived_from == top.data(ItemRole).id
     assert _shown_rows(main.detail)["made_from"] == f"item 1: {export.name}"
     assert "belongs" not in _shown_rows(main.detail)
+
+
+def test_export_says_where_the_copy_went_and_that_it_is_not_encrypted(unlocked, qtbot,
+                                                                      tmp_path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    original = tmp_path / "threat.txt"
+    original.write_bytes(b"Pay or I publish the pictures.\n")
+    detail = _add_and_select(unlocked, qtbot, original)
+    target = tmp_path / "out" / "copy.txt"
+    target.parent.mkdir()
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    detail.export_button.click()
+    qtbot.waitUntil(lambda: target.is_file() and not unlocked.session.busy, timeout=WAIT)
+    assert target.read_bytes() == original.read_bytes()
+    said = unlocked.main.statusBar().currentMessage()
+    assert str(target) in said
+    assert "not encrypted" in said

@@ -78,6 +78,7 @@ def test_one_chat_import_is_one_entry_with_what_belongs_to_it(unlocked, qtbot,
     assert "application/zip" not in top.data(Qt.ItemDataRole.DisplayRole)
     children = _names(main, top)
     assert len(children) == 4
+    assert main.count_label.text() == "1 item, plus 4 the app made from it"
     assert {n.rsplit(" ", 1)[-1] for n in children if "transcript" in n} == {
         "transcript.json", "transcript.html", "transcript.txt"}
     child = proxy.index(0, 0, top)
