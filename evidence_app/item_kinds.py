@@ -5,6 +5,9 @@ the report all call the same thing by the same word.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Protocol
+
 from evidence_app.i18n import N_, _
 
 _BY_MAJOR = {"image": N_("Picture"), "video": N_("Video"), "audio": N_("Audio"),
@@ -23,6 +26,17 @@ def kind_words(kind: str, media_type: str, source_type: str = "") -> str:
         return _("Chat export")
     word = _BY_TYPE.get(media_type) or _BY_MAJOR.get(media_type.split("/", 1)[0])
     return _(word) if word else _("File")
+
+
+class _Described(Protocol):
+    kind: str
+    media_type: str
+    source: Mapping[str, Any]
+
+
+def item_kind_words(item: _Described) -> str:
+    """kind_words() for a vault item or a report item."""
+    return kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
 
 
 def made_by_app(kind: str) -> bool:

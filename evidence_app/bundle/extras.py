@@ -19,6 +19,7 @@ from evidence_app.core.safefs import atomic_write, safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
+from evidence_app.item_kinds import made_by_app
 from evidence_app.timestamp.vaultstamps import key_digest
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class BundleExtras:
             sha256=result.sha256,
             signer_fingerprint=result.fingerprint,
             item_count=result.item_count,
-            made_by_app=sum(1 for item in self.items if item.derived_from),
+            made_by_app=sum(1 for item in self.items if made_by_app(item.kind)),
             case_reference=result.case_reference,
             sealed_at=result.sealed_at,
             sealed_offset=self.offset,

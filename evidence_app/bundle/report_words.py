@@ -24,7 +24,7 @@ from evidence_app.bundle.report_times import utc_text, when_text, zone_time
 from evidence_app.case_fields import case_field
 from evidence_app.chats.words import attachment_kind, indicator_type
 from evidence_app.i18n import N_, _, current_language, ngettext
-from evidence_app.item_kinds import kind_words
+from evidence_app.item_kinds import item_kind_words
 from evidence_app.languages import is_rtl
 
 Row = tuple[str, str, str]
@@ -364,7 +364,7 @@ def description_text(item: ReportItem) -> str:
 
 def type_text(item: ReportItem) -> str:
     """'Picture (image/png)': the word the app uses everywhere, then the exact media type."""
-    word = kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
+    word = item_kind_words(item)
     return f"{word} ({item.media_type})" if item.media_type else word
 
 

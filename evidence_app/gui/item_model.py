@@ -32,7 +32,7 @@ from evidence_app.formatting import human_size, untrusted
 from evidence_app.gui.common import blurred
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
-from evidence_app.item_kinds import kind_words
+from evidence_app.item_kinds import item_kind_words
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,7 @@ def category(item: Item) -> str:
     return "other"
 
 
-def item_kind(item: Item) -> str:
-    """'Picture', 'Chat transcript'...: what the list and the details call an item."""
-    return kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
+item_kind = item_kind_words  # 'Picture', 'Chat transcript'...: what the list calls an item
 
 
 def belongs_text(count: int) -> str:
@@ -163,9 +161,6 @@ class ItemTreeModel(QAbstractItemModel):
         if item_id not in self._position:
             return QModelIndex()
         return self.createIndex(self._row[item_id], 0, self._position[item_id])
-
-    def children_of(self, item_id: str | None) -> list[Item]:
-        return [self.items[self._position[i]] for i in self._children.get(item_id, [])]
 
     # --- Qt's model interface -----------------------------------------------------------
 
@@ -332,7 +327,6 @@ class ItemTreeModel(QAbstractItemModel):
         return None
 
 
-ItemListModel = ItemTreeModel  # the name the rest of the app knew it by
 
 
 class ItemFilter(QSortFilterProxyModel):

@@ -30,6 +30,7 @@ from evidence_app.core.errors import (
 )
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
+from evidence_app.formatting import untrusted
 from evidence_app.gui import workers
 from evidence_app.gui.common import NoteLabel, PlainLabel, show_error, title_label
 from evidence_app.gui.reader_chat import ChatTranscript, load_chat
@@ -43,11 +44,12 @@ from evidence_app.gui.reader_text import (
     detect_encoding,
     html_encoding,
     html_words,
+    visible,
 )
 from evidence_app.gui.reader_views import PdfPane, TextPane
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
-from evidence_app.item_kinds import kind_words
+from evidence_app.item_kinds import item_kind_words
 from evidence_app.messages import describe
 
 
@@ -84,8 +86,8 @@ def open_reader(session: Session, item: Item, parent: QWidget | None) -> ReaderW
     return window
 
 
-def _load(vault: Vault, item: Item, kind: str, progress: Any = None,
-          cancel: Any = None) -> ChatTranscript | FilePages | tuple[PageWords, MemoryPages] | bytes:
+def _load(vault: Vault, item: Item, kind: str, progress: Any = None, cancel: Any = None
+          ) -> ChatTranscript | FilePages | tuple[PageWords, MemoryPages] | bytearray:
     """What the reader needs to show an item (runs in a worker, with the vault's lock)."""
     if kind == CHAT:
         return load_chat(vault, item.id, progress, cancel)
@@ -97,14 +99,14 @@ def _load(vault: Vault, item: Item, kind: str, progress: Any = None,
             if cancel is not None and cancel():
                 raise Cancelled()
             data += view
-        return bytes(data)
+        return data  # the PDF view copies it once into Qt; no third copy here
     sample = vault.read_item_range(item.id, 0, SAMPLE_BYTES)
     if kind == HTML:
         words = html_words((bytes(v) for v in vault.iter_item(item.id)), html_encoding(sample))
         text = words.text
         if words.not_loaded:
             text += "\n\n" + _("Addresses this page would load (none was loaded):") + "\n"
-            text += "\n".join(words.not_loaded)
+            text += "\n".join(visible(address) for address in words.not_loaded)
         return words, MemoryPages(text)
     return FilePages(item.size, detect_encoding(sample))
 
@@ -121,15 +123,15 @@ class ReaderWindow(QDialog):
         self.pane: ChatPane | TextPane | PdfPane | None = None
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setWindowTitle(_("Reader") if session.settings.discreet else
-                            _("Reading item {id}: {name}").format(id=item.id, name=item.name))
+                            _("Reading item {id}: {name}").format(id=item.id,
+                                                                  name=untrusted(item.name)))
         self.setAccessibleName(_("Reader"))
         self.resize(960, 720)
         lay = self.body = QVBoxLayout(self)
-        heading = title_label(item.name)
+        self.heading = heading = title_label(untrusted(item.name))
         heading.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(heading)
-        lay.addWidget(PlainLabel(_("Item {id}").format(id=item.id) + " · " + kind_words(
-            item.kind, item.media_type, str(item.source.get("type", "")))))
+        lay.addWidget(PlainLabel(_("Item {id}").format(id=item.id) + " · " + item_kind_words(item)))
         self.note = NoteLabel(_("Read from the encrypted vault; the original is not changed. "
                                 "Looking at it is noted once in its custody history."))
         lay.addWidget(self.note)
@@ -177,7 +179,7 @@ class ReaderWindow(QDialog):
         self.message.clear()
         if isinstance(result, ChatTranscript):
             self.pane = ChatPane(result, self)
-        elif isinstance(result, bytes):
+        elif isinstance(result, bytearray):
             self.pane = PdfPane(result, self)
         elif isinstance(result, tuple):
             words, pages = result

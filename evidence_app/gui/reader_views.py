@@ -257,7 +257,7 @@ class TextPane(QWidget):
 class PdfPane(QWidget):
     """A PDF's pages, rendered by Qt from the bytes in memory (never written to disk)."""
 
-    def __init__(self, data: bytes, parent: QWidget | None = None) -> None:
+    def __init__(self, data: bytes | bytearray, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

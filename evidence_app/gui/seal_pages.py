@@ -40,7 +40,7 @@ from evidence_app.core.state import Item
 from evidence_app.formatting import human_size
 from evidence_app.gui.file_dialogs import Place, choose_folder, open_file
 from evidence_app.i18n import _, current_language, ngettext, shipped_languages
-from evidence_app.item_kinds import kind_words as item_kind_words
+from evidence_app.item_kinds import item_kind_words
 from evidence_app.languages import language_name as native_language_name
 from evidence_app.messages import describe
 from evidence_app.paths import is_portable, program_dir
@@ -65,11 +65,6 @@ def button(text: str, name: str, slot: Any) -> QPushButton:
     return widget
 
 
-def kind_words(item: Item) -> str:
-    """What an item is, in words a person uses (no media types): the same word as the
-    list, the details and the report (evidence_app.item_kinds)."""
-    return item_kind_words(item.kind, item.media_type, str(item.source.get("type", "")))
-
 
 class ItemsPage(QWizardPage):
     """A checkable list of every item that was not withdrawn; names only, no pictures."""
@@ -86,7 +81,7 @@ class ItemsPage(QWizardPage):
         chosen = set(preselected) if preselected is not None else None
         for item in items:
             row = QTreeWidgetItem([
-                item.id, clean(item.name), kind_words(item), human_size(item.size),
+                item.id, clean(item.name), item_kind_words(item), human_size(item.size),
                 _("sensitive") if item.sensitive else ""])
             row.setData(0, Qt.ItemDataRole.UserRole, item.id)
             row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -189,3 +189,15 @@ def test_reading_is_recorded_once_and_sensitive_items_are_asked_about(session, q
     pane.reader = None
     qtbot.mouseClick(pane.read_button, Qt.MouseButton.LeftButton)
     assert pane.reader is None
+
+
+def test_a_spoofed_name_is_shown_with_its_direction_mark_visible(session, qtbot):
+    """'invoice\\u202etxt.exe' would read as 'invoiceexe.txt': the reader's title and heading
+    show the mark instead of obeying it, as the list and the details do."""
+    item = session.vault.add_bytes(b"hello\n", "invoice\u202etxt.exe.txt",
+                                   source={"type": "test"})
+    pane = detail_pane(session, qtbot)
+    reader = open_reader(pane, qtbot, item.id)
+    for shown in (reader.heading.text(), reader.windowTitle()):
+        assert "\u202e" not in shown
+        assert "[U+202E]" in shown
