@@ -130,6 +130,13 @@ def warn(label: QLabel, text: str) -> None:
     label.setText(text)
 
 
+def clear_warning(label: QLabel) -> None:
+    """Retyping answers a problem that was said: the red line goes, work in progress
+    ("Unlocking…") stays."""
+    if label.styleSheet():
+        say(label, "")
+
+
 # --- "Open folder" ---------------------------------------------------------------------------
 
 _LAUNCH_WATCH_MS = 3000  # xdg-open that fails does so at once; a file manager stays open

@@ -32,6 +32,7 @@ from evidence_app.core.vault import HEADER_NAME
 from evidence_app.gui.case_dialog import has_draft
 from evidence_app.gui.common import (
     PlainLabel,
+    clear_warning,
     quick_exit_button,
     say,
     show_error,
@@ -337,7 +338,7 @@ class StartWindow(QWidget):
         self.unlock_message.setWordWrap(True)
         self.unlock_message.setAccessibleName(_("Unlock message"))
         lay.addWidget(self.unlock_message)
-        self.unlock_field.textChanged.connect(lambda _text: self._clear_warning(
+        self.unlock_field.textChanged.connect(lambda _text: clear_warning(
             self.unlock_message))
         self.unlock_button = QPushButton(_("&Unlock"))
         self.unlock_button.setDefault(True)
@@ -366,7 +367,7 @@ class StartWindow(QWidget):
         self.reset_message.setAccessibleName(_("Recovery message"))
         rform.addRow("", self.reset_message)
         for field in (self.recovery_field, self.reset_pass, self.reset_pass2):
-            field.textChanged.connect(lambda _text: self._clear_warning(self.reset_message))
+            field.textChanged.connect(lambda _text: clear_warning(self.reset_message))
             field.returnPressed.connect(
                 lambda: self._unlock() if self.unlock_button.isEnabled() else None)
         self.recovery_box.setVisible(False)
@@ -390,12 +391,6 @@ class StartWindow(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         return page
-
-    @staticmethod
-    def _clear_warning(label: QLabel) -> None:
-        """Retyping answers a problem that was said: the red line goes (not "Unlocking…")."""
-        if label.styleSheet():
-            say(label, "")
 
     def _sync_unlock_button(self) -> None:
         self.unlock_button.setEnabled(not (self.use_recovery.isChecked()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.gui.common import say, show_error, warn
+from evidence_app.gui.common import clear_warning, say, show_error, warn
 from evidence_app.gui.passphrase import (
     StrengthMeter,
     confirm_weak,
@@ -108,8 +108,7 @@ class ChangePassphraseDialog(QDialog):
         self.message = _wrapped("")
         lay.addWidget(self.message)
         for field in (self.current, self.first, self.second):  # retyping answers it
-            field.textChanged.connect(
-                lambda _text: say(self.message, "") if self.message.styleSheet() else None)
+            field.textChanged.connect(lambda _text: clear_warning(self.message))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.change = buttons.addButton(_("Change passphrase"),
                                         QDialogButtonBox.ButtonRole.AcceptRole)
