@@ -39,12 +39,11 @@ def marks_text(item: Item) -> str:
     return ", ".join(marks)
 
 
-def exif_time(exif: dict[str, Any]) -> str | None:
-    """When the picture was taken, once: '2024-03-05 14:22:01 (UTC+01:00)', or with "the
-    camera's clock" when the file does not say which time zone that clock was set to.
+def exif_moment(exif: dict[str, Any]) -> tuple[dt.datetime, str] | None:
+    """(when the picture was taken, its UTC offset or "") from EXIF, or None.
 
     DateTimeOriginal is the moment the shutter opened; DateTime (last changed) only stands
-    in when the original time is missing.
+    in when the original time is missing. Impossible dates are refused, not guessed.
     """
     for key, offset_key in (("DateTimeOriginal", "OffsetTimeOriginal"),
                             ("DateTime", "OffsetTime")):
@@ -56,11 +55,21 @@ def exif_time(exif: dict[str, Any]) -> str | None:
         except ValueError:
             continue
         offset = str(exif.get(offset_key, "")).strip()
-        if _OFFSET.fullmatch(offset):
-            return f"{moment:%Y-%m-%d %H:%M:%S} (UTC{offset})"
-        return _("{time} (the camera's clock; its time zone is not recorded)").format(
-            time=f"{moment:%Y-%m-%d %H:%M:%S}")
+        return moment, offset if _OFFSET.fullmatch(offset) else ""
     return None
+
+
+def exif_time(exif: dict[str, Any]) -> str | None:
+    """When the picture was taken, once: '2024-03-05 14:22:01 (UTC+01:00)', or with "the
+    camera's clock" when the file does not say which time zone that clock was set to."""
+    found = exif_moment(exif)
+    if found is None:
+        return None
+    moment, offset = found
+    if offset:
+        return f"{moment:%Y-%m-%d %H:%M:%S} (UTC{offset})"
+    return _("{time} (the camera's clock; its time zone is not recorded)").format(
+        time=f"{moment:%Y-%m-%d %H:%M:%S}")
 
 
 def gps_place(exif: dict[str, Any]) -> str | None:

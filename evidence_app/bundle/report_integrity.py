@@ -4,12 +4,12 @@ time confirmed by someone other than the victim's computer."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from evidence_app.bundle.report_case import ChatTranscript
 from evidence_app.core.journal import check_chain
+from evidence_app.item_details import exif_moment
 from evidence_app.item_kinds import made_by_app
 
 if TYPE_CHECKING:
@@ -78,10 +78,9 @@ def _span(what: str, times: list[tuple[str, str]]) -> list[TimeSpan]:
 
 
 def _exif_time(item: ReportItem) -> str | None:
-    """EXIF DateTimeOriginal ("2026:11:20 21:14:03") as ISO, or None."""
-    value = dict(item.exif).get("DateTimeOriginal", "")
-    match = re.fullmatch(r"(\d{4}):(\d\d):(\d\d)[ T](\d\d:\d\d:\d\d)", value.strip())
-    return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}" if match else None
+    """When the picture was taken, as the camera's clock showed it (ISO), or None."""
+    found = exif_moment(dict(item.exif))
+    return f"{found[0]:%Y-%m-%dT%H:%M:%S}" if found else None
 
 
 def integrity_status(vault: Any, items: list[ReportItem], chats: list[ChatTranscript],
