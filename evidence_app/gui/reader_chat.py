@@ -23,7 +23,7 @@ from typing import Any
 from evidence_app.chats.importer import transcript_json_id
 from evidence_app.chats.jsonstream import iter_messages, read_skeleton
 from evidence_app.chats.model import MESSAGE_FIELDS, Attachment, Message
-from evidence_app.chats.render import _attachment_lines, _flags, _when
+from evidence_app.chats.render import _attachment_lines, _flags, _when, date_order_words
 from evidence_app.core.errors import Cancelled
 from evidence_app.core.vault import Vault
 from evidence_app.gui.reader_text import visible
@@ -257,8 +257,11 @@ def _facts(head: dict[str, Any], count: int) -> list[tuple[str, str]]:
              (_("The person who imported it"), str(head.get("me") or _("not stated"))),
              (_("Messages"), str(count))]
     if head.get("platform") == "whatsapp":
+        notes = head.get("notes") if isinstance(head.get("notes"), dict) else {}
         facts.append((_("Times"), _("as shown on the exporting phone; its time zone is not "
                                     "recorded in the export")))
+        facts.append((_("Date order"), date_order_words(str(notes.get("date_order", "")),
+                                                        str(notes.get("date_order_basis", "")))))
     return [(label, visible(value)) for label, value in facts]
 
 

@@ -63,6 +63,8 @@ def test_a_chat_reads_as_numbered_bubbles_with_search(session, qtbot, tmp_path):
     assert pane.model.rows[1].number == 2
     assert "(as shown on the device)" in pane.model.rows[1].when
     assert ("Messages", "650") in pane.transcript.facts
+    order = dict(pane.transcript.facts)["Date order"]  # 03/04/2026 reads either way
+    assert order.startswith("day/month/year (assumed: every date in the export")
     assert pane.where.text() == "Messages 1–200 of 650"
 
     pane.search.setText("tiger42")
