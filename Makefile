@@ -40,11 +40,15 @@ run: $(STAMP) translations ## install everything and start the app
 system-packages: ## check (and install when possible) the system packages the tests need
 	@MISSING_OK=$(MISSING_OK) sh installer/system-packages.sh --check
 
+# The suite runs on every CPU, at most four workers (pytest-xdist); each test owns its
+# folders, vaults and local ports, so the order and the neighbours do not matter.
+XDIST = -n auto --maxprocesses 4
+
 test: system-packages $(DEVSTAMP) translations ## install dev extras and run the whole suite offscreen
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(XDIST)
 
 test-slow: system-packages $(DEVSTAMP) translations ## the long crash and tamper runs too
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m ''
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m '' $(XDIST)
 
 lint: $(DEVSTAMP) ## ruff
 	$(VENV)/bin/ruff check evidence_app tests benchmarks
