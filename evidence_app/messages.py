@@ -398,3 +398,7 @@ def notice_text(notice: Any) -> str:
                  "saved; it is now complete and recorded.")
     return notice.kind
 
+# Last, after every kind of time-stamp failure above: any other one.
+_TABLE.append((e.TimestampError, lambda x: _(
+    "The time-stamp authority {tsa} gave no time-stamp that can be trusted, so nothing was "
+    "stored. Try again later or choose another authority.").format(tsa=_tsa(x))))
