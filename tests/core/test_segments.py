@@ -228,8 +228,9 @@ def test_padding_and_length_are_authenticated(store):
     assert _failure(store, stored.object_id).segment == 0
 
 
-def test_version_1_objects_still_read(store):
-    """Objects written before padding existed (ELOBJ1, epoch 0) open unchanged."""
+def _version_1_object(store, object_id: str) -> bytes:
+    """An object as the first version wrote it (ELOBJ1, epoch 0, no padding): two segments
+    of random content; returns the content."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from evidence_app.core.keys import subkey
@@ -241,8 +242,14 @@ def test_version_1_objects_still_read(store):
     aead = AESGCM(subkey(store._keys[0], "evidence-locker object v1", salt))
     body = aead.encrypt(nonce(0, False), data[:SEG], header) + aead.encrypt(
         nonce(1, True), data[SEG:], header)
-    store.path("ab" * 16).parent.mkdir(parents=True, exist_ok=True)
-    store.path("ab" * 16).write_bytes(header + body)
+    store.path(object_id).parent.mkdir(parents=True, exist_ok=True)
+    store.path(object_id).write_bytes(header + body)
+    return data
+
+
+def test_version_1_objects_still_read(store):
+    """Objects written before padding existed (ELOBJ1, epoch 0) open unchanged."""
+    data = _version_1_object(store, "ab" * 16)
     assert _read_all(store, "ab" * 16) == data
 
 
@@ -281,17 +288,5 @@ def test_a_range_decrypts_only_its_segments_and_matches_the_whole(store):
 
 
 def test_a_range_of_a_version_1_object(store):
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    from evidence_app.core.keys import subkey
-    from evidence_app.core.segments import nonce
-
-    data = os.urandom(SEG + 10)
-    salt = os.urandom(16)
-    header = b"ELOBJ1" + SEG.to_bytes(4, "big") + salt
-    aead = AESGCM(subkey(store._keys[0], "evidence-locker object v1", salt))
-    body = aead.encrypt(nonce(0, False), data[:SEG], header) + aead.encrypt(
-        nonce(1, True), data[SEG:], header)
-    store.path("cd" * 16).parent.mkdir(parents=True, exist_ok=True)
-    store.path("cd" * 16).write_bytes(header + body)
+    data = _version_1_object(store, "cd" * 16)
     assert store.read_range("cd" * 16, SEG - 4, 100) == data[SEG - 4:]

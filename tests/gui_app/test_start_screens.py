@@ -131,13 +131,12 @@ def test_saving_the_recovery_key_says_where(controller, qtbot, tmp_path) -> None
     assert [Path(p) for p in opened_in] == [documents]
 
 
-def test_recovery_key_with_one_slip_names_the_group(controller, qtbot, tmp_path) -> None:
-    key = _unlock_page(controller, tmp_path)
-    start = controller.start
-    flat = key.replace("-", "")
-    slip = flat[:13] + ("Z" if flat[13] != "Z" else "Y") + flat[14:]  # in group 4
+def _reset_with(start, qtbot, key: str, until) -> list[str]:
+    """Reset the passphrase with `key` as a person does (the recovery box, a new passphrase
+    twice, Unlock), answering message boxes; waits until `until(seen)`; returns what the
+    boxes said."""
     start.use_recovery.setChecked(True)
-    start.recovery_field.setText("-".join(slip[i:i + 4] for i in range(0, 32, 4)))
+    start.recovery_field.setText(key)
     start.reset_pass.setText("green apple tall window")
     start.reset_pass2.setText("green apple tall window")
     seen: list[str] = []
@@ -145,10 +144,19 @@ def test_recovery_key_with_one_slip_names_the_group(controller, qtbot, tmp_path)
     _answer_modals(seen, stop)
     try:
         start.unlock_button.click()
-        qtbot.waitUntil(lambda: bool(seen) or "Group" in " ".join(_visible_texts(start)),
-                        timeout=10_000)
+        qtbot.waitUntil(lambda: until(seen), timeout=10_000)
     finally:
         stop.append(True)
+    return seen
+
+
+def test_recovery_key_with_one_slip_names_the_group(controller, qtbot, tmp_path) -> None:
+    key = _unlock_page(controller, tmp_path)
+    start = controller.start
+    flat = key.replace("-", "")
+    slip = flat[:13] + ("Z" if flat[13] != "Z" else "Y") + flat[14:]  # in group 4
+    seen = _reset_with(start, qtbot, "-".join(slip[i:i + 4] for i in range(0, 32, 4)),
+                       lambda seen: bool(seen) or "Group" in " ".join(_visible_texts(start)))
     said = " ".join(_visible_texts(start)) + " ".join(seen)
     assert "Group 4 of 8 looks mistyped" in said
     assert "complete" not in said
@@ -159,18 +167,7 @@ def test_recovery_key_with_one_slip_names_the_group(controller, qtbot, tmp_path)
 def test_recovery_reset_says_the_passphrase_changed(controller, qtbot, tmp_path) -> None:
     key = _unlock_page(controller, tmp_path)
     start = controller.start
-    start.use_recovery.setChecked(True)
-    start.recovery_field.setText(key)
-    start.reset_pass.setText("green apple tall window")
-    start.reset_pass2.setText("green apple tall window")
-    seen: list[str] = []
-    stop: list[bool] = []
-    _answer_modals(seen, stop)
-    try:
-        start.unlock_button.click()
-        qtbot.waitUntil(lambda: any("Passphrase changed" in s for s in seen), timeout=10_000)
-    finally:
-        stop.append(True)
+    _reset_with(start, qtbot, key, lambda seen: any("Passphrase changed" in s for s in seen))
     qtbot.waitUntil(lambda: not controller.session.busy, timeout=10_000)
     controller.session.lock("user")
     Vault.open(tmp_path / "vault", "green apple tall window").lock()
