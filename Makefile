@@ -50,8 +50,9 @@ test: system-packages $(DEVSTAMP) translations ## install dev extras and run the
 test-slow: system-packages $(DEVSTAMP) translations ## the long crash and tamper runs too
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m '' $(XDIST)
 
-lint: $(DEVSTAMP) ## ruff
+lint: $(DEVSTAMP) ## ruff, then mypy (strict on the Qt-free layers; [tool.mypy] in pyproject.toml)
 	$(VENV)/bin/ruff check evidence_app tests benchmarks
+	$(PY) -m mypy
 
 extract-messages: $(DEVSTAMP) ## refresh the .pot template and merge it into every .po
 	$(PY) -m evidence_app.tools.catalogues extract

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from evidence_app.case_fields import case_field
+from evidence_app.core.record_types import RecordType
 from evidence_app.formatting import human_size
 from evidence_app.i18n import _, ngettext
 
@@ -16,7 +17,7 @@ def _short(sha: str) -> str:
     return sha[:16] + "…" if sha else ""
 
 
-_DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
+_DESCRIBE: dict[RecordType, Callable[[dict[str, Any]], str]] = {
     "vault_created": lambda d: _("Vault created"),
     "item_added": lambda d: _("Item {item} added: {name} (SHA-256 {sha})").format(
         item=d.get("item_id"), name=d.get("name"), sha=_short(d.get("sha256", ""))),
@@ -54,8 +55,8 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
         "Older custody log noticed: this computer last saw {seen} record, the vault held "
         "{found}",
         "Older custody log noticed: this computer last saw {seen} records, the vault held "
-        "{found}", int(d["last_seen_records"])).format(
-        seen=d["last_seen_records"], found=d.get("found_records")),
+        "{found}", int(d.get("last_seen_records", 0))).format(
+        seen=d.get("last_seen_records", "?"), found=d.get("found_records", "?")),
     "header_restored": lambda d: _(
         "The vault's key file had been replaced by an older copy (key epoch {found}); the "
         "one last seen (key epoch {epoch}) was put back").format(
@@ -129,7 +130,7 @@ def _excerpt(text: Any, limit: int = 60) -> str:
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
-_FOR_ITEM: dict[str, Callable[[dict[str, Any]], str]] = {
+_FOR_ITEM: dict[RecordType, Callable[[dict[str, Any]], str]] = {
     "item_added": lambda d: (_("Made by the app from the item it belongs to")
                              if d.get("derived_from") else _("Added to the vault")),
     "note_added": lambda d: _("Note added: “{text}”").format(text=_excerpt(d.get("text"))),

@@ -29,9 +29,16 @@ def kind_words(kind: str, media_type: str, source_type: str = "") -> str:
 
 
 class _Described(Protocol):
-    kind: str
-    media_type: str
-    source: Mapping[str, Any]
+    """A vault item or a report item: only read here (so frozen dataclasses fit too)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def media_type(self) -> str: ...
+
+    @property
+    def source(self) -> Mapping[str, Any]: ...
 
 
 def item_kind_words(item: _Described) -> str:

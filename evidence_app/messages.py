@@ -6,7 +6,7 @@ The CLI and the GUI both call describe(); the core never chooses words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence_app.core import errors as e
 from evidence_app.formatting import human_size, untrusted
@@ -14,7 +14,10 @@ from evidence_app.i18n import _, ngettext
 from evidence_app.passphrase_words import refusal_sentence
 from evidence_app.recovery_key_words import recovery_key_problem
 
-_RECORD_REASONS: dict[str, Callable[[], str]] = {
+if TYPE_CHECKING:
+    from evidence_app.core.vault import Notice
+
+_RECORD_REASONS: dict[e.RecordReason, Callable[[], str]] = {
     "unreadable": lambda: _("it cannot be read (it was changed or damaged)"),
     "hash": lambda: _("its content was changed"),
     "signature": lambda: _("its signature does not match this vault's key"),
@@ -25,7 +28,7 @@ _RECORD_REASONS: dict[str, Callable[[], str]] = {
 
 
 def record_problem(exc: e.JournalCorrupt) -> str:
-    reason = _RECORD_REASONS.get(exc.reason, lambda: exc.reason)()
+    reason = _RECORD_REASONS.get(exc.reason, _RECORD_REASONS["unreadable"])()
     return _("Custody log record {number}: {reason}.").format(number=exc.seq, reason=reason)
 
 
@@ -130,6 +133,10 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.InputIsDirectory, lambda x: _(
         "{path} is a folder. Choose the files inside it, or add the folder's files one by one."
     ).format(path=x.path)),
+    (e.SecretFileUnreadable, lambda x: _(
+        "The file {path} cannot be read as a passphrase or key file. Check that it is the "
+        "right file, saved as plain text."
+    ).format(path=x.path)),
     (e.InputUnreadable, lambda x: _(
         "The file {path} cannot be read. Check that it is a normal file you are allowed to "
         "open."
@@ -176,7 +183,7 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.ChatParseError, lambda x: _(
         "{path} looks like a {format} export but cannot be read ({reason}). It may be "
         "incomplete or damaged: export the chat again, or add the file as ordinary evidence."
-    ).format(path=x.path, format=x.format, reason=x.reason)),
+    ).format(path=x.path, format=x.format, reason=chat_reason(x.reason))),
     (e.ChatOwnerUnclear, lambda x: _(
         "Which of the people in this chat are you? Run the command again with --me and one "
         "of: {names}."
@@ -228,7 +235,7 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.OtsProofInvalid, lambda x: _(
         "The OpenTimestamps proof {name} cannot be used ({reason}): it is damaged, or it "
         "belongs to other evidence. The evidence and its other time-stamps are not affected."
-    ).format(name=untrusted(x.path_or_name or "-", 80), reason=x.reason)),
+    ).format(name=untrusted(x.path_or_name or "-", 80), reason=ots_reason(x.reason))),
     (e.TimestampsOff, lambda x: _(
         "Trusted timestamps are turned off, so nothing was sent. Turn them on with: "
         "timestamp --enable --tsa ADDRESS"
@@ -306,7 +313,7 @@ _TABLE += [
     (e.CaptureFailed, lambda x: capture_problem(x.reason)),
 ]
 
-_UNSAFE_REASONS: dict[str, Callable[[], str]] = {
+_UNSAFE_REASONS: dict[e.UnsafeReason, Callable[[], str]] = {
     "absolute_path": lambda: _("an entry with an absolute path"),
     "path_escape": lambda: _("an entry that points outside its folder"),
     "symlink": lambda: _("a link"),
@@ -323,11 +330,49 @@ _UNSAFE_REASONS: dict[str, Callable[[], str]] = {
 }
 
 
-def unsafe_reason(reason: str) -> str:
-    return _UNSAFE_REASONS.get(reason, lambda: reason)()
+def unsafe_reason(reason: e.UnsafeReason) -> str:
+    return _UNSAFE_REASONS.get(reason, _UNSAFE_REASONS["damaged"])()
 
 
-_CAPTURE_PROBLEMS: dict[str, Callable[[], str]] = {
+# Why a chat export cannot be read, said inside the sentence's brackets.
+_CHAT_REASONS: dict[e.ChatReason, Callable[[], str]] = {
+    "bad_json": lambda: _("it is not valid JSON"),
+    "truncated": lambda: _("it ends part-way through"),
+    "structure": lambda: _("it is not laid out the way that app writes its exports"),
+    "no_messages": lambda: _("it holds no messages"),
+    "binary": lambda: _("it is not a text file"),
+    "too_large": lambda: _("it is too big"),
+    "unknown_format": lambda: _("it is not from a supported chat app"),
+    "html_export": lambda: _("it is an HTML export"),
+    "changed_while_read": lambda: _("it changed while it was being read"),
+    "damaged": lambda: _("the zip archive is damaged"),
+    "unreadable": lambda: _("it could not be opened"),
+}
+
+
+def chat_reason(reason: e.ChatReason) -> str:
+    return _CHAT_REASONS.get(reason, _CHAT_REASONS["structure"])()
+
+
+# Why an OpenTimestamps proof cannot be used, said inside the sentence's brackets.
+_OTS_REASONS: dict[e.OtsReason, Callable[[], str]] = {
+    "too_large": lambda: _("the file is far bigger than any proof"),
+    "not_ots": lambda: _("it is not an OpenTimestamps proof, or one from a newer version"),
+    "damaged": lambda: _("it is cut short or malformed"),
+    "too_complex": lambda: _("it is more complex than any real proof"),
+    "not_sha256": lambda: _("it does not stamp a SHA-256 fingerprint"),
+    "other_digest": lambda: _("it stamps a different fingerprint"),
+    "bad_attestation": lambda: _("it holds a confirmation that cannot be read"),
+    "not_in_bundle": lambda: _("it is not in the bundle"),
+    "unreadable": lambda: _("it cannot be read"),
+}
+
+
+def ots_reason(reason: e.OtsReason) -> str:
+    return _OTS_REASONS.get(reason, _OTS_REASONS["damaged"])()
+
+
+_CAPTURE_PROBLEMS: dict[e.CaptureReason, Callable[[], str]] = {
     "unavailable": lambda: _(
         "This system does not let apps take screenshots, so please use its own screenshot "
         "tool (for example the Print Screen key) and then add the picture with “Add files”."),
@@ -344,11 +389,11 @@ _CAPTURE_PROBLEMS: dict[str, Callable[[], str]] = {
 }
 
 
-def capture_problem(reason: str) -> str:
+def capture_problem(reason: e.CaptureReason) -> str:
     return _CAPTURE_PROBLEMS.get(reason, _CAPTURE_PROBLEMS["unavailable"])()
 
 
-def notice_text(notice: Any) -> str:
+def notice_text(notice: Notice) -> str:
     """What was found and done while opening a vault (core.vault.Notice), in one or two
     sentences for the person."""
     d = notice.detail

@@ -16,7 +16,7 @@ import hmac
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Literal, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -39,10 +39,13 @@ MAX_STANZA_BODY = 1 << 16
 _ZERO_NONCE = b"\x00" * 12
 
 
+AgeDecryptReason = Literal["not_age", "no_key", "header", "damaged"]
+
+
 class AgeDecryptError(EvidenceError):
     """reason: "not_age", "no_key" (key/passphrase does not fit), "header", "damaged"."""
 
-    def __init__(self, reason: str, offset: int | None = None) -> None:
+    def __init__(self, reason: AgeDecryptReason, offset: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.offset = offset
@@ -147,10 +150,19 @@ def scrypt_stanza(file_key: bytes, passphrase: str, log_n: int = SCRYPT_LOG_N) -
                   ChaCha20Poly1305(key).encrypt(_ZERO_NONCE, file_key, None))
 
 
+class ByteSink(Protocol):
+    """Where AgeWriter puts the encrypted bytes: a file, or anything that writes and
+    flushes like one (the seal's counting and hashing sink)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class AgeWriter:
     """A write-only stream that encrypts into `out`; close() writes the final chunk."""
 
-    def __init__(self, out: BinaryIO, *, recipients: list[X25519PublicKey] | None = None,
+    def __init__(self, out: ByteSink, *, recipients: list[X25519PublicKey] | None = None,
                  passphrase: str | None = None, scrypt_log_n: int = SCRYPT_LOG_N) -> None:
         file_key = secrets.token_bytes(16)
         if passphrase is not None:

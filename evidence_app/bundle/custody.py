@@ -14,12 +14,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_app.core.canonical import canonical_json
 from evidence_app.core.journal import GENESIS, Record, record_body, verify_signature
+from evidence_app.core.record_types import RecordType
 
 # Records with no item attached that say nothing about unsealed evidence.
-_CASE_LEVEL = {"vault_created", "case_updated", "passphrase_changed", "opened_with_recovery_key",
-               "journal_repaired", "timestamp_settings", "bundle_sealed",
-               "recovery_key_replaced", "key_change_completed", "rollback_noticed",
-               "header_restored", "header_changed"}
+_CASE_LEVEL: frozenset[RecordType] = frozenset({
+    "vault_created", "case_updated", "passphrase_changed", "opened_with_recovery_key",
+    "journal_repaired", "timestamp_settings", "bundle_sealed", "recovery_key_replaced",
+    "key_change_completed", "rollback_noticed", "header_restored", "header_changed"})
 
 
 def _about_items(record: Record) -> set[str]:
@@ -46,15 +47,16 @@ def _include(record: Record, item_ids: set[str]) -> bool:
 
 
 # Records about a fingerprint rather than an item: shown when what they stamp is shown.
-_STAMP_RECORDS = {"timestamp_obtained", "ots_proof"}
+_STAMP_RECORDS: frozenset[RecordType] = frozenset({"timestamp_obtained", "ots_proof"})
 
 
 def custody_lines(records: list[Record], item_ids: set[str]) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     shown: set[int] = set()
     for record in records:
-        data = record.get("data") or {}
-        subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+        data = record.get("data")
+        raw = data.get("subject") if isinstance(data, dict) else None
+        subject: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if record.get("type") in _STAMP_RECORDS and subject.get("kind") == "record":
             include = subject.get("seq") in shown
         elif record.get("type") in _STAMP_RECORDS and subject.get("kind") in ("key", "bundle"):
@@ -72,7 +74,7 @@ def custody_lines(records: list[Record], item_ids: set[str]) -> list[dict[str, A
 
 def check_custody(lines: list[dict[str, Any]], public_key: Ed25519PublicKey) -> str | None:
     """None when the chain holds and every full record is signed; else what failed where."""
-    prev = GENESIS
+    prev: object = GENESIS  # what the next line must name; read from an untrusted bundle
     for expected, line in enumerate(lines, start=1):
         if line.get("seq") != expected:
             return f"record {expected}: sequence"

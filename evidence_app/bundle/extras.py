@@ -6,24 +6,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from evidence_app.bundle import bag, receipt, report_html, report_pdf, timestamps
+from evidence_app.bundle import bag, report_html, report_pdf, timestamps
 from evidence_app.bundle.custody import custody_lines
 from evidence_app.bundle.report_model import build_report_data
 from evidence_app.bundle.verify_text import token_commands
 from evidence_app.chats.importer import load_transcript
 from evidence_app.chats.indicators import indicators_for_vault
-from evidence_app.core.safefs import atomic_write, safe_file_name
+from evidence_app.core.safefs import safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
-from evidence_app.item_kinds import made_by_app
 from evidence_app.timestamp.vaultstamps import key_digest
-
-if TYPE_CHECKING:
-    from evidence_app.bundle.seal import SealResult
 
 
 @dataclass
@@ -39,7 +34,6 @@ class BundleExtras:
     timestamp_commands: list[str] = field(default_factory=list)
     report_extra: dict[str, Any] = field(default_factory=dict)
     stamps: timestamps.BundleStamps | None = None
-    manifest_stamped: bool = False
 
     def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
         """report.html and report.pdf; call after every item's file went into the bag, each
@@ -57,37 +51,6 @@ class BundleExtras:
     def stamp_files(self) -> list[tuple[str, bytes]]:
         """Tokens and proofs of what the bundle shows, listed in the tag manifest."""
         return self.stamps.files() if self.stamps is not None else []
-
-    def seal_stamp_files(self, tagmanifest: bytes) -> list[tuple[str, bytes]]:
-        """Fresh stamps over the signed tag manifest, when timestamps are on."""
-        files = timestamps.stamp_seal(self.vault, tagmanifest, self.name)
-        self.manifest_stamped = any(rel.endswith(".tsr") for rel, _data in files)
-        return files
-
-    def write_receipts(self, result: SealResult, out_dir: Path) -> list[Path]:
-        """The small unencrypted receipt beside the bundle: text and PDF with a QR code."""
-        # The passphrase is never written to disk: it is shown once (and printed from the
-        # app), so a receipt that travels with the bundle cannot unlock it.
-        info = receipt.ReceiptInfo(
-            bundle_file=result.bundle_path.name,
-            sha256=result.sha256,
-            signer_fingerprint=result.fingerprint,
-            item_count=result.item_count,
-            made_by_app=sum(1 for item in self.items if made_by_app(item.kind)),
-            case_reference=result.case_reference,
-            sealed_at=result.sealed_at,
-            sealed_offset=self.offset,
-            protection=result.protection,
-            recipient=", ".join(result.recipients),
-            passphrase=None,
-            size=result.size,
-            signer_public_key=self.vault.public_key_openssh(),
-        )
-        txt = out_dir / f"{result.name}.receipt.txt"
-        pdf = out_dir / f"{result.name}.receipt.pdf"
-        atomic_write(txt, receipt.render_receipt_text(info).encode("utf-8"))
-        receipt.render_receipt_pdf(info, pdf)
-        return [txt, pdf]
 
 
 def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str, offset: str,

@@ -153,6 +153,12 @@ def _draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
 
 
 def render_receipt_pdf(info: ReceiptInfo, out_path: Path) -> Path:
+    """NAME.receipt.pdf written to out_path (the printed copy with the passphrase)."""
+    atomic_write(Path(out_path), receipt_pdf_bytes(info))
+    return Path(out_path)
+
+
+def receipt_pdf_bytes(info: ReceiptInfo) -> bytes:
     """NAME.receipt.pdf: the facts, a QR code of the SHA-256, and (page 2) the passphrase."""
     text = [*(label + value for label, value in receipt_rows(info)), *_check_lines(info),
             _("Evidence bundle receipt"), _passphrase_note(info), info.passphrase or ""]
@@ -205,8 +211,7 @@ def render_receipt_pdf(info: ReceiptInfo, out_path: Path) -> Path:
         pdf.multi_cell(0, 5, shown(line, fonts), align="L", new_x="LMARGIN", new_y="NEXT")
     if info.passphrase:
         _passphrase_page(pdf, info, fonts)
-    atomic_write(Path(out_path), bytes(pdf.output()))
-    return Path(out_path)
+    return bytes(pdf.output())
 
 
 def _passphrase_page(pdf: FPDF, info: ReceiptInfo, fonts: FontChoice) -> None:

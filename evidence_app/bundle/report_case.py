@@ -105,6 +105,11 @@ class Indicator:
     sources: tuple[dict[str, Any], ...] = ()  # as evidence_app.chats.indicators gives them
 
 
+def as_mapping(value: Any) -> dict[str, Any]:
+    """A JSON object read from a vault or bundle as a dict; anything else as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def as_text(value: Any) -> str:
     """Any JSON value as one readable line (dicts as 'key: value; ...')."""
     if value is None:
@@ -207,7 +212,7 @@ def transcript_from(value: Any) -> ChatTranscript:
     if isinstance(value, ChatTranscript):
         return value
     data = value.to_dict() if hasattr(value, "to_dict") else dict(value)
-    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    notes = as_mapping(data.get("notes"))
     return ChatTranscript(
         title=as_text(data.get("title")) or as_text(data.get("source_name")),
         platform=as_text(data.get("platform")),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence_app.bundle.report_case import ChatTranscript
 from evidence_app.core.journal import check_chain
+from evidence_app.core.record_types import RecordType
 from evidence_app.item_details import exif_moment
 from evidence_app.item_kinds import made_by_app
 
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
     from evidence_app.bundle.report_model import CustodyEntry, ReportItem
 
 # Custody records that mean something went wrong with the vault; the first page names them.
-PROBLEM_RECORDS = frozenset({"rollback_noticed", "header_restored", "header_changed",
-                             "journal_repaired", "objects_quarantined"})
+PROBLEM_RECORDS: frozenset[RecordType] = frozenset({
+    "rollback_noticed", "header_restored", "header_changed", "journal_repaired",
+    "objects_quarantined"})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from evidence_app.bundle.report_case import (
     ChatMessage,
     ChatTranscript,
     Indicator,
+    as_mapping,
     case_summary,
     indicators_from,
     transcripts_from,
@@ -145,7 +146,7 @@ def exif_summary(exif: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _stamp_item(data: dict[str, Any]) -> str | None:
-    subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+    subject = as_mapping(data.get("subject"))
     item_id = data.get("item_id") or (subject.get("item_id") if subject.get("kind") == "item"
                                       else None)
     return None if item_id is None else str(item_id)
@@ -291,7 +292,7 @@ def custody_entries(records: list[dict[str, Any]], item_ids: set[str],
     """
     out: list[CustodyEntry] = []
     for rec in records:
-        data = rec.get("data") if isinstance(rec.get("data"), dict) else {}
+        data = as_mapping(rec.get("data"))
         item_id = None if data.get("item_id") is None else str(data["item_id"])
         if item_id is not None and item_id not in item_ids:
             continue

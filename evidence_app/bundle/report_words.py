@@ -8,10 +8,12 @@ escapes or draws them as plain text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from evidence_app import formatting
+from evidence_app.bundle.report_case import Payment
 from evidence_app.bundle.report_chat_words import chat_platform, message_text
 from evidence_app.bundle.report_model import (
     CustodyEntry,
@@ -290,7 +292,8 @@ class PaymentTable:
 
 def payment_table(data: ReportData) -> PaymentTable:
     payments = data.case.payments
-    columns = [
+    # (heading, the cell of one payment, whether the column holds long unbroken text)
+    columns: list[tuple[str, Callable[[Payment], str], bool]] = [
         (_("Date"), lambda p: p.date, False),
         (_("Amount"), lambda p: " ".join(x for x in (p.amount, p.currency) if x), False),
         (_("Method"), lambda p: payment_method(p.method), False),

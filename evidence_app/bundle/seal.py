@@ -1,8 +1,12 @@
 """Seal: selected items -> one BagIt bag -> zip -> age, written without a plaintext copy.
 
-The zip is streamed straight into the age writer (or the file, with no encryption), each
-original re-hashed on its way out of the vault; the bundle appears under its final name only
-when complete, and sealing is then recorded in the custody log.
+In this order, each step checking cancel: (1) plan: every file of the bag except the
+originals is made in memory, the manifests signed; (2) the signed tag manifest is
+time-stamped (the network, and the journal records of its tokens, before any output is
+open); (3) the zip is streamed into the age writer under a temp name, each original re-hashed
+on its way out of the vault; (4) the receipts are made under temp names; (5) the custody log
+records the bundle; (6) the receipts, then the bundle, take their names. A stop or a
+failure before (6) leaves no bundle and no receipt.
 """
 
 from __future__ import annotations
@@ -18,19 +22,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from evidence_app import __version__
-from evidence_app.bundle import agefile, passwords
-from evidence_app.bundle.bagwriter import BagWriter
+from evidence_app.bundle import agefile, passwords, receipt, timestamps
+from evidence_app.bundle.bagwriter import BagPlan, Entry, write_bag
 from evidence_app.bundle.custody import custody_lines
-from evidence_app.bundle.extras import bundle_extras, payload_path
+from evidence_app.bundle.extras import BundleExtras, bundle_extras, payload_path
 from evidence_app.bundle.verify_text import verify_text
 from evidence_app.core.errors import Cancelled, NothingToSeal, OutputExists
 from evidence_app.core.keys import ssh_fingerprint
 from evidence_app.core.objectstore import CancelCheck, Progress
-from evidence_app.core.safefs import atomic_output, private_mkdir
+from evidence_app.core.safefs import StagedFile, private_mkdir
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language, language
+from evidence_app.item_kinds import made_by_app
 
 
 @dataclass
@@ -112,6 +117,65 @@ def select_items(vault: Vault, item_ids: list[str] | None) -> list[Item]:
     return items
 
 
+@dataclass
+class _Plan:
+    name: str
+    sealed_at: str
+    offset: str
+    reference: str
+    fingerprint: str
+    items: list[Item]
+    extras: BundleExtras
+    bag: BagPlan
+    tagmanifest: bytes
+
+
+def _plan(vault: Vault, items: list[Item], protection: Protection) -> _Plan:
+    """Step 1: everything but the originals, in memory; the manifests signed."""
+    sealed_at, offset = now_utc_and_offset()
+    reference = str(vault.state.case.get("reference") or "")
+    name = bundle_name(reference, sealed_at)
+    fingerprint = ssh_fingerprint(vault.public_key)
+    ids = {i.id for i in items}
+    plan = BagPlan(name)
+    for item in items:
+        plan.add_item(payload_path(item), sha256=item.sha256, size=item.size, item_id=item.id)
+    extras = bundle_extras(vault, items, name=name, sealed_at=sealed_at, offset=offset,
+                           protection=protection.mode, fingerprint=fingerprint,
+                           recipients=protection.recipients)
+    plan.add_payload("data/metadata/items.json", _json(
+        [dict(vault.item_details(i.id), path=payload_path(i)) for i in items]))
+    plan.add_payload("data/metadata/case.json", _json(
+        dict(vault.state.case, case_notes=[
+            {"text": n.text, "time": n.created_at} for n in vault.state.notes_for(None)])))
+    plan.add_payload("data/metadata/custody.jsonl", "".join(
+        json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n"
+        for line in custody_lines(vault.records, ids)).encode("utf-8"))
+    for rel, data in extras.payload:
+        plan.add_payload(rel, data)
+    verify_txt = verify_text(
+        name=name, encrypted=protection.mode != "none",
+        passphrase_mode=protection.mode == "passphrase", fingerprint=fingerprint,
+        sealed_at=sealed_at, timestamp_lines=extras.timestamp_commands)
+    plan.add_payload("data/VERIFY.txt", verify_txt.encode("utf-8"))
+    for rel, data in extras.report_files(verify_txt):
+        plan.add_payload(rel, data)
+    for rel, data in extras.stamp_files():
+        plan.add_tag(rel, data)
+    tagmanifest = plan.sign([
+        ("Bagging-Date", sealed_at[:10]),
+        ("External-Identifier", name),
+        ("External-Description", "Evidence sealed with Evidence Locker"),
+        ("Bag-Software-Agent", f"evidence-app {__version__}"),
+        ("Case-Reference", reference or "-"),
+        ("Sealed-At-UTC", sealed_at),
+        ("Signer-Fingerprint", fingerprint),
+        ("Report-Language", current_language()),
+    ], vault.signer())
+    return _Plan(name, sealed_at, offset, reference, fingerprint, items, extras, plan,
+                 tagmanifest)
+
+
 def seal(
     vault: Vault,
     out_dir: Path,
@@ -122,21 +186,15 @@ def seal(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> SealResult:
+    """Seal the items (all not left out of the case, by default) into out_dir; raises
+    Cancelled when asked to stop (nothing is left behind then)."""
     items = select_items(vault, item_ids)
-    sealed_at, offset = now_utc_and_offset()
-    reference = str(vault.state.case.get("reference") or "")
-    name = bundle_name(reference, sealed_at)
-    encrypted = protection.mode != "none"
     out_dir = Path(out_dir)
     private_mkdir(out_dir)
-    final = out_dir / (name + (".zip.age" if encrypted else ".zip"))
-    if final.exists():
-        raise OutputExists(final)
-    fingerprint = ssh_fingerprint(vault.public_key)
     total = sum(i.size for i in items) or 1
     done = 0
 
-    def tick(extra: int, label: str) -> None:
+    def step(label: str, extra: int = 0) -> None:
         nonlocal done
         done += extra
         if progress is not None:
@@ -144,79 +202,104 @@ def seal(
         if cancel is not None and cancel():
             raise Cancelled()
 
-    ids = {i.id for i in items}
-
-    def log_the_bundle() -> None:
-        """Into the custody log once the bundle is durable, before it takes its name."""
-        vault.record("bundle_sealed", {
-            "name": final.name, "sha256": sink.hasher.hexdigest(), "size": sink.size,
-            "item_count": len(items), "item_ids": sorted(ids, key=int),
-            "protection": protection.mode, "recipients": protection.recipients,
-            "fingerprint": fingerprint,
-        })
-
-    with language(report_language), atomic_output(final, overwrite=False,
-                                                   before_publish=log_the_bundle) as fh:
-        sink = _HashingSink(fh)
-        stream: Any = sink
-        if protection.mode == "passphrase":
-            stream = agefile.AgeWriter(sink, passphrase=protection.passphrase)
-        elif protection.mode == "recipient":
-            stream = agefile.AgeWriter(
-                sink, recipients=[agefile.parse_recipient(r) for r in protection.recipients])
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-            writer = BagWriter(zf, name, time.gmtime())
-            for item in items:
-                def chunks(item: Item = item) -> Iterator[memoryview]:
-                    for view in vault.iter_item(item.id):
-                        tick(len(view), item.name)
-                        yield view
-
-                writer.add_payload_stream(payload_path(item), chunks(), item.size,
-                                          expected_sha256=item.sha256, item_id=item.id)
-            extras = bundle_extras(vault, items, name=name, sealed_at=sealed_at,
-                                   offset=offset, protection=protection.mode,
-                                   fingerprint=fingerprint, recipients=protection.recipients)
-            writer.add_payload("data/metadata/items.json", _json(
-                [dict(vault.item_details(i.id), path=payload_path(i)) for i in items]))
-            writer.add_payload("data/metadata/case.json", _json(
-                dict(vault.state.case, case_notes=[
-                    {"text": n.text, "time": n.created_at} for n in vault.state.notes_for(None)
-                ])))
-            writer.add_payload("data/metadata/custody.jsonl", "".join(
-                json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n"
-                for line in custody_lines(vault.records, ids)).encode("utf-8"))
-            for rel, data in extras.payload:
-                writer.add_payload(rel, data)
-            verify_txt = verify_text(
-                name=name, encrypted=encrypted, passphrase_mode=protection.mode == "passphrase",
-                fingerprint=fingerprint, sealed_at=sealed_at,
-                timestamp_lines=extras.timestamp_commands)
-            writer.add_payload("data/VERIFY.txt", verify_txt.encode("utf-8"))
-            for rel, data in extras.report_files(verify_txt):
-                writer.add_payload(rel, data)
-            for rel, data in extras.stamp_files():
-                writer.add_tag(rel, data)
-            tagmanifest = writer.finish([
-                ("Bagging-Date", sealed_at[:10]),
-                ("External-Identifier", name),
-                ("External-Description", "Evidence sealed with Evidence Locker"),
-                ("Bag-Software-Agent", f"evidence-app {__version__}"),
-                ("Case-Reference", reference or "-"),
-                ("Sealed-At-UTC", sealed_at),
-                ("Signer-Fingerprint", fingerprint),
-                ("Report-Language", current_language()),
-            ], vault.signer())
-            for rel, data in extras.seal_stamp_files(tagmanifest):
-                writer.add_tag(rel, data, listed=False)
-        if stream is not sink:
-            stream.close()
-    digest = sink.hasher.hexdigest()
-    result = SealResult(name, final, digest, sink.size, len(items), fingerprint,
-                        protection.mode, protection.passphrase, sealed_at, [], reference,
-                        protection.recipients)
-    result.receipt_paths = extras.write_receipts(result, out_dir)
+    step("report")
+    with language(report_language):
+        plan = _plan(vault, items, protection)
+        step("timestamps")
+        for rel, data in timestamps.stamp_seal(vault, plan.tagmanifest, plan.name):
+            plan.bag.add_tag(rel, data, listed=False)
+        step("bundle")
+        final = out_dir / (plan.name + (".zip" if protection.mode == "none" else ".zip.age"))
+        if final.exists():
+            raise OutputExists(final)
+        staged: list[StagedFile] = []
+        published: list[Path] = []
+        try:
+            bundle = StagedFile(final, overwrite=False)
+            staged.append(bundle)
+            sink = _write(bundle, plan, protection, vault, step)
+            result = SealResult(plan.name, final, sink.hasher.hexdigest(), sink.size,
+                                len(items), plan.fingerprint, protection.mode,
+                                protection.passphrase, plan.sealed_at, [], plan.reference,
+                                protection.recipients)
+            step("receipts")
+            for path, data in _receipts(vault, plan, result, out_dir):
+                part = StagedFile(path)
+                staged.append(part)
+                part.file.write(data)
+                part.finish()
+                result.receipt_paths.append(path)
+            step("custody log")
+            if not all(part.still_there() for part in staged):  # swept by a quick exit
+                raise Cancelled()
+            vault.record("bundle_sealed", {
+                "name": final.name, "sha256": result.sha256, "size": result.size,
+                "item_count": len(items), "item_ids": sorted((i.id for i in items), key=int),
+                "protection": protection.mode, "recipients": protection.recipients,
+                "fingerprint": plan.fingerprint,
+            })
+            for part in staged[1:]:  # the receipts first: a bundle never appears without them
+                part.publish()
+                published.append(part.final)
+            bundle.publish()
+        except BaseException:
+            for part in staged:
+                part.discard()
+            for path in published:
+                path.unlink(missing_ok=True)
+            raise
     return result
+
+
+def _write(bundle: StagedFile, plan: _Plan, protection: Protection, vault: Vault,
+           step: Any) -> _HashingSink:
+    """Step 3: the zip streamed into age (or the file), each original re-hashed."""
+    sink = _HashingSink(bundle.file)
+    stream: Any = sink
+    if protection.mode == "passphrase":
+        stream = agefile.AgeWriter(sink, passphrase=protection.passphrase)
+    elif protection.mode == "recipient":
+        stream = agefile.AgeWriter(
+            sink, recipients=[agefile.parse_recipient(r) for r in protection.recipients])
+
+    def chunks(entry: Entry) -> Iterator[memoryview]:
+        for view in vault.iter_item(entry.item_id or ""):
+            step(entry.rel.rsplit("/", 1)[-1], len(view))
+            yield view
+
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        write_bag(zf, plan.bag, time.gmtime(), chunks)
+    if stream is not sink:
+        stream.close()
+    bundle.finish()
+    return sink
+
+
+def _receipts(vault: Vault, plan: _Plan, result: SealResult,
+              out_dir: Path) -> list[tuple[Path, bytes]]:
+    """Step 4: the small unencrypted receipt beside the bundle: text and PDF with a QR code.
+    The passphrase is never written to disk: it is shown once (and printed from the app), so
+    a receipt that travels with the bundle cannot unlock it."""
+    info = receipt.ReceiptInfo(
+        bundle_file=result.bundle_path.name,
+        sha256=result.sha256,
+        signer_fingerprint=result.fingerprint,
+        item_count=result.item_count,
+        made_by_app=sum(1 for item in plan.items if made_by_app(item.kind)),
+        case_reference=result.case_reference,
+        sealed_at=result.sealed_at,
+        sealed_offset=plan.offset,
+        protection=result.protection,
+        recipient=", ".join(result.recipients),
+        passphrase=None,
+        size=result.size,
+        signer_public_key=vault.public_key_openssh(),
+    )
+    return [
+        (out_dir / f"{result.name}.receipt.txt",
+         receipt.render_receipt_text(info).encode("utf-8")),
+        (out_dir / f"{result.name}.receipt.pdf", receipt.receipt_pdf_bytes(info)),
+    ]
 
 
 def _json(data: Any) -> bytes:

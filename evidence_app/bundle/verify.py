@@ -27,6 +27,7 @@ from evidence_app.bundle.pin import Expected
 from evidence_app.bundle.verify_time import check_bag_timestamps
 from evidence_app.core import scratch
 from evidence_app.core.errors import (
+    BundleKeyKind,
     BundleKeyNeeded,
     Cancelled,
     NotABundle,
@@ -92,7 +93,7 @@ class VerifyReport:
         self.checks.append(Check(key, ok, file, detail, unconfirmed))
 
 
-def encryption_kind(path: Path) -> str | None:
+def encryption_kind(path: Path) -> BundleKeyKind | None:
     """None for a plain zip, else "passphrase" or "identity" (what the person must give)."""
     with open(path, "rb") as fh:
         head = fh.read(4096)

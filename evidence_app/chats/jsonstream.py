@@ -16,13 +16,15 @@ levels more than 3 GB — and one 100 MB string took 80 s.)
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from evidence_app.core.errors import ChatExportTooBig, ChatParseError
+from evidence_app.core.errors import Cancelled, ChatExportTooBig, ChatParseError
+from evidence_app.core.objectstore import CancelCheck
 
 CHUNK = 1 << 20
 MAX_VALUE_CHARS = 4 << 20  # one message or other value; chat apps write a few kilobytes
@@ -51,8 +53,10 @@ class _Reader:
     """Walks one JSON document from a byte stream; yields ("value" | "begin" | "end",
     path, value) events (for "begin" the value is "{" or "[")."""
 
-    def __init__(self, fh: BinaryIO, name: str, fmt: str) -> None:
+    def __init__(self, fh: BinaryIO, name: str, fmt: str,
+                 cancel: CancelCheck | None = None) -> None:
         self._fh = fh
+        self._cancel = cancel
         self._name = name
         self._fmt = fmt
         self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
@@ -66,7 +70,10 @@ class _Reader:
     # --- the buffer ------------------------------------------------------------------------
 
     def _more(self) -> None:
-        """Drop what was read, and read the next chunk (sets _eof at the end)."""
+        """Drop what was read, and read the next chunk (sets _eof at the end); a cancel
+        is seen here, once a chunk."""
+        if self._cancel is not None and self._cancel():
+            raise Cancelled()
         if self._pos:
             self._buf = self._buf[self._pos:]
             self._pos = 0
@@ -191,7 +198,8 @@ class Skeleton:
 
 
 def read_skeleton(opener: Opener, name: str, fmt: str,
-                  max_messages: int | None = None) -> Skeleton:
+                  max_messages: int | None = None,
+                  cancel: CancelCheck | None = None) -> Skeleton:
     """The shape of the export and how many messages it has, holding at most a sample.
 
     Lists a format needs whole (the chats of a full Telegram export, the participants)
@@ -205,7 +213,7 @@ def read_skeleton(opener: Opener, name: str, fmt: str,
     stack: list[tuple[Any, bool]] = []  # the open containers, and whether each is kept
     root: Any = None
     with opener() as fh:
-        reader = _Reader(fh, name, fmt)
+        reader = _Reader(fh, name, fmt, cancel)
         for kind, path, value in reader.events():
             if kind == "end":
                 root = stack.pop()[0]
@@ -245,13 +253,13 @@ def read_skeleton(opener: Opener, name: str, fmt: str,
     return Skeleton(root, counts)
 
 
-def iter_messages(opener: Opener, name: str, fmt: str,
-                  expected: int | None = None) -> Iterator[tuple[Path, Any]]:
+def iter_messages(opener: Opener, name: str, fmt: str, expected: int | None = None,
+                  cancel: CancelCheck | None = None) -> Iterator[tuple[Path, Any]]:
     """Every message as decoded JSON, with the path of its list, in the file's order;
     `expected` (the skeleton's total) is a limit: more means the file changed meanwhile."""
     seen = 0
     with opener() as fh:
-        for kind, path, value in _Reader(fh, name, fmt).events():
+        for kind, path, value in _Reader(fh, name, fmt, cancel).events():
             if kind == "value" and path and is_message_list(path[:-1]):
                 seen += 1
                 if expected is not None and seen > expected:
@@ -259,13 +267,14 @@ def iter_messages(opener: Opener, name: str, fmt: str,
                 yield path[:-1], value
 
 
-def load_small(opener: Opener, name: str, fmt: str, max_messages: int) -> Any:
+def load_small(opener: Opener, name: str, fmt: str, max_messages: int,
+               cancel: CancelCheck | None = None) -> Any:
     """The whole document, for formats read in one piece (Instagram, Messenger), after
     checking that it has at most `max_messages` messages."""
-    skeleton = read_skeleton(opener, name, fmt, max_messages)
+    skeleton = read_skeleton(opener, name, fmt, max_messages, cancel)
     data = skeleton.data
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
-        data["messages"] = [raw for _path, raw in iter_messages(opener, name, fmt,
-                                                                skeleton.total)
-                            if _path == ("messages",)]
+        every = iter_messages(opener, name, fmt, skeleton.total, cancel)
+        with contextlib.closing(every):
+            data["messages"] = [raw for _path, raw in every if _path == ("messages",)]
     return data

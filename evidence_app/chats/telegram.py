@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from evidence_app.chats.formats import JsonChatFormat, Probe
 from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message, MessageLog
-from evidence_app.core.errors import ChatParseError
+from evidence_app.core.errors import ChatParseError, TelegramHtmlExport
+from evidence_app.i18n import _
 
 ChatPath = tuple[str | int, ...]  # where a chat's message list is in the document
 
@@ -244,3 +247,43 @@ def parse_telegram(data: Any, source_name: str = "result.json") -> list[Conversa
     if not isinstance(data, dict):
         raise ChatParseError(source_name, "telegram", "structure")
     return parse_telegram_stream(data, _in_document(data), source_name)
+
+
+def is_telegram_html(head: bytes, name: str) -> bool:
+    """Telegram's HTML export (messages.html): readable by people only."""
+    low = head.lower()
+    return (b"page_wrap" in low or b"telegram" in low
+            or posixpath.basename(name).startswith("messages") and name.endswith(".html"))
+
+
+class TelegramFormat(JsonChatFormat):
+    """Telegram Desktop's JSON export: result.json, one chat or the whole account."""
+
+    id = "telegram"
+    platforms = ("telegram",)
+
+    def title(self) -> str:
+        return _("Telegram")
+
+    def rank(self, name: str) -> int | None:
+        base = posixpath.basename(name).lower()
+        if base == "result.json":
+            return 1
+        return 3 if base.endswith(".json") and not base.startswith("message_") else None
+
+    def is_shape(self, data: Any) -> bool:
+        return is_telegram(data)
+
+    def parse(self, probe: Probe) -> list[Conversation]:
+        skeleton = probe.skeleton()
+        with probe.messages(self.id, skeleton.total) as every:
+            return parse_telegram_stream(skeleton.data, every, probe.name)
+
+    def whole_export(self, name: str) -> bool:
+        return posixpath.basename(name) == "result.json"  # every chat of the account
+
+    def unreadable(self, probe: Probe) -> ChatParseError | None:
+        if (probe.single and probe.wanted == "telegram"
+                or is_telegram_html(probe.head, probe.name)):
+            return TelegramHtmlExport(probe.label)
+        return None

@@ -104,3 +104,22 @@ def iter_lines(stream: Readable, max_line: int = MAX_LINE) -> Iterator[str]:
             yield piece
         else:
             yield from piece.split("\n")
+
+
+class Prefixed:
+    """A stream whose first bytes were already read (for sniffing)."""
+
+    def __init__(self, head: bytes, rest: Readable) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            if len(data) < size:
+                data += self._rest.read(size - len(data))
+            return data
+        return self._rest.read(size)

@@ -12,15 +12,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import operator
+import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import count, groupby, islice
 from typing import BinaryIO, NamedTuple
 
 from evidence_app.chats import whatsapp_lang as lang
+from evidence_app.chats.formats import SNIFF, ChatFormat, Probe
 from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message
-from evidence_app.chats.textlines import LongLine, iter_text_blocks
-from evidence_app.core.errors import ChatParseError
+from evidence_app.chats.textlines import LongLine, Prefixed, iter_text_blocks
+from evidence_app.core.errors import Cancelled, ChatParseError
+from evidence_app.core.objectstore import CancelCheck
+from evidence_app.i18n import _
 
 MAX_MESSAGE_CHARS = 4 << 20
 _MAX_LEADING_JUNK = 10_000
@@ -61,13 +65,15 @@ class _Scan:
     (see _GROUPS) and its text; `leading` the lines before the first header; `cut` the
     bytes left out of a message (an overlong line, or text past MAX_MESSAGE_CHARS)."""
 
-    def __init__(self, pieces: Iterator[str]) -> None:
+    def __init__(self, pieces: Iterator[str], cancel: CancelCheck | None = None) -> None:
         self.flat: list[str | None] = []
         self.leading: list[str] = []
         self.cut: dict[int, int] = {}
         flat = self.flat
         split = _SCAN.split
-        for piece in pieces:
+        for piece in pieces:  # a megabyte at a time
+            if cancel is not None and cancel():
+                raise Cancelled()
             if type(piece) is LongLine:
                 self._long(piece)
             else:
@@ -265,7 +271,8 @@ def _classify(msg: Message, text: str, ios: bool, media: set[str],
 
 
 def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whatsapp_txt",
-                   media: set[str] | None = None, title_hint: str = "") -> Conversation:
+                   media: set[str] | None = None, title_hint: str = "",
+                   cancel: CancelCheck | None = None) -> Conversation:
     """Parse an export; lines before the first message are kept as unparsed entries.
 
     `title_hint` is the name of the zip the chat came in, which names the chat too.
@@ -274,8 +281,8 @@ def parse_whatsapp(stream: BinaryIO, *, source_name: str = "", fmt: str = "whats
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ChatParseError(source_name, "whatsapp", "binary")
     with _collector_paused():
-        return _parse(_Scan(iter_text_blocks(_Prefixed(head, stream))), source_name, fmt,
-                      media or set(), title_hint)
+        return _parse(_Scan(iter_text_blocks(Prefixed(head, stream)), cancel), source_name,
+                      fmt, media or set(), title_hint, cancel)
 
 
 @contextlib.contextmanager
@@ -293,8 +300,22 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _checked(items: list[str], cancel: CancelCheck | None) -> Iterable[str]:
+    """`items`, seeing a cancel every few thousand (the list itself when none can come)."""
+    if cancel is None:
+        return items
+    return _every(items, cancel)
+
+
+def _every(items: list[str], cancel: CancelCheck) -> Iterator[str]:
+    for start in range(0, len(items), 8192):
+        if cancel():
+            raise Cancelled()
+        yield from items[start:start + 8192]
+
+
 def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
-           title_hint: str) -> Conversation:
+           title_hint: str, cancel: CancelCheck | None = None) -> Conversation:
     flat = scan.flat
     if not flat:
         raise ChatParseError(source_name, "whatsapp", "no_messages")
@@ -314,7 +335,8 @@ def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
     known: dict[str, _Marks] = {}
     new_message = Message
     append = messages.append
-    for index, when, body in zip(count(first), whens, bodies, strict=False):
+    for index, when, body in zip(count(first), whens, _checked(bodies, cancel),  # type: ignore[arg-type]
+                                 strict=False):
         if when is None:
             append(new_message(index, text=flat[(index - first) * _STRIDE] + body,
                                unparsed=True))
@@ -386,20 +408,39 @@ def _name_chat(conv: Conversation, names: list[str], ios_layout: bool) -> None:
         conv.set_me(next(p for p in conv.participants if p != title), basis)
 
 
-class _Prefixed:
-    """A stream whose first bytes were already read (for sniffing)."""
+class WhatsAppFormat(ChatFormat):
+    """"Export chat" text: _chat.txt in a zip "with media", or "WhatsApp Chat with ...txt"."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
+    id = "whatsapp"
+    platforms = ("whatsapp",)
+    reads = "text"
+    bare_names = True  # WhatsApp names a file by its name alone, never by a folder
 
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size < 0:
-                data, self._head = self._head + self._rest.read(), b""
-                return data
-            data, self._head = self._head[:size], self._head[size:]
-            if len(data) < size:
-                data += self._rest.read(size - len(data))
-            return data
-        return self._rest.read(size)
+    def title(self) -> str:
+        return _("WhatsApp")
+
+    def rank(self, name: str) -> int | None:
+        base = posixpath.basename(name).lower()
+        if base == "_chat.txt" or base.startswith("whatsapp") and base.endswith(".txt"):
+            return 0
+        return 4 if base.endswith(".txt") else None
+
+    def detect(self, probe: Probe) -> bool:
+        if probe.single and probe.wanted == "whatsapp":
+            return True  # the person says so; lines that are no message are kept as found
+        lines = probe.head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:40]
+        if len(probe.head) >= SNIFF and len(lines) > 1:
+            lines = lines[:-1]  # cut by the sniff
+        return looks_like_whatsapp([x for x in lines if x.strip()][:30])
+
+    def parse(self, probe: Probe) -> list[Conversation]:
+        # A file chosen alone: its folder is not the export, so no name there is media
+        # until a message names it (link_media looks it up then).
+        media = set() if probe.single else {posixpath.basename(n)
+                                            for n in probe.folder_names("*")}
+        with probe.open() as fh:
+            return [parse_whatsapp(fh, source_name=probe.name, media=media,
+                                   title_hint=probe.source.label, cancel=probe.cancel)]
+
+    def whole_export(self, name: str) -> bool:
+        return True  # an export holds one chat

@@ -33,6 +33,8 @@ from evidence_app.timestamp import (
 from evidence_app.timestamp.settings import TimestampSettings
 from evidence_app.timestamp.tsas import DEFAULT_TSAS, builtin_roots
 from evidence_app.timestamp.tsp import read_root_file
+from evidence_app.workflows.outcome import StampReport
+from evidence_app.workflows.stamps import stamp_report
 
 
 def add_choice_arguments(p: argparse.ArgumentParser) -> None:
@@ -179,13 +181,16 @@ def _status(vault: Vault, as_json: bool) -> int:
 def stamp_changes(vault: Vault) -> None:
     """After anything that adds evidence or a record about it: stamp what waits now, or say
     that it waits (quiet while timestamps are off)."""
-    if not current_settings(vault).enabled:
-        return
-    result = flush_queue(vault, progress=progress_printer(_("timestamping")))
-    if result.stamped:
+    report_stamps(stamp_report(vault, progress=progress_printer(_("timestamping")),
+                               timeout=None))
+
+
+def report_stamps(stamps: StampReport) -> None:
+    """What the timestamp step of a use case did, in one or two lines."""
+    if stamps.stamped:
         out(ngettext("{count} timestamp obtained.", "{count} timestamps obtained.",
-                     len(result.stamped)).format(count=len(result.stamped)))
-    if result.error is not None and result.waiting:
-        warn(describe(result.error) + " " + ngettext(
+                     stamps.stamped).format(count=stamps.stamped))
+    if stamps.error is not None and stamps.waiting:
+        warn(describe(stamps.error) + " " + ngettext(
             "{count} waiting for a timestamp.", "{count} waiting for a timestamp.",
-            len(result.waiting)).format(count=len(result.waiting)))
+            stamps.waiting).format(count=stamps.waiting))

@@ -24,25 +24,21 @@ from evidence_app.clicmd.common import (
     vault_path,
     warn,
 )
-from evidence_app.clicmd.timestamp_cmds import add_choice_arguments, stamp_changes, turn_on
-from evidence_app.core.errors import (
-    DiskFull,
-    EvidenceError,
-    JournalCorrupt,
-    VaultLocked,
-    WriteFailed,
+from evidence_app.clicmd.timestamp_cmds import (
+    add_choice_arguments,
+    report_stamps,
+    stamp_changes,
+    turn_on,
 )
+from evidence_app.core.errors import JournalCorrupt
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
-from evidence_app.core.vault_ingest import files_to_add
 from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe, object_problem, record_problem
 from evidence_app.timestamp.tsp import read_root_file
-
-# Errors after which adding more files cannot work either.
-_STOP_ADDING = (DiskFull, WriteFailed, VaultLocked, JournalCorrupt)
+from evidence_app.workflows.add import add_files, plan_add
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -156,47 +152,29 @@ def _added_line(item: Item) -> str:
     return line
 
 
-def _files_to_add(names: list[str], vault_dir: Path) -> tuple[list[Path], list[str]]:
-    """The files to add, and the folders that held none (said out loud, never silently)."""
-    files: list[Path] = []
-    empty: list[str] = []
-    skipped_links = 0
-    for name in names:
-        found, links = files_to_add([Path(name)], vault_dir)
-        files += found
-        skipped_links += links
-        if not found:
-            empty.append(name)
-    if skipped_links:
+def cmd_add(args: argparse.Namespace) -> int:
+    plan = plan_add([Path(name) for name in args.files], vault_path(args))
+    if plan.links:
         warn(ngettext("{count} link inside the folders was not followed.",
                       "{count} links inside the folders were not followed.",
-                      skipped_links).format(count=skipped_links))
-    return files, empty
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    files, empty = _files_to_add(args.files, vault_path(args))
-    if not files:  # only empty folders: asking for the passphrase would be for nothing
+                      plan.links).format(count=plan.links))
+    if not plan.files:  # only empty folders: asking for the passphrase would be for nothing
         print(_("error: ") + _("No files found in {folder}; nothing was added.").format(
-            folder=", ".join(empty)), file=sys.stderr, flush=True)
+            folder=", ".join(plan.empty_folders)), file=sys.stderr, flush=True)
         return EXIT_ERROR
-    for folder in empty:
+    for folder in plan.empty_folders:
         warn(_("No files found in {folder}.").format(folder=folder))
-    failed = 0
     with open_vault(args) as vault:
-        for path in files:
-            try:
-                item = vault.add_file(path, note=args.note, sensitive=args.sensitive,
-                                      progress=progress_printer(path.name))
-            except _STOP_ADDING:
-                raise
-            except EvidenceError as exc:
-                failed += 1
-                print(_("error: ") + describe(exc), file=sys.stderr, flush=True)
-                continue
-            out(_added_line(item))
-        stamp_changes(vault)
-    return EXIT_ERROR if failed else EXIT_OK
+        outcome = add_files(vault, plan, note=args.note, sensitive=args.sensitive,
+                            progress=progress_printer(_("adding")), stamp_timeout=None)
+    for item in outcome.done:
+        out(_added_line(item))
+    for failure in outcome.failed:
+        print(_("error: ") + describe(failure.error), file=sys.stderr, flush=True)
+    report_stamps(outcome.stamps)
+    if outcome.stop_error is not None:
+        raise outcome.stop_error
+    return EXIT_OK if outcome.ok else EXIT_ERROR
 
 
 def cmd_list(args: argparse.Namespace) -> int:

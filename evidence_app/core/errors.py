@@ -1,8 +1,15 @@
-"""Typed errors. They carry data; the CLI and GUI choose the words (evidence_app.messages)."""
+"""Typed errors. They carry data; the CLI and GUI choose the words (evidence_app.messages).
+
+What an error says about itself (its `reason`, `limit`, `kind`...) is one of a closed list,
+written as a `Literal` beside the class: mypy refuses a reason nobody gave words to, and
+tests/test_layers.py checks that messages.py says each one in words, never as the code.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 
 class EvidenceError(Exception):
@@ -52,11 +59,19 @@ class UnsupportedVault(EvidenceError):
         self.version = version
 
 
+HeaderReason = Literal["unreadable", "checksum", "missing_field", "structure", "kdf",
+                       "wrapped key", "previous keys", "signing key", "missing", "damaged"]
+
+
 class CorruptHeader(EvidenceError):
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    """vault.json (or the journal's head file) cannot be used; `detail` names what, for the
+    log (a missing field's name)."""
+
+    def __init__(self, path: Path, reason: HeaderReason, detail: str = "") -> None:
+        super().__init__(f"{path}: {reason} {detail}".rstrip())
         self.path = path
         self.reason = reason
+        self.detail = detail
 
 
 class WrongPassphrase(EvidenceError):
@@ -67,13 +82,16 @@ class WrongRecoveryKey(EvidenceError):
     pass
 
 
+RecoveryKeyReason = Literal["empty", "length", "character", "check"]
+
+
 class MalformedRecoveryKey(EvidenceError):
     """The text typed is not a recovery key as printed. reason: "empty", "length" (not 32
     characters; `count` says how many), "character" (one a recovery key never has) or
     "check" (the check characters do not match: a typo). `groups`: which of the 8 groups
     (1-based) look mistyped, when that can be told; empty when it cannot."""
 
-    def __init__(self, reason: str = "check", groups: tuple[int, ...] = (),
+    def __init__(self, reason: RecoveryKeyReason = "check", groups: tuple[int, ...] = (),
                  count: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -81,11 +99,27 @@ class MalformedRecoveryKey(EvidenceError):
         self.count = count
 
 
-class WeakPassphrase(EvidenceError):
-    """A new passphrase refused outright. reason is a core.passphrase_strength.Reason value:
-    "too_short", "whitespace", "repeated", "sequence" or "common"."""
+class PassphraseReason(StrEnum):
+    """Why a passphrase is refused or weak (a code; the words are chosen at the edge).
+    core.passphrase_strength calls it Reason; the first five refuse a passphrase outright
+    (WeakPassphrase), the others only make it weak."""
 
-    def __init__(self, min_length: int, reason: str = "too_short") -> None:
+    TOO_SHORT = "too_short"
+    WHITESPACE = "whitespace"
+    REPEATED = "repeated"
+    SEQUENCE = "sequence"
+    COMMON = "common"
+    DICTIONARY = "dictionary"
+    DATE = "date"
+    GUESSABLE = "guessable"
+
+
+class WeakPassphrase(EvidenceError):
+    """A new passphrase refused outright, and why (TOO_SHORT, WHITESPACE, REPEATED,
+    SEQUENCE or COMMON)."""
+
+    def __init__(self, min_length: int,
+                 reason: PassphraseReason = PassphraseReason.TOO_SHORT) -> None:
         super().__init__(reason)
         self.min_length = min_length
         self.reason = reason
@@ -107,10 +141,13 @@ class PassphraseMismatch(EvidenceError):
 # --- objects and journal -------------------------------------------------------------------
 
 
+ObjectReason = Literal["auth", "truncated", "header", "length"]
+
+
 class CorruptObject(EvidenceError):
     """An encrypted object failed authentication; `segment` says where (0-based)."""
 
-    def __init__(self, object_id: str, segment: int, reason: str = "auth") -> None:
+    def __init__(self, object_id: str, segment: int, reason: ObjectReason = "auth") -> None:
         super().__init__(f"{object_id} segment {segment}: {reason}")
         self.object_id = object_id
         self.segment = segment
@@ -135,6 +172,9 @@ class HashMismatch(EvidenceError):
         self.actual = actual
 
 
+RecordReason = Literal["unreadable", "hash", "signature", "chain", "sequence", "missing"]
+
+
 class JournalCorrupt(EvidenceError):
     """A custody record is unreadable, altered, out of order, missing or wrongly signed.
 
@@ -142,7 +182,7 @@ class JournalCorrupt(EvidenceError):
     "unreadable", "hash", "signature", "chain", "sequence", "missing".
     """
 
-    def __init__(self, seq: int, reason: str) -> None:
+    def __init__(self, seq: int, reason: RecordReason) -> None:
         super().__init__(f"record {seq}: {reason}")
         self.seq = seq
         self.reason = reason
@@ -162,6 +202,10 @@ class InputUnreadable(EvidenceError):
         super().__init__(str(path))
         self.path = path
         self.detail = detail
+
+
+class SecretFileUnreadable(InputUnreadable):
+    """A passphrase or identity file that cannot be read, or is not UTF-8 text."""
 
 
 class InputIsDirectory(EvidenceError):
@@ -224,6 +268,11 @@ class WriteFailed(EvidenceError):
 # --- archives ------------------------------------------------------------------------------
 
 
+UnsafeReason = Literal["absolute_path", "path_escape", "symlink", "special_file",
+                       "too_many_entries", "too_large", "bomb", "duplicate", "bad_name",
+                       "encrypted", "damaged", "bad_directory"]
+
+
 class UnsafeArchive(EvidenceError):
     """A zip that tries to escape its folder, holds links or devices, or expands too far.
 
@@ -233,7 +282,7 @@ class UnsafeArchive(EvidenceError):
     `entry` is None when the whole archive is refused.
     """
 
-    def __init__(self, entry: str | None, reason: str) -> None:
+    def __init__(self, entry: str | None, reason: UnsafeReason) -> None:
         super().__init__(f"{entry}: {reason}")
         self.entry = entry
         self.reason = reason
@@ -248,13 +297,22 @@ class NotAnArchive(EvidenceError):
 # --- chat exports --------------------------------------------------------------------------
 
 
+ChatReason = Literal["bad_json", "truncated", "structure", "no_messages", "binary", "too_large",
+                     "unknown_format", "html_export", "changed_while_read", "damaged",
+                     "unreadable"]
+ChatLimit = Literal["messages", "value", "items", "nesting"]
+
+
 class ChatParseError(EvidenceError):
     """A chat export that cannot be read as its format.
 
-    reason: "bad_json", "truncated", "structure", "no_messages", "binary", "too_large".
+    reason: "bad_json" (not JSON, or not UTF-8), "truncated" (ends early), "structure" (not
+    laid out as the app writes it), "no_messages", "binary" (not text), "too_large",
+    "changed_while_read", "damaged" (a zip that cannot be read), "unreadable"; the
+    subclasses below give "unknown_format" and "html_export".
     """
 
-    def __init__(self, path: str, fmt: str, reason: str, detail: str = "") -> None:
+    def __init__(self, path: str, fmt: str, reason: ChatReason, detail: str = "") -> None:
         super().__init__(f"{path} ({fmt}): {reason} {detail}".strip())
         self.path = path
         self.format = fmt
@@ -284,7 +342,7 @@ class ChatExportTooBig(ChatParseError):
     "nesting" (deeper than the decoder goes).
     """
 
-    def __init__(self, path: str, fmt: str, limit: str, value: int) -> None:
+    def __init__(self, path: str, fmt: str, limit: ChatLimit, value: int) -> None:
         super().__init__(path, fmt, "too_large", f"{limit} > {value}")
         self.limit = limit
         self.value = value
@@ -356,10 +414,16 @@ class TsaRefused(TimestampError):
         self.text = text
 
 
+TimestampField = Literal["nonce", "hash", "policy"]
+CertificateReason = Literal["untrusted", "expired", "usage"]
+OtsReason = Literal["too_large", "not_ots", "damaged", "too_complex", "not_sha256",
+                    "other_digest", "bad_attestation", "not_in_bundle", "unreadable"]
+
+
 class TimestampMismatch(TimestampError):
     """A signed token that is not the answer to our request; `field`: nonce, hash, policy."""
 
-    def __init__(self, url: str, field: str) -> None:
+    def __init__(self, url: str, field: TimestampField) -> None:
         super().__init__(url, f"{field} mismatch")
         self.field = field
 
@@ -367,7 +431,7 @@ class TimestampMismatch(TimestampError):
 class TsaCertificateRejected(TimestampError):
     """The token's signer cannot be trusted; `reason`: untrusted, expired, usage."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: CertificateReason) -> None:
         super().__init__(url, reason)
         self.reason = reason
 
@@ -377,10 +441,11 @@ class OtsProofInvalid(TimestampError):
 
     reason: "too_large", "not_ots" (not a proof file, or an unknown version), "damaged"
     (truncated or malformed), "too_complex" (nested or branched beyond any real proof),
-    "not_sha256", "other_digest" (a proof for something else), "bad_attestation".
+    "not_sha256", "other_digest" (a proof for something else), "bad_attestation"; in a
+    bundle also "not_in_bundle" and "unreadable".
     """
 
-    def __init__(self, path_or_name: str, reason: str) -> None:
+    def __init__(self, path_or_name: str, reason: OtsReason) -> None:
         super().__init__("", f"{path_or_name}: {reason}" if path_or_name else reason)
         self.path_or_name = path_or_name
         self.reason = reason
@@ -426,10 +491,16 @@ class ReceiptUnreadable(EvidenceError):
         self.path = path
 
 
+ExpectedWhat = Literal["fingerprint", "sha256"]
+AgeKeyWhat = Literal["recipient", "identity"]
+NotABundleReason = Literal["unknown_format", "layout"]
+BundleKeyKind = Literal["passphrase", "identity"]
+
+
 class ExpectedValueInvalid(EvidenceError):
     """`--expect-fingerprint` or `--expect-sha256` is not in the form a receipt prints."""
 
-    def __init__(self, what: str, value: str) -> None:
+    def __init__(self, what: ExpectedWhat, value: str) -> None:
         super().__init__(f"{what}: {value}")
         self.what = what
         self.value = value
@@ -442,7 +513,7 @@ class NothingToSeal(EvidenceError):
 class AgeKeyError(EvidenceError):
     """A recipient (age1...) or identity (AGE-SECRET-KEY-1...) is not a valid age key."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: AgeKeyWhat) -> None:
         super().__init__(what)
         self.what = what
 
@@ -450,7 +521,7 @@ class AgeKeyError(EvidenceError):
 class NotABundle(EvidenceError):
     """reason: "unknown_format", "layout" (not one bag folder)."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: NotABundleReason) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
@@ -459,18 +530,22 @@ class NotABundle(EvidenceError):
 class BundleKeyNeeded(EvidenceError):
     """The bundle is encrypted; kind is "passphrase" or "identity"."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: BundleKeyKind) -> None:
         super().__init__(kind)
         self.kind = kind
 
 
 class WrongBundleKey(EvidenceError):
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: BundleKeyKind) -> None:
         super().__init__(kind)
         self.kind = kind
 
 
 # --- screen capture ------------------------------------------------------------------------
+
+
+CaptureReason = Literal["unavailable", "no_screen", "window_gone", "no_window_list",
+                        "empty_region"]
 
 
 class CaptureFailed(EvidenceError):
@@ -482,7 +557,7 @@ class CaptureFailed(EvidenceError):
     "empty_region" (the chosen area has no size).
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: CaptureReason, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail

@@ -73,14 +73,32 @@ def check_chain(records: list[Record], public_key: Ed25519PublicKey | None) -> N
         prev = record["hash"]
 
 
-def head_mismatch(records: list[Record], head: tuple[int, str]) -> JournalCorrupt | None:
-    """The problem, if any, between the records and the head that acknowledged them."""
+def head_mismatch(records: list[Record], head: tuple[int, str],
+                  base: tuple[int, str] = (0, GENESIS)) -> JournalCorrupt | None:
+    """The problem, if any, between the records and the head that acknowledged them.
+    `records` follow record `base` (seq, hash); a head before `base` is not judged here."""
     seq, digest = head
-    if len(records) < seq:
-        return JournalCorrupt(len(records) + 1, "missing")
-    if seq > 0 and records[seq - 1].get("hash") != digest:
+    base_seq, base_hash = base
+    if base_seq + len(records) < seq:
+        return JournalCorrupt(base_seq + len(records) + 1, "missing")
+    found = base_hash if seq <= base_seq else records[seq - base_seq - 1].get("hash")
+    if seq > 0 and found != digest:
         return JournalCorrupt(seq, "hash")
     return None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where reading may start: records 1..seq (the last with `hash`, written under key
+    epoch `epoch`) fill the first `end` bytes of the journal, and those bytes, whose
+    SHA-256 is `sha256`, were read and checked record by record when that was noted (by
+    core/snapshot.py). Bytes that hash the same hold the same checked records."""
+
+    seq: int
+    hash: str
+    end: int
+    epoch: int
+    sha256: str
 
 
 @dataclass
@@ -99,6 +117,9 @@ class ScanResult:
     torn: TornTail | None = None
     end_offset: int = 0
     last_epoch: int = -1  # the key epoch of the last record read (-1: none)
+    # SHA-256 of the journal's bytes up to end_offset (what was checked), to go on with.
+    checked: Any = None
+    resumed: bool = False  # the bytes before the Resume point were as noted
 
 
 class Journal:
@@ -120,7 +141,72 @@ class Journal:
             self.add_key(key)
         self._aad = aad
         self._signer = signer
-        self.records: list[Record] = []
+        self._records: list[Record] = []
+        # Records 1..seq not read yet (a snapshot held their fold): read when asked for.
+        self._unread: Resume | None = None
+        # The bytes checked on open or written since, and their SHA-256 (None: unknown).
+        self._checked: tuple[int, Any] | None = None
+        self.last_epoch = -1  # the key epoch of the last record (-1: none)
+
+    @property
+    def records(self) -> list[Record]:
+        """Every record; those left unread by a resumed open are read (and checked) now."""
+        if self._unread is not None:
+            unread = self._unread
+            scan = self.scan((unread.seq, unread.hash), stop=unread.end)
+            if scan.problem is None and len(scan.records) != unread.seq:
+                scan.problem = JournalCorrupt(len(scan.records) + 1, "missing")
+            if scan.problem is not None:
+                raise scan.problem
+            self._records[:0] = scan.records
+            self._unread = None
+        return self._records
+
+    @records.setter
+    def records(self, records: list[Record]) -> None:
+        self._records = records
+        self._unread = None
+
+    def adopt(self, scan: ScanResult, resume: Resume | None = None) -> None:
+        """Take what an open read: all records, or (resumed) those after `resume`."""
+        self._records = scan.records
+        self._unread = resume if scan.resumed else None
+        clean = scan.problem is None and scan.checked is not None
+        self._checked = (scan.end_offset, scan.checked) if clean else None
+        self.last_epoch = scan.last_epoch
+
+    @property
+    def count(self) -> int:
+        """How many records there are (without reading any left unread)."""
+        return (self._unread.seq if self._unread else 0) + len(self._records)
+
+    @property
+    def last_hash(self) -> str:
+        if self._records:
+            return str(self._records[-1]["hash"])
+        return self._unread.hash if self._unread else GENESIS
+
+    def records_after(self, seq: int) -> list[Record]:
+        """The records after record `seq`, reading unread ones only when they are needed."""
+        unread = self._unread.seq if self._unread else 0
+        if seq >= unread:
+            return self._records[seq - unread:]
+        return self.records[seq:]
+
+    def hash_at(self, seq: int) -> str:
+        """The hash of record `seq` (1-based, at most count)."""
+        unread = self._unread
+        if unread is not None and seq == unread.seq:
+            return unread.hash
+        if unread is not None and seq > unread.seq:
+            return str(self._records[seq - unread.seq - 1]["hash"])
+        return str(self.records[seq - 1]["hash"])
+
+    def checked_bytes(self) -> tuple[int, str] | None:
+        """(length, SHA-256) of the journal bytes checked on open or written since."""
+        if self._checked is None:
+            return None
+        return self._checked[0], self._checked[1].hexdigest()
 
     def add_key(self, key: bytes) -> None:
         """A new key epoch: records from now on are written under `key`."""
@@ -163,25 +249,43 @@ class Journal:
 
     # --- reading --------------------------------------------------------------------------
 
-    def scan(self, head: tuple[int, str] | None) -> ScanResult:
+    def scan(self, head: tuple[int, str] | None, resume: Resume | None = None,
+             stop: int | None = None) -> ScanResult:
         """Read every frame. A bad final frame beyond the head is a torn tail, not damage.
 
         `head` is what the head file says: the last acknowledged record and its hash. A
         journal that holds a different record there (another copy of this vault's journal
         put in its place) is damage, even though its own chain is whole.
+        With `resume`, only the frames after it are read, and only if the bytes before it
+        are still the ones noted (else `resumed` is False and nothing is read); `stop`
+        reads only the first `stop` bytes.
         """
         head_seq = head[0] if head is not None else None
         result = ScanResult()
-        epoch = 0
+        epoch = resume.epoch if resume is not None else 0
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
             result.problem = JournalCorrupt(1, "missing")
             return result
+        if stop is not None:
+            data = data[:stop]
+        view = memoryview(data)
         pos = 0
         prev = GENESIS
+        base = (0, GENESIS)
+        checked = hashlib.sha256()
+        if resume is not None:
+            checked.update(view[:resume.end])
+            if len(data) < resume.end or checked.hexdigest() != resume.sha256:
+                return result
+            result.resumed = True
+            pos = result.end_offset = resume.end
+            prev = resume.hash
+            base = (resume.seq, resume.hash)
+            result.last_epoch = resume.epoch
         while pos < len(data):
-            seq = len(result.records) + 1
+            seq = base[0] + len(result.records) + 1
             frame_start = pos
             record: Record | None = None
             if len(data) - pos >= _LEN.size:
@@ -213,7 +317,9 @@ class Journal:
             result.end_offset = pos
             result.last_epoch = epoch
         if result.problem is None and head is not None:
-            result.problem = head_mismatch(result.records, head)
+            result.problem = head_mismatch(result.records, head, base)
+        checked.update(view[resume.end if resume is not None else 0:result.end_offset])
+        result.checked = checked
         return result
 
     def _open_frame(self, nonce: bytes, sealed: bytes, epoch: int) -> tuple[int, Record] | None:
@@ -254,14 +360,15 @@ class Journal:
 
     def create(self, first_type: str, data: dict[str, Any]) -> Record:
         self.path.touch(mode=0o600, exist_ok=False)
+        self._checked = (0, hashlib.sha256())
         return self.append(first_type, data)
 
     def append(self, rtype: str, data: dict[str, Any]) -> Record:
         """Durably append one signed record; only then is what it describes acknowledged."""
-        prev = self.records[-1]["hash"] if self.records else GENESIS
+        prev = self.last_hash
         time_utc, offset = now_utc_and_offset()
         body: Record = {
-            "seq": len(self.records) + 1,
+            "seq": self.count + 1,
             "prev": prev,
             "time": time_utc,
             "offset": offset,
@@ -276,8 +383,13 @@ class Journal:
         plain += b" " * (padme(len(plain)) - len(plain))
         nonce = secrets.token_bytes(12)
         sealed = nonce + self._aead.encrypt(nonce, plain, self._aad)
-        append_durably(self.path, _LEN.pack(len(sealed)) + sealed)
-        self.records.append(record)
+        frame = _LEN.pack(len(sealed)) + sealed
+        append_durably(self.path, frame)
+        self._records.append(record)
+        self.last_epoch = len(self._aeads) - 1
+        if self._checked is not None:
+            self._checked[1].update(frame)
+            self._checked = (self._checked[0] + len(frame), self._checked[1])
         try:
             self._write_head(record["seq"], record["hash"])
         except EvidenceError:
@@ -287,5 +399,5 @@ class Journal:
         return record
 
     def sync_head(self) -> None:
-        if self.records:
-            self._write_head(self.records[-1]["seq"], self.records[-1]["hash"])
+        if self.count:
+            self._write_head(self.count, self.last_hash)

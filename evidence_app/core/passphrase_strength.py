@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from evidence_app.core.errors import WeakPassphrase
+from evidence_app.core.errors import PassphraseReason, WeakPassphrase
 from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
 from evidence_app.paths import resources_dir
 
@@ -41,17 +41,8 @@ class Verdict(StrEnum):
     STRONG = "strong"
 
 
-class Reason(StrEnum):
-    """Why a passphrase is refused or weak (a code; the words are chosen at the edge)."""
-
-    TOO_SHORT = "too_short"
-    WHITESPACE = "whitespace"
-    REPEATED = "repeated"
-    SEQUENCE = "sequence"
-    COMMON = "common"
-    DICTIONARY = "dictionary"
-    DATE = "date"
-    GUESSABLE = "guessable"
+# Why a passphrase is refused or weak; kept in core.errors, as WeakPassphrase carries it.
+Reason = PassphraseReason
 
 
 @dataclass(frozen=True)
@@ -198,7 +189,7 @@ def check_usable(passphrase: str) -> None:
     """Raise WeakPassphrase (with its reason) for a passphrase that must not lock a vault."""
     reason = refusal_reason(passphrase)
     if reason is not None:
-        raise WeakPassphrase(MIN_PASSPHRASE_LENGTH, reason.value)
+        raise WeakPassphrase(MIN_PASSPHRASE_LENGTH, reason)
 
 
 # --- the estimate -----------------------------------------------------------------------

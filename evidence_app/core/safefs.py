@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -64,6 +65,86 @@ def _temp_path(final: Path) -> Path:
     return final.with_name(f"{TEMP_PREFIX}{final.name}.{secrets.token_hex(4)}")
 
 
+# Temp files being written now (a bundle, a receipt, an exported copy, a vault object): the
+# quick exit removes them while the work that writes them may still run, so no half-made
+# output (plain evidence in an exported copy) stays behind when the process ends at once.
+_unfinished: set[Path] = set()
+_unfinished_lock = threading.Lock()
+
+
+def _track(tmp: Path, on: bool) -> None:
+    with _unfinished_lock:
+        if on:
+            _unfinished.add(tmp)
+        else:
+            _unfinished.discard(tmp)
+
+
+def remove_unfinished() -> int:
+    """Unlink every temp file still being written (the work writing it then fails on its
+    next write or on publishing, and publishes nothing); returns how many were removed."""
+    with _unfinished_lock:
+        paths = list(_unfinished)
+        _unfinished.clear()
+    for path in paths:
+        _unlink_quietly(path)
+    return len(paths)
+
+
+class StagedFile:
+    """An output written under a temp name beside `final` (0600), durable once written, and
+    given its name only by publish(): several outputs can be made first and named last."""
+
+    def __init__(self, final: Path, *, overwrite: bool = True) -> None:
+        self.final = final
+        self.overwrite = overwrite
+        self.tmp = _temp_path(final)
+        try:
+            fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as exc:
+            raise as_write_error(exc, final) from exc
+        _track(self.tmp, True)
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+
+    def finish(self) -> None:
+        """Flush and fsync the data; the file keeps its temp name."""
+        try:
+            try:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            finally:
+                self.file.close()
+        except OSError as exc:
+            self.discard()
+            raise as_write_error(exc, self.final) from exc
+
+    def still_there(self) -> bool:
+        """False once the quick exit swept the temp file away (remove_unfinished)."""
+        return os.path.lexists(self.tmp)
+
+    def publish(self) -> None:
+        """Give the finished file its name, durably."""
+        try:
+            if not self.overwrite and self.final.exists():
+                from evidence_app.core.errors import OutputExists
+
+                raise OutputExists(self.final)
+            os.replace(self.tmp, self.final)
+            _track(self.tmp, False)
+            fsync_dir(self.final.parent)
+        except OSError as exc:
+            self.discard()
+            raise as_write_error(exc, self.final) from exc
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            with contextlib.suppress(OSError):
+                self.file.close()
+        _unlink_quietly(self.tmp)
+        _track(self.tmp, False)
+
+
 @contextlib.contextmanager
 def atomic_output(final: Path, *, overwrite: bool = True,
                   before_publish: Callable[[], None] | None = None) -> Iterator[BinaryIO]:
@@ -74,32 +155,22 @@ def atomic_output(final: Path, *, overwrite: bool = True,
     where a copy of evidence is written into the custody log, so no copy can appear that
     the log does not know about (if it raises, nothing is published).
     """
-    tmp = _temp_path(final)
+    staged = StagedFile(final, overwrite=overwrite)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        fh = os.fdopen(fd, "wb")
-    except OSError as exc:
-        raise as_write_error(exc, final) from exc
-    try:
-        try:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        finally:
-            fh.close()
+        yield staged.file
+        staged.finish()
         if not overwrite and final.exists():
             from evidence_app.core.errors import OutputExists
 
             raise OutputExists(final)
         if before_publish is not None:
             before_publish()
-        os.replace(tmp, final)
-        fsync_dir(final.parent)
+        staged.publish()
     except OSError as exc:
-        _unlink_quietly(tmp)
+        staged.discard()
         raise as_write_error(exc, final) from exc
     except BaseException:
-        _unlink_quietly(tmp)
+        staged.discard()
         raise
 
 

@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from evidence_app.core.safefs import as_write_error
+from evidence_app.core.safefs import as_write_error, remove_unfinished
 
 PREFIX = "evidence-app-scratch-"
 OWNER_FILE = ".owner"
@@ -71,7 +72,7 @@ def stop_signals() -> list[signal.Signals]:
 def _take_lock(fd: int, *, wait: bool) -> bool:
     """An exclusive lock the OS drops when the process ends, however it ends."""
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":  # (not os.name: type checkers read this one)
             import msvcrt
 
             msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
@@ -152,7 +153,9 @@ def _rmtree(path: Path) -> bool:
 
 def remove_all() -> list[Path]:
     """Remove every scratch folder this process still has (and any a running job made
-    again after it was removed); returns those that stayed."""
+    again after it was removed), and every output still being written (safefs); returns
+    the folders that stayed."""
+    remove_unfinished()
     with _lock:
         paths = list(_live)
         again = [path for path in _removed if os.path.lexists(path)]

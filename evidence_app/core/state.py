@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import sys
+from dataclasses import dataclass, field, fields
+from functools import cache
+from types import CodeType
 from typing import Any
 
+from evidence_app import __version__
 from evidence_app.core.journal import Record
 
 
@@ -186,3 +191,66 @@ def fold(records: list[Record]) -> CaseState:
     for record in records:
         state.apply(record)
     return state
+
+
+# --- the fold as data (for the encrypted snapshot, core/snapshot.py) -----------------------
+
+_ITEM_FIELDS = tuple(f.name for f in fields(Item))
+_NOTE_FIELDS = tuple(f.name for f in fields(Note))
+
+
+def state_to_data(state: CaseState) -> dict[str, Any]:
+    """The state as JSON-ready data: one row of values per item and note."""
+    return {
+        "vault_id": state.vault_id, "created_at": state.created_at,
+        "public_key": state.public_key, "case": state.case, "seals": state.seals,
+        "by_sha256": state.by_sha256,
+        "item_fields": _ITEM_FIELDS,
+        "items": [[getattr(item, name) for name in _ITEM_FIELDS]
+                  for item in state.items.values()],
+        "note_fields": _NOTE_FIELDS,
+        "notes": [[getattr(note, name) for name in _NOTE_FIELDS]
+                  for note in state.notes.values()],
+    }
+
+
+def state_from_data(data: dict[str, Any]) -> CaseState:
+    """The state state_to_data() described; raises ValueError when it does not fit."""
+    if list(data["item_fields"]) != list(_ITEM_FIELDS) \
+            or list(data["note_fields"]) != list(_NOTE_FIELDS):
+        raise ValueError("state fields differ")
+    items = [Item(*row) for row in data["items"]]
+    notes = [Note(*row) for row in data["notes"]]
+    state = CaseState(
+        vault_id=data["vault_id"], created_at=data["created_at"],
+        public_key=data["public_key"],
+        items={item.id: item for item in items}, notes={note.id: note for note in notes},
+        case=data["case"], seals=data["seals"], by_sha256=data["by_sha256"])
+    if not all(isinstance(v, str) for v in (state.vault_id, state.created_at,
+                                           state.public_key)) \
+            or not all(isinstance(v, dict) for v in (state.case, state.by_sha256)) \
+            or not isinstance(state.seals, list) or len(state.items) != len(items) \
+            or len(state.notes) != len(notes):
+        raise ValueError("state shape")
+    return state
+
+
+@cache
+def fold_fingerprint() -> str:
+    """Names this version of the fold (the code above, the app's version): a snapshot
+    folded by other code, which might read the same records differently, is not reused."""
+    digest = hashlib.sha256(f"{__version__}|{sys.version_info[:2]}".encode())
+    digest.update(repr((sorted(_HANDLERS), _ITEM_FIELDS, _NOTE_FIELDS,
+                        tuple(f.name for f in fields(CaseState)))).encode())
+    codes = [fn.__code__ for fn in (*_HANDLERS.values(), fold, CaseState.apply,
+                                    CaseState.next_item_id, CaseState.next_note_id)]
+    while codes:
+        code = codes.pop()
+        digest.update(code.co_code)
+        digest.update(repr(code.co_names).encode())
+        for const in code.co_consts:
+            if isinstance(const, CodeType):
+                codes.append(const)
+            else:
+                digest.update(repr(const).encode())
+    return digest.hexdigest()

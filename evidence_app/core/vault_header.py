@@ -123,7 +123,7 @@ def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
         raise UnsupportedVault(version)
     for key in ("vault_id", "kdf", "wrapped_key", "signing_key"):
         if key not in header:
-            raise CorruptHeader(header_path, f"missing {key}")
+            raise CorruptHeader(header_path, "missing_field", key)
     wrapped = header["wrapped_key"]
     recovery_fields = ("salt",) if version == 1 else ("salt", "public", "ephemeral")
     epoch = header.get("epoch", 0)

@@ -20,6 +20,7 @@ from evidence_app.core.errors import (
 )
 from evidence_app.core.journal import Record, check_chain, head_mismatch
 from evidence_app.core.objectstore import CancelCheck, Progress
+from evidence_app.core.record_types import RecordType
 from evidence_app.core.safefs import atomic_output, safe_file_name
 from evidence_app.core.state import Item, Note
 from evidence_app.core.vault_parts import VaultParts
@@ -128,7 +129,7 @@ class ItemsMixin(VaultParts):
     def record_viewed(self, item_id: str) -> None:
         self._append("item_viewed", {"item_id": self.item(item_id).id})
 
-    def record(self, rtype: str, data: dict[str, Any]) -> Record:
+    def record(self, rtype: RecordType, data: dict[str, Any]) -> Record:
         """Record another event (bundle sealed, timestamp obtained...) in the custody log."""
         return self._append(rtype, data)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence_app.core.errors import JournalCorrupt
 from evidence_app.core.journal import Record
+from evidence_app.core.record_types import RecordType
 from evidence_app.core.state import CaseState
 
 if TYPE_CHECKING:
@@ -27,4 +28,4 @@ class VaultParts:
 
         def _journal(self) -> Journal: ...
 
-        def _append(self, rtype: str, data: dict[str, Any]) -> Record: ...
+        def _append(self, rtype: RecordType, data: dict[str, Any]) -> Record: ...

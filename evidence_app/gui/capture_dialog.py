@@ -98,8 +98,8 @@ class CaptureDialog(QDialog):
         self.whole.setAccessibleName(_("Capture a whole screen"))
         self.screen_box = QComboBox(self)
         self.screen_box.setAccessibleName(_("Which screen"))
-        self.window = QRadioButton(_("One &window"), self)
-        self.window.setAccessibleName(_("Capture one window"))
+        self.one_window = QRadioButton(_("One &window"), self)
+        self.one_window.setAccessibleName(_("Capture one window"))
         self.window_box = QComboBox(self)
         self.window_box.setAccessibleName(_("Which window"))
         self.refresh = QPushButton(_("R&efresh list"), self)
@@ -110,7 +110,7 @@ class CaptureDialog(QDialog):
         self.region = QRadioButton(_("A &region (drag a rectangle on the screen)"), self)
         self.region.setAccessibleName(_("Capture a region of the screen"))
         self.modes = QButtonGroup(self)
-        for button in (self.whole, self.window, self.region):
+        for button in (self.whole, self.one_window, self.region):
             self.modes.addButton(button)
         self.whole.setChecked(True)
         self.delay = QSpinBox(self)
@@ -140,7 +140,7 @@ class CaptureDialog(QDialog):
         window_row.addWidget(self.refresh)
         form = QFormLayout()
         form.addRow(self.whole, self.screen_box)
-        form.addRow(self.window, window_row)
+        form.addRow(self.one_window, window_row)
         form.addRow("", self.window_note)
         form.addRow(self.region)
         delay_label = QLabel(_("Wait &before capturing:"), self)
@@ -161,7 +161,7 @@ class CaptureDialog(QDialog):
         layout.addWidget(self.options)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        order = [self.whole, self.screen_box, self.window, self.window_box, self.refresh,
+        order = [self.whole, self.screen_box, self.one_window, self.window_box, self.refresh,
                  self.region, self.delay, self.series, self.take, close]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -192,10 +192,10 @@ class CaptureDialog(QDialog):
             reason = _("No other program's window is open right now.")
         self.window_note.setText(
             reason if reason else _("Bring that window to the front before capturing."))
-        for widget in (self.window, self.window_box, self.refresh):
+        for widget in (self.one_window, self.window_box, self.refresh):
             widget.setEnabled(ok)
         self.window_box.setEnabled(bool(windows))
-        if not windows and self.window.isChecked():
+        if not windows and self.one_window.isChecked():
             self.whole.setChecked(True)
 
     def _check_available(self) -> None:
@@ -231,7 +231,7 @@ class CaptureDialog(QDialog):
     def mode(self) -> str:
         if self.region.isChecked():
             return "region"
-        return "window" if self.window.isChecked() else "screen"
+        return "window" if self.one_window.isChecked() else "screen"
 
     def start_capture(self) -> None:
         """Take button: hide the app, wait (with a countdown if asked), then capture."""

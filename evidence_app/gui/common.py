@@ -117,6 +117,17 @@ def quick_exit_button(parent: QWidget | None = None) -> QPushButton:
 ERROR_COLOUR = "#a4262c"
 
 
+def show_problems(parent: QWidget | None, title: str, text: str) -> None:
+    """What part of a piece of work could not do, in plain text (names may hold markup)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.setAccessibleName(_("Message"))
+    box.exec()
+
+
 def say(label: QLabel, text: str) -> None:
     """What is happening now ("Creating the vault…"), in the ordinary colour: work in
     progress is never said in the colour of an error."""

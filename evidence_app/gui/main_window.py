@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app import APP_NAME
-from evidence_app.core.vault_ingest import files_to_add
-from evidence_app.gui.common import quick_exit_button, show_error
+from evidence_app.core.state import Item
+from evidence_app.gui.common import quick_exit_button, show_error, show_problems
 from evidence_app.gui.detail_pane import DetailPane
 from evidence_app.gui.file_dialogs import Place, open_files
 from evidence_app.gui.item_model import ItemFilter, ItemRole, ItemTreeModel
@@ -41,6 +41,9 @@ from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
+from evidence_app.outcome_words import add_problems
+from evidence_app.workflows.add import add_files, plan_add
+from evidence_app.workflows.outcome import Outcome
 
 NEUTRAL_TITLE = "Notes"
 
@@ -348,9 +351,12 @@ class MainWindow(QMainWindow):
         self.progress.setValue(min(done, max(total, 1)))
 
     def _stamps_done(self, result) -> None:
-        """A background timestamp run: quiet when it worked; one calm line when it did not,
-        said once (offline, every action would repeat it) until a run works again."""
-        if result.error is None or not result.waiting:
+        self._say_stamps(result.error is not None and bool(result.waiting))
+
+    def _say_stamps(self, failed: bool) -> None:
+        """A timestamp run: quiet when it worked; one calm line when it did not, said once
+        (offline, every action would repeat it) until a run works again."""
+        if not failed:
             self._stamps_said = False
         elif not self._stamps_said:
             self._stamps_said = True
@@ -365,39 +371,28 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: list[Path]) -> None:
         vault = self.session.vault
         # Links inside folders are not followed; the vault's own files are never evidence.
-        files, _links = files_to_add(paths, vault.path if vault is not None else None)
-        if not files:
+        plan = plan_add(paths, vault.path if vault is not None else None)
+        if not plan.files:
             shown = ", ".join(str(p) for p in paths)
             self.statusBar().showMessage(
                 _("No files found in {folder}; nothing was added.").format(folder=shown), 10_000)
             return
-
-        def add_all(vault, files, progress=None, cancel=None):
-            total = sum(p.stat().st_size for p in files if p.exists()) or 1
-            done = 0
-            added = []
-            for path in files:
-                if cancel is not None and cancel():
-                    break
-
-                def one(d: int, _t: int, m: str, base: int = done) -> None:
-                    if progress is not None:
-                        progress(base + d, total, m)
-
-                added.append(vault.add_file(path, progress=one, cancel=cancel))
-                done += added[-1].size
-            return added
-
-        self._task = self.session.run(add_all, files, on_progress=self._progress,
+        self._task = self.session.run(add_files, plan, on_progress=self._progress,
                                       on_done=self._added, on_error=lambda e: show_error(self, e))
         self.cancel_button.setVisible(True)
 
-    def _added(self, items: list) -> None:
+    def _added(self, outcome: Outcome[Item]) -> None:
+        """Say what was added; what was not, and why, in one message."""
+        items = outcome.done
         if items:
             self.statusBar().showMessage(ngettext(
                 "{count} file added to the vault.", "{count} files added to the vault.",
                 len(items)).format(count=len(items)), 8000)
             self._select_id(items[-1].id)
+        self._say_stamps(outcome.stamps.error is not None and outcome.stamps.waiting > 0)
+        problems = add_problems(outcome)
+        if problems:
+            show_problems(self, _("Adding files"), problems)
 
     def add_files(self) -> None:
         chosen = open_files(self, _("Add files to the vault"), Place.PICTURES)

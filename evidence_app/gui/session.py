@@ -38,23 +38,22 @@ class Session(QObject):
         super().__init__()
         self.settings = settings
         self.vault: Vault | None = None
-        self._vault_lock = threading.RLock()
+        self._guard: VaultGuard | None = None
         self._tasks: set[workers.Task] = set()
         self.stamper = Stamper(self)
 
     @property
     def is_unlocked(self) -> bool:
-        return self.vault is not None and self.vault.is_open
+        return self._guard is not None and self._guard.vault.is_open
 
     def require_vault(self) -> Vault:
-        if self.vault is None or not self.vault.is_open:
-            raise VaultLocked()
-        return self.vault
+        return self._require_guard().vault
 
     # --- opening ---------------------------------------------------------------------------
 
     def _opened(self, vault: Vault) -> None:
         self.vault = vault
+        self._guard = VaultGuard(vault)
         self.unlocked.emit()
         self.changed.emit()
         # What waited while offline is sent, pending OpenTimestamps proofs are upgraded
@@ -103,24 +102,33 @@ class Session(QObject):
     def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[Any], None] | None = None,
             on_progress: Callable[[int, int, str], None] | None = None,
-            changes: bool = True, **kwargs: Any) -> workers.Task:
+            changes: bool = True, restamp: bool = True, **kwargs: Any) -> workers.Task:
         """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time.
 
         changes=False: work that only reads (the reader's pages), so `changed` is not
-        emitted and no timestamp run follows."""
-        vault = self.require_vault()
+        emitted and no timestamp run follows. restamp=False: the work stamped what it added
+        itself (the workflows do), so no background run follows it."""
+        guard = self._require_guard()
+        vault = guard.vault
         then: dict[str, bool] = {}
 
         def guarded(*a: Any, progress: Any = None, cancel: Any = None, **kw: Any) -> Any:
-            with self._vault_lock:
-                if not vault.is_open:
-                    raise VaultLocked()
-                before = records_count(vault)
+            def stop() -> bool:  # the task's own cancel, or the session was locked
+                return guard.lock_requested.is_set() or bool(cancel is not None and cancel())
+
+            with guard.mutex:
                 try:
-                    return fn(vault, *a, progress=progress, cancel=cancel, **kw)
-                finally:  # also after an error or a cancel: what was added still counts
-                    then["stamp"] = (changes and fn is not stamp_run
-                                     and wants_stamp(vault, before))
+                    if guard.lock_requested.is_set() or not vault.is_open:
+                        raise VaultLocked()
+                    before = records_count(vault)
+                    try:
+                        return fn(vault, *a, progress=progress, cancel=stop, **kw)
+                    finally:  # also after an error or a cancel: what was added still counts
+                        then["stamp"] = (changes and restamp and fn is not stamp_run
+                                         and not guard.lock_requested.is_set()
+                                         and wants_stamp(vault, before))
+                finally:
+                    guard.close_if_requested(holding=True)
 
         task = workers.Task(guarded, *args, **kwargs)
         self._tasks.add(task)
@@ -130,7 +138,7 @@ class Session(QObject):
         # their callbacks are dropped rather than called on deleted widgets.
         def finished(result: Any) -> None:
             self._forget(task)
-            if not vault.is_open:
+            if guard.lock_requested.is_set():
                 return
             if changes:
                 self.changed.emit()
@@ -141,7 +149,7 @@ class Session(QObject):
 
         def failed(exc: Any) -> None:
             self._forget(task)
-            if not vault.is_open:
+            if guard.lock_requested.is_set():
                 return
             if changes:
                 self.changed.emit()
@@ -153,8 +161,14 @@ class Session(QObject):
         task.signals.finished.connect(finished)
         task.signals.failed.connect(failed)
         if on_progress is not None:
-            task.signals.progress.connect(on_progress)
+            task.signals.progress.connect(
+                lambda d, t, m: None if guard.lock_requested.is_set() else on_progress(d, t, m))
         return workers.start(task)
+
+    def _require_guard(self) -> VaultGuard:
+        if self._guard is None or not self._guard.vault.is_open:
+            raise VaultLocked()
+        return self._guard
 
     def _forget(self, task: workers.Task) -> None:
         self._tasks.discard(task)
@@ -168,17 +182,49 @@ class Session(QObject):
     # --- locking ---------------------------------------------------------------------------
 
     def lock(self, reason: str = "user") -> None:
-        """Cancel running work, close the vault and drop its keys."""
+        """Lock at once, never waiting on the GUI thread: the session forgets the vault now,
+        running work is told to stop, and the keys are dropped now or, when a worker is in
+        the middle of a step, by that worker as soon as it stops."""
+        guard, self._guard, self.vault = self._guard, None, None
         for task in list(self._tasks):
             task.cancel()
-        for task in list(self._tasks):
-            task.done.wait(10)
-        with self._vault_lock:
-            if self.vault is not None and self.vault.is_open:
-                self.vault.lock()
-            self.vault = None
+        self._tasks.clear()
+        self.busy_changed.emit(False)
+        if guard is not None:
+            guard.lock_requested.set()
+            guard.close_if_requested(holding=False)
         log.info("vault locked (%s)", reason)
         self.locked.emit(reason)
+
+
+class VaultGuard:
+    """One open vault and the one lock its work runs under (Vault objects are not
+    thread-safe). A lock request is a flag every step sees; the keys are dropped by
+    whoever holds the vault when the flag is seen: the GUI thread if nothing runs, else
+    the worker as it stops."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.mutex = threading.Lock()
+        self.lock_requested = threading.Event()
+
+    def close_if_requested(self, *, holding: bool) -> None:
+        """holding=True: called by the worker inside the mutex; else it is tried without
+        waiting (a worker that holds it closes the vault itself on its way out)."""
+        if not self.lock_requested.is_set():
+            return
+        if holding:
+            self._close()
+            return
+        if self.mutex.acquire(blocking=False):
+            try:
+                self._close()
+            finally:
+                self.mutex.release()
+
+    def _close(self) -> None:
+        if self.vault.is_open:
+            self.vault.lock()
 
 
 def record_timestamp_choice(vault: Vault, yes: bool) -> None:

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Final
 
 from cryptography import x509
 
 from evidence_app.core.errors import TsaNoTrustRoot
 from evidence_app.core.journal import Record
+from evidence_app.core.record_types import RecordType
 from evidence_app.core.vault import Vault
 from evidence_app.timestamp.ots import DEFAULT_CALENDARS
 from evidence_app.timestamp.roots import trusted_roots
 from evidence_app.timestamp.tsas import DEFAULT_TSAS, builtin_roots, resolve_tsa
 from evidence_app.timestamp.tsp import load_roots
 
-SETTINGS_RECORD = "timestamp_settings"
+SETTINGS_RECORD: Final[RecordType] = "timestamp_settings"
 DEFAULT_TIMEOUT = 5.0  # per run of requests; an authority that does not answer is asked later
 TIMEOUT_ENV = "EVIDENCE_APP_TSA_TIMEOUT"
 

@@ -14,13 +14,14 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from evidence_app.core.errors import OtsProofInvalid, TimestampError, VaultLocked
 from evidence_app.core.journal import Record
 from evidence_app.core.objectstore import ObjectStore
+from evidence_app.core.record_types import RecordType
 from evidence_app.core.timeutil import utc_iso
 from evidence_app.core.vault import Vault
 from evidence_app.timestamp import ots
@@ -30,10 +31,11 @@ from evidence_app.timestamp.tsp import embedded_certificates
 
 log = logging.getLogger(__name__)
 
-OBTAINED_RECORD = "timestamp_obtained"
-OTS_RECORD = "ots_proof"
-STAMPED_RECORD_TYPES = frozenset({"note_added", "note_edited", "case_updated", "item_updated",
-                                  "item_withdrawn", "chat_imported", "bundle_sealed"})
+OBTAINED_RECORD: Final[RecordType] = "timestamp_obtained"
+OTS_RECORD: Final[RecordType] = "ots_proof"
+STAMPED_RECORD_TYPES: frozenset[RecordType] = frozenset({
+    "note_added", "note_edited", "case_updated", "item_updated", "item_withdrawn",
+    "chat_imported", "bundle_sealed"})
 KEY_SUBJECT: dict[str, Any] = {"kind": "key"}
 
 Progress = Callable[[int, int, str], None]

@@ -154,7 +154,7 @@ def test_one_window_of_another_program(qtbot, session, pattern_window) -> None:
                  if dialog.window_box.itemData(i).id == wid)
     assert dialog.window_box.itemText(index) == title
     assert not any(w.id == int(dialog.winId()) for w in capture.list_windows())
-    dialog.window.setChecked(True)
+    dialog.one_window.setChecked(True)
     dialog.window_box.setCurrentIndex(index)
     qtbot.mouseClick(dialog.take, Qt.MouseButton.LeftButton)
     wait_saved(qtbot, dialog, 1)

@@ -1,0 +1,44 @@
+"""What a use case did not do, and why, in words for the window (the command line prints
+one line per problem as it goes)."""
+
+from __future__ import annotations
+
+from evidence_app.i18n import _, ngettext
+from evidence_app.messages import describe
+from evidence_app.workflows.outcome import Outcome, SkipReason, StopReason
+
+# A long list helps nobody in a message box; the log and the command line have every line.
+MOST_SHOWN = 8
+
+
+def add_problems(outcome: Outcome[object]) -> str:
+    """Empty when every file handed in was added."""
+    parts: list[str] = []
+    if outcome.failed:
+        lines = [ngettext("{count} file could not be added:",
+                          "{count} files could not be added:",
+                          len(outcome.failed)).format(count=len(outcome.failed))]
+        lines += [f"• {describe(f.error)}" for f in outcome.failed[:MOST_SHOWN]]
+        more = len(outcome.failed) - MOST_SHOWN
+        if more > 0:
+            lines.append(ngettext("… and {count} more.", "… and {count} more.",
+                                  more).format(count=more))
+        parts.append("\n".join(lines))
+    links = outcome.links_skipped()
+    if links:
+        parts.append(ngettext("{count} link inside the folders was not followed.",
+                              "{count} links inside the folders were not followed.",
+                              links).format(count=links))
+    for skipped in outcome.skipped:
+        if skipped.reason is SkipReason.EMPTY_FOLDER:
+            parts.append(_("No files found in {folder}.").format(folder=skipped.name))
+    if outcome.stop is StopReason.FAILED and outcome.stop_error is not None:
+        parts.append(describe(outcome.stop_error) + " " + ngettext(
+            "{count} file was added before that.", "{count} files were added before that.",
+            len(outcome.done)).format(count=len(outcome.done)))
+    elif outcome.stop is StopReason.CANCELLED:
+        parts.append(ngettext(
+            "Adding was stopped. {count} file was added before that and is kept.",
+            "Adding was stopped. {count} files were added before that and are kept.",
+            len(outcome.done)).format(count=len(outcome.done)))
+    return "\n\n".join(parts)
