@@ -1,0 +1,187 @@
+"""What ingest is measured against, in the same run, on the same file and the same disk.
+
+Shared by ingest.py (through the command line) and ingest_gui.py (through the window):
+  sha256     hashlib SHA-256 of the file, read unbuffered with readinto into one 4 MiB buffer
+  write      a write-only stream of as many bytes from memory to the same disk, fsync'd at the
+             end; the faster of a plain stream and one that starts write-back every 8 MiB
+             (what the project does), so the project's own trick cannot beat its limit
+  tools      `sha256sum FILE` then `age -r RECIPIENT -o OUT FILE` (OUT fsync'd): the two-pass
+             way with standard tools
+A one-pass ingest has to hash, and has to write: its limit is min(sha256, write).
+Every figure is the best of --repeat runs (the fastest reference is the limit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+MIB = 1 << 20
+CHUNK = 4 * MIB
+KICK = 8 * MIB
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def use_fast_kdf() -> None:
+    """Cheap Argon2 here and in every Python started from here (test-only code): key
+    derivation is start-up, not ingest, and would only add noise."""
+    sys.path.insert(0, str(REPO / "tests" / "fastkdf"))
+    import fastkdf
+
+    fastkdf.everywhere()
+
+
+def private_env(work: Path) -> None:
+    """HOME, config, data and logs inside the work folder: the app's 'last seen' records and
+    logs of a benchmark never reach the real user's folders."""
+    home = work / "home"
+    for name, sub in (("HOME", ""), ("XDG_DATA_HOME", ".local/share"),
+                      ("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state"),
+                      ("XDG_CACHE_HOME", ".cache"), ("EVIDENCE_APP_LOG_DIR", "logs")):
+        folder = home / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(folder)
+    os.environ.pop("EVIDENCE_APP_VAULT", None)
+    os.environ["LANGUAGE"] = "en"
+
+
+def make_file(path: Path, size_mib: int) -> None:
+    """Random (incompressible) data, fsync'd, so no contender finds it half-written."""
+    with open(path, "wb") as fh:
+        for _ in range(size_mib * MIB // CHUNK):
+            fh.write(os.urandom(CHUNK))
+        fh.write(os.urandom(size_mib * MIB % CHUNK))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_through(path: Path) -> None:
+    """Bring the file into the page cache, so every contender reads it the same way."""
+    buf = bytearray(CHUNK)
+    with open(path, "rb", buffering=0) as fh:
+        while fh.readinto(buf):
+            pass
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def hash_file(path: Path) -> str:
+    hasher = hashlib.sha256()
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            hasher.update(view[:n])
+    return hasher.hexdigest()
+
+
+def write_only(dest: Path, size: int, kick: bool) -> None:
+    """`size` bytes of one random buffer written again and again, fsync'd at the end."""
+    buf = memoryview(os.urandom(CHUNK))
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        pos = kicked = 0
+        while pos < size:
+            pos += os.write(fd, buf[: min(CHUNK, size - pos)])
+            if kick and pos - kicked >= KICK:
+                os.posix_fadvise(fd, kicked, pos - kicked, os.POSIX_FADV_DONTNEED)
+                kicked = pos
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    dest.unlink()
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def age_recipient() -> str | None:
+    if not (shutil.which("age") and shutil.which("age-keygen") and shutil.which("sha256sum")):
+        return None
+    keygen = subprocess.run(["age-keygen"], capture_output=True, text=True, check=True)
+    return next(line.split(": ", 1)[1].strip() for line in
+                keygen.stderr.splitlines() + keygen.stdout.splitlines() if "public key" in line)
+
+
+def sha256sum_then_age(src: Path, dest: Path, recipient: str) -> None:
+    subprocess.run(["sha256sum", str(src)], check=True, capture_output=True)
+    subprocess.run(["age", "-r", recipient, "-o", str(dest), str(src)], check=True)
+    fsync_file(dest)
+    dest.unlink()
+
+
+class References:
+    """Best-of-N seconds for each reference over one file."""
+
+    def __init__(self, src: Path, work: Path, repeat: int) -> None:
+        self.src = src
+        self.work = work
+        self.size = src.stat().st_size
+        self.repeat = max(1, repeat)
+        self.recipient = age_recipient()
+        self.sha256: list[float] = []
+        self.write: list[float] = []
+        self.tools: list[float] = []
+
+    def measure_once(self) -> None:
+        """One round of every reference (rounds are interleaved with the project's runs, so
+        a neighbour's load hits both alike)."""
+        read_through(self.src)
+        self.sha256.append(timed(lambda: hash_file(self.src)))
+        out = self.work / "write-only.bin"
+        self.write.append(min(timed(lambda: write_only(out, self.size, kick=False)),
+                              timed(lambda: write_only(out, self.size, kick=True))))
+        if self.recipient is not None:
+            recipient = self.recipient
+            self.tools.append(timed(lambda: sha256sum_then_age(
+                self.src, self.work / "out.age", recipient)))
+
+    def limit_s(self) -> float:
+        return max(min(self.sha256), min(self.write))
+
+
+def rate(size: int, seconds: float) -> float:
+    return size / MIB / seconds
+
+
+def report(refs: References, project: list[float], label: str) -> list[str]:
+    """name=value lines: every throughput (best and all runs) and the two ratios."""
+    size = refs.size
+
+    def runs(times: list[float]) -> str:
+        return ",".join(f"{rate(size, t):.0f}" for t in times)
+
+    best = min(project)
+    lines = [
+        f"size_mib={size / MIB:.0f}",
+        f"cpus={os.cpu_count()}",
+        f"load_avg_1min={os.getloadavg()[0]:.2f}",
+        f"sha256_mib_s={rate(size, min(refs.sha256)):.0f}  (runs {runs(refs.sha256)})",
+        f"write_only_fsync_mib_s={rate(size, min(refs.write)):.0f}  (runs {runs(refs.write)})",
+        f"limit_mib_s={rate(size, refs.limit_s()):.0f}",
+        f"{label}_mib_s={rate(size, best):.0f}  (runs {runs(project)})",
+        f"{label}_vs_limit={refs.limit_s() / best:.3f}  (goal >= 0.85)",
+    ]
+    if refs.tools:
+        lines += [f"sha256sum_age_mib_s={rate(size, min(refs.tools)):.0f}  "
+                  f"(runs {runs(refs.tools)})",
+                  f"{label}_vs_sha256sum_age={min(refs.tools) / best:.2f}  (goal >= 1.5)"]
+    else:
+        lines.append(f"{label}_vs_sha256sum_age=skipped (age, age-keygen or sha256sum missing)")
+    return lines
