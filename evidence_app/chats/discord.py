@@ -7,11 +7,14 @@ their account id as well as their name, which is what a police request to Discor
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterable
 from typing import Any
 
+from evidence_app.chats.formats import JsonChatFormat, Probe, json_list
 from evidence_app.chats.model import Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatParseError
+from evidence_app.i18n import _
 
 _SYSTEM_TYPES = {"RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange",
                  "ChannelIconChange", "ChannelPinnedMessage", "GuildMemberJoin",
@@ -41,7 +44,9 @@ def _message(raw: Any, index: int) -> Message:
         return Message(index=index, text=json.dumps(raw, ensure_ascii=False)[:100_000],
                        unparsed=True)
     stamp = raw["timestamp"]
-    author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+    author = raw.get("author")
+    if not isinstance(author, dict):
+        author = {}
     name = _s(author.get("name"))
     disc = _s(author.get("discriminator"))
     if disc and disc != "0000":
@@ -61,27 +66,29 @@ def _message(raw: Any, index: int) -> Message:
     ref = raw.get("reference")
     if isinstance(ref, dict) and ref.get("messageId"):
         msg.reply_to = _s(ref.get("messageId"))
-    for att in raw.get("attachments") or []:
+    for att in json_list(raw.get("attachments")):
         if isinstance(att, dict):
             url = _s(att.get("url"))
             local = url if url and "://" not in url else None
             msg.attachments.append(Attachment(
                 name=_s(att.get("fileName")) or url.rsplit("/", 1)[-1], kind="file",
                 path=local, url=url if local is None else None))
-    for sticker in raw.get("stickers") or []:
+    for sticker in json_list(raw.get("stickers")):
         if isinstance(sticker, dict):
             msg.attachments.append(Attachment(name=_s(sticker.get("name")), kind="sticker",
                                               url=_s(sticker.get("sourceUrl")) or None))
-    for embed in raw.get("embeds") or []:
+    for embed in json_list(raw.get("embeds")):
         if isinstance(embed, dict) and embed.get("url"):
             msg.attachments.append(Attachment(name=_s(embed.get("title")) or _s(embed["url"]),
                                               kind="link", url=_s(embed["url"])))
-    for reaction in raw.get("reactions") or []:
+    for reaction in json_list(raw.get("reactions")):
         if not isinstance(reaction, dict):
             continue
-        emoji = reaction.get("emoji") if isinstance(reaction.get("emoji"), dict) else {}
+        emoji = reaction.get("emoji")
+        if not isinstance(emoji, dict):
+            emoji = {}
         label = _s(emoji.get("name")) or _s(emoji.get("code")) or "?"
-        users = [u for u in reaction.get("users") or [] if isinstance(u, dict)]
+        users = [u for u in json_list(reaction.get("users")) if isinstance(u, dict)]
         for user in users or [{}]:
             msg.reactions.append({"actor": _s(user.get("name")), "reaction": label})
     return msg
@@ -124,3 +131,26 @@ def parse_discord_stream(data: Any, messages: Iterable[Any],
                   "channel": channel_name, "channel_id": _s(channel.get("id")),
                   "exported_at": _s(data.get("exportedAt"))}
     return conv
+
+
+class DiscordFormat(JsonChatFormat):
+    """A channel or DM saved by DiscordChatExporter as JSON (one file per channel)."""
+
+    id = "discord"
+    platforms = ("discord",)
+
+    def title(self) -> str:
+        return _("Discord")
+
+    def rank(self, name: str) -> int | None:
+        base = posixpath.basename(name).lower()
+        return 3 if base.endswith(".json") and not base.startswith("message_") else None
+
+    def is_shape(self, data: Any) -> bool:
+        return is_discord(data)
+
+    def parse(self, probe: Probe) -> list[Conversation]:
+        skeleton = probe.skeleton()
+        with probe.messages(self.id, skeleton.total) as every:
+            messages = (raw for path, raw in every if path == ("messages",))
+            return [parse_discord_stream(skeleton.data, messages, probe.name)]

@@ -20,7 +20,7 @@ import fnmatch
 import posixpath
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Literal
@@ -46,6 +46,12 @@ def kind_of_head(head: bytes) -> HeadKind:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
+
+
+def json_list(value: Any) -> list[Any]:
+    """A JSON value that should be a list, or [] when the export put something else there
+    (a number where a list belongs must not stop the whole parse)."""
+    return value if isinstance(value, list) else []
 
 
 @dataclass
@@ -106,7 +112,7 @@ class Probe:
             raise Cancelled()
 
     def messages(self, fmt: str, total: int) -> contextlib.closing[
-            Iterator[tuple[jsonstream.Path, Any]]]:
+            Generator[tuple[jsonstream.Path, Any], None, None]]:
         """Every message of the JSON document, to use in a `with`: the file is closed when
         the block ends, however it ends (a parse that fails half-way included)."""
         return contextlib.closing(jsonstream.iter_messages(self.opener(), self.label, fmt,
@@ -191,4 +197,3 @@ class JsonChatFormat(ChatFormat):
     @abstractmethod
     def is_shape(self, data: Any) -> bool:
         """True when a JSON document (its messages cut to a sample) is this format's."""
-

@@ -154,7 +154,7 @@ class _TextStream(io.RawIOBase):
 
 
 def _store_text(vault: Vault, pieces: Iterator[str], name: str, **fields: Any) -> str:
-    return vault.add_stream(_TextStream(pieces), name, **fields).id
+    return vault.add_stream(io.BufferedReader(_TextStream(pieces)), name, **fields).id
 
 
 def _store_transcript(vault: Vault, conv: Conversation, original: str) -> str:
@@ -200,8 +200,9 @@ def store_export(vault: Vault, parsed: ParsedExport,
 
 def import_chat(vault: Vault, path: Path, fmt: str | None = None, me: str | None = None,
                 cancel: CancelCheck | None = None) -> ImportResult:
-    """Parse, settle "me", store. Raises ChatOwnerUnclear when the person must be asked."""
-    with open_export(Path(path), fmt) as parsed:
+    """Parse, settle "me", store. Raises ChatOwnerUnclear when the person must be asked;
+    `cancel` is seen while parsing as well as while storing."""
+    with open_export(Path(path), fmt, cancel=cancel) as parsed:
         resolve_me(parsed, me)
         return store_export(vault, parsed, cancel)
 

@@ -19,7 +19,7 @@ import codecs
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -254,7 +254,7 @@ def read_skeleton(opener: Opener, name: str, fmt: str,
 
 
 def iter_messages(opener: Opener, name: str, fmt: str, expected: int | None = None,
-                  cancel: CancelCheck | None = None) -> Iterator[tuple[Path, Any]]:
+                  cancel: CancelCheck | None = None) -> Generator[tuple[Path, Any], None, None]:
     """Every message as decoded JSON, with the path of its list, in the file's order;
     `expected` (the skeleton's total) is a limit: more means the file changed meanwhile."""
     seen = 0

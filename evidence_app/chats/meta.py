@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 from typing import Any
 
+from evidence_app.chats import jsonstream
+from evidence_app.chats.formats import JsonChatFormat, Probe, json_list
 from evidence_app.chats.model import Attachment, Conversation, Message, participants_in_order
-from evidence_app.core.errors import ChatParseError
+from evidence_app.core.errors import ChatExportTooBig, ChatParseError
+from evidence_app.i18n import _
+
+MAX_META_MESSAGES = 200_000  # a thread is read whole (to sort it)
 
 _MEDIA_KEYS = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"),
                ("gifs", "gif"), ("files", "document"))
@@ -75,7 +81,7 @@ def _classic(raw: Any, index: int) -> Message:
     msg = Message(index=index, time=_utc_ms(raw.get("timestamp_ms")), timezone="UTC",
                   sender=_s(raw.get("sender_name")) or None, text=_s(raw.get("content")))
     for key, kind in _MEDIA_KEYS:
-        for media in raw.get(key) or []:
+        for media in json_list(raw.get(key)):
             if isinstance(media, dict) and isinstance(media.get("uri"), str):
                 uri = media["uri"]
                 msg.attachments.append(Attachment(name=uri.rsplit("/", 1)[-1], kind=kind,
@@ -90,7 +96,7 @@ def _classic(raw: Any, index: int) -> Message:
         msg.extra["share"] = {k: _s(v) for k, v in share.items() if isinstance(v, str)}
         if link:
             msg.attachments.append(Attachment(name=link, kind="link", url=link))
-    for reaction in raw.get("reactions") or []:
+    for reaction in json_list(raw.get("reactions")):
         if isinstance(reaction, dict):
             msg.reactions.append({"actor": _s(reaction.get("actor")),
                                   "reaction": _s(reaction.get("reaction"))})
@@ -113,11 +119,11 @@ def _secure(raw: Any, index: int) -> Message:
                        unparsed=True)
     msg = Message(index=index, time=_utc_ms(raw.get("timestamp")), timezone="UTC",
                   sender=_s(raw.get("senderName")) or None, text=_s(raw.get("text")))
-    for media in raw.get("media") or []:
+    for media in json_list(raw.get("media")):
         if isinstance(media, dict) and isinstance(media.get("uri"), str):
             msg.attachments.append(Attachment(name=media["uri"].rsplit("/", 1)[-1],
                                               kind="file", path=media["uri"]))
-    for reaction in raw.get("reactions") or []:
+    for reaction in json_list(raw.get("reactions")):
         if isinstance(reaction, dict):
             msg.reactions.append({"actor": _s(reaction.get("actor")),
                                   "reaction": _s(reaction.get("reaction"))})
@@ -175,3 +181,45 @@ def merge_parts(parts: list[Any]) -> Any:
         if isinstance(msgs, list):
             merged["messages"].extend(msgs)
     return merged
+
+
+class MetaFormat(JsonChatFormat):
+    """Instagram's and Facebook Messenger's "Download your information" as JSON: one
+    folder per thread, its messages in message_1.json, message_2.json ..."""
+
+    id = "meta"
+    platforms = ("instagram", "messenger")
+
+    def title(self) -> str:
+        return _("Instagram or Facebook Messenger")
+
+    def rank(self, name: str) -> int | None:
+        base = posixpath.basename(name).lower()
+        return 2 if base in ("message_1.json", "message.json") else None
+
+    def is_shape(self, data: Any) -> bool:
+        return is_meta(data)
+
+    def parse(self, probe: Probe) -> list[Conversation]:
+        """The thread, read whole (to sort it), its parts together, within one budget."""
+        if probe.skeleton().total > MAX_META_MESSAGES:
+            raise ChatExportTooBig(probe.label, self.id, "messages", MAX_META_MESSAGES)
+        docs = []
+        budget = MAX_META_MESSAGES
+        for part in self._parts(probe):
+            label = part if part != probe.name else probe.label
+            doc = jsonstream.load_small(probe.source.opener(part), label, self.id, budget,
+                                        probe.cancel)
+            if isinstance(doc, dict) and isinstance(doc.get("messages"), list):
+                budget -= len(doc["messages"])
+            docs.append(doc)
+        data = merge_parts(docs) if len(docs) > 1 else docs[0]
+        platform = probe.wanted if probe.wanted in self.platforms else None
+        return [parse_meta(data, probe.name, platform)]
+
+    @staticmethod
+    def _parts(probe: Probe) -> list[str]:
+        base = posixpath.basename(probe.name)
+        if not (base.startswith("message_") and base.endswith(".json")):
+            return [probe.name]
+        return sorted(probe.folder_names("message_*.json"), key=lambda n: (len(n), n))

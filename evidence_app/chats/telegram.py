@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from evidence_app.chats.formats import JsonChatFormat, Probe
+from evidence_app.chats.formats import JsonChatFormat, Probe, json_list
 from evidence_app.chats.model import DEVICE_TIME, Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatParseError, TelegramHtmlExport
 from evidence_app.i18n import _
@@ -127,11 +127,11 @@ def _message(raw: Any, index: int) -> Message:
                       "via_bot", "duration_seconds"):
         if raw.get(extra_key) is not None:
             msg.extra[extra_key] = raw[extra_key]
-    for reaction in raw.get("reactions") or []:
+    for reaction in json_list(raw.get("reactions")):
         if not isinstance(reaction, dict):
             continue
         emoji = _str(reaction.get("emoji") or reaction.get("document_id")) or "?"
-        for who in reaction.get("recent") or [{}]:
+        for who in json_list(reaction.get("recent")) or [{}]:
             actor = _str(who.get("from")) if isinstance(who, dict) else None
             msg.reactions.append({"actor": actor or "", "reaction": emoji})
     return msg

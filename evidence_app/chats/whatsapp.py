@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from itertools import count, groupby, islice
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, cast
 
 from evidence_app.chats import whatsapp_lang as lang
 from evidence_app.chats.formats import SNIFF, ChatFormat, Probe
@@ -101,7 +101,7 @@ class _Scan:
             self.leading.extend(text.split("\n"))
             return
         rec = len(self.flat) // _STRIDE - 1
-        if self.cut.get(rec) or len(self.flat[-1]) > MAX_MESSAGE_CHARS:
+        if self.cut.get(rec) or len(cast(str, self.flat[-1])) > MAX_MESSAGE_CHARS:
             self.cut[rec] = self.cut.get(rec, 0) + len(text.encode("utf-8", "replace")) + 1 \
                 + dropped
             return
@@ -187,8 +187,8 @@ def _times(dates: list[str], parts: dict[str, list[str]], clocks: list[str],
     days = {d: _day(numbers, order) for d, numbers in parts.items()}
     hours = {c: _clock(c) for c in dict.fromkeys(clocks)}
     if None in days.values() or None in hours.values():
-        return [None if days[d] is None or hours[c] is None else days[d] + hours[c]
-                for d, c in zip(dates, clocks, strict=True)]  # type: ignore[operator]
+        return [None if (day := days[d]) is None or (hour := hours[c]) is None else day + hour
+                for d, c in zip(dates, clocks, strict=True)]
     return list(map(operator.add, map(days.__getitem__, dates),
                     map(hours.__getitem__, clocks)))
 
@@ -319,15 +319,18 @@ def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
     flat = scan.flat
     if not flat:
         raise ChatParseError(source_name, "whatsapp", "no_messages")
-    dates, clocks, bodies = flat[2::_STRIDE], flat[4::_STRIDE], flat[5::_STRIDE]
-    parts = {d: _DATE_PARTS.split(d) for d in dict.fromkeys(dates)}  # type: ignore[arg-type]
-    order, basis = _date_order(dates, parts, clocks, flat[3])  # type: ignore[arg-type]
+    # Only the bracket group can be None; dates, clocks and texts are always there.
+    dates = cast("list[str]", flat[2::_STRIDE])
+    clocks = cast("list[str]", flat[4::_STRIDE])
+    bodies = cast("list[str]", flat[5::_STRIDE])
+    parts = {d: _DATE_PARTS.split(d) for d in dict.fromkeys(dates)}
+    order, basis = _date_order(dates, parts, clocks, cast(str, flat[3]))
     messages = [Message(index, text=line, unparsed=True)
                 for index, line in enumerate(x for x in scan.leading if x.strip())]
     first = len(messages)
     brackets = flat[1:_STRIDE * 200:_STRIDE]
     ios_layout = sum(1 for br in brackets if br) * 2 > len(brackets)
-    whens = _times(dates, parts, clocks, order)  # type: ignore[arg-type]
+    whens = _times(dates, parts, clocks, order)
     senders: dict[str, str | None] = {}  # what a "Name: " prefix means (None: a system line)
     seen: dict[str, None] = {}
     markers, marker_sizes = lang.PLAIN_MARKERS, {len(x) for x in lang.PLAIN_MARKERS}
@@ -335,10 +338,9 @@ def _parse(scan: _Scan, source_name: str, fmt: str, media: set[str],
     known: dict[str, _Marks] = {}
     new_message = Message
     append = messages.append
-    for index, when, body in zip(count(first), whens, _checked(bodies, cancel),  # type: ignore[arg-type]
-                                 strict=False):
+    for index, when, body in zip(count(first), whens, _checked(bodies, cancel), strict=False):
         if when is None:
-            append(new_message(index, text=flat[(index - first) * _STRIDE] + body,
+            append(new_message(index, text=cast(str, flat[(index - first) * _STRIDE]) + body,
                                unparsed=True))
             continue
         sep = body.find(": ")

@@ -157,7 +157,7 @@ def title_from_file_name(stem: str) -> str | None:
 
 
 def _variants(phrases: set[str] | dict[str, str]) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for phrase in phrases:
         for form in (phrase, phrase + "."):
             out.update((form, f"<{form}>"))

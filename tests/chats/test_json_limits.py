@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_app.chats import detect, import_chat, jsonstream, load_transcript, open_export
+from evidence_app.chats import import_chat, jsonstream, load_transcript, meta, open_export
 from evidence_app.chats.model import Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatExportTooBig, ChatParseError, UnknownChatFormat
 from evidence_app.messages import describe
@@ -113,7 +113,7 @@ def test_other_lists_are_bounded_too(tmp_path, monkeypatch):
 
 
 def test_meta_threads_have_a_message_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(detect, "MAX_META_MESSAGES", 3)
+    monkeypatch.setattr(meta, "MAX_META_MESSAGES", 3)
     with pytest.raises(ChatExportTooBig) as caught:
         open_export(ASSETS / "messenger/message_1.json")
     assert caught.value.limit == "messages"
