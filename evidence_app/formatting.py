@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from evidence_app.core.timeutil import local_display
 from evidence_app.i18n import _, current_language, ngettext
@@ -39,7 +40,7 @@ def untrusted(text: object, limit: int = UNTRUSTED_LIMIT) -> str:
 # Languages whose numbers use a decimal comma (CLDR, Latin digits): "24,7 KB". In German a
 # point would read as a thousands separator, so "24.7" would look like twenty-four thousand.
 DECIMAL_COMMA = frozenset({"de", "es", "fr", "pt", "ru", "vi", "id"})
-_UNITS = (
+_UNITS: tuple[Callable[[str], str], ...] = (
     lambda number: _("{number} KB").format(number=number),
     lambda number: _("{number} MB").format(number=number),
     lambda number: _("{number} GB").format(number=number),

@@ -51,7 +51,8 @@ def exif_moment(exif: dict[str, Any]) -> tuple[dt.datetime, str] | None:
         if not found:
             continue
         try:
-            moment = dt.datetime(*map(int, found.groups()))
+            year, month, day, hour, minute, second = (int(g) for g in found.groups())
+            moment = dt.datetime(year, month, day, hour, minute, second)
         except ValueError:
             continue
         offset = str(exif.get(offset_key, "")).strip()

@@ -13,9 +13,14 @@ import logging.handlers
 import os
 import traceback
 from pathlib import Path
+from types import TracebackType
 
 from evidence_app.core.safefs import private_mkdir
 from evidence_app.paths import log_dir
+
+# What sys.exc_info() gives, as logging hands it over.
+ExcInfo = (tuple[type[BaseException], BaseException, TracebackType | None]
+           | tuple[None, None, None])
 
 LOG_NAME = "evidence-app.log"
 _configured: Path | None = None
@@ -29,7 +34,7 @@ class RedactingFormatter(logging.Formatter):
             record.msg, record.args = "(a library's message, withheld)", None
         return super().format(record)
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's API
+    def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's API
         if os.environ.get("EVIDENCE_APP_DEBUG") == "1":
             return super().formatException(ei)
         exc_type, _exc, tb = ei

@@ -3,6 +3,8 @@ one line per problem as it goes)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
 from evidence_app.workflows.outcome import Outcome, SkipReason, StopReason
@@ -11,7 +13,7 @@ from evidence_app.workflows.outcome import Outcome, SkipReason, StopReason
 MOST_SHOWN = 8
 
 
-def add_problems(outcome: Outcome[object]) -> str:
+def add_problems(outcome: Outcome[Any]) -> str:
     """Empty when every file handed in was added."""
     parts: list[str] = []
     if outcome.failed:

@@ -19,6 +19,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from evidence_app.bundle import report_words as w
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.report_pdf import GREY, HEAD_FILL, NAVY, RULE, register_fonts, shown
+from evidence_app.bundle.report_times import when_text
 from evidence_app.core.safefs import atomic_write
 from evidence_app.i18n import _, ngettext
 
@@ -70,7 +71,7 @@ def receipt_rows(info: ReceiptInfo) -> list[tuple[str, str]]:
         (_("SHA-256 of the bundle file"), info.sha256),
         (_("Case reference"), info.case_reference or _("(none given)")),
         (_("Number of items"), items_text(info)),
-        (_("Sealed at"), w.when_text(info.sealed_at, info.sealed_offset)),
+        (_("Sealed at"), when_text(info.sealed_at, info.sealed_offset)),
         (_("Signer key fingerprint"), info.signer_fingerprint),
         (_("Protection"), _protection(info)),
     ]

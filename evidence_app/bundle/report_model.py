@@ -8,6 +8,7 @@ as they are; the renderers escape them.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -285,7 +286,7 @@ def build_timeline(items: list[ReportItem], chats: list[ChatTranscript]) -> list
 
 
 def custody_entries(records: list[dict[str, Any]], item_ids: set[str],
-                    sensitive_ids: set[str] = frozenset()) -> list[CustodyEntry]:  # type: ignore[assignment]
+                    sensitive_ids: AbstractSet[str] = frozenset()) -> list[CustodyEntry]:
     """Records about the whole case or about the sealed items (others would leak names).
 
     A sensitive item's file name is left out here too, as everywhere in the report.

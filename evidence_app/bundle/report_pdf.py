@@ -414,6 +414,13 @@ def _verify_block(pdf: _Report, text: str) -> None:
             pdf.cell(0, height, shown_line, fill=True, align="L",
                      new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("mono", "", VERIFY_SIZE)
+        elif fits(line):
+            # One line, drawn as multi_cell draws it (its box first, from the bottom edge,
+            # then the text) without fpdf2's line breaker, whose cost grows with the square
+            # of a line's length: it was most of a report's fixed time.
+            pdf.ensure(height)
+            pdf.rect(pdf.x, pdf.y + height, pdf.epw, -height, style="F")
+            pdf.cell(0, height, shown_line, align="L", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.multi_cell(0, height, shown_line, fill=True, align="L",
                            new_x="LMARGIN", new_y="NEXT")

@@ -117,7 +117,8 @@ def _png(image: QImage) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if image.hasAlphaChannel():
         image = image.convertToFormat(QImage.Format.Format_RGB32)
-    if not image.save(buffer, "PNG"):
+    # PySide6 6.11's stub wants bytes for the format; at run time only str is accepted.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise CaptureFailed("unavailable", "png")
     buffer.close()
     return bytes(data.data())

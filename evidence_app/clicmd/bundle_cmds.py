@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evidence_app.clicmd.common import (
     EXIT_INTEGRITY,
@@ -21,18 +20,22 @@ from evidence_app.clicmd.common import (
     progress_printer,
     warn,
 )
-from evidence_app.clicmd.timestamp_cmds import stamp_changes
-from evidence_app.core import scratch
+from evidence_app.clicmd.timestamp_cmds import report_stamps, stamp_changes
 from evidence_app.core.errors import BundleKeyNeeded
 from evidence_app.formatting import human_size
 from evidence_app.i18n import _
+from evidence_app.workflows.secrets import (
+    bundle_passphrase_from_file,
+    read_identity_file,
+    read_secret_file,
+)
 
 if TYPE_CHECKING:
     from evidence_app.bundle.pin import Expected
     from evidence_app.bundle.verify import VerifyReport
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("seal", help=_("seal items into one bundle for the police"))
     p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write the bundle to"))
     p.add_argument("--items", metavar="ID,ID", help=_("only these items (default: all)"))
@@ -77,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_case)
 
 
-def _case_fields(path: str) -> dict:
+def _case_fields(path: str) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -90,7 +93,8 @@ def _case_fields(path: str) -> dict:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from evidence_app.bundle.seal import Protection, seal
+    from evidence_app.bundle.seal import Protection
+    from evidence_app.workflows.seal import seal_case
 
     if args.no_encryption:
         warn(_("This bundle will NOT be encrypted: anyone who gets the file can see all the "
@@ -111,12 +115,11 @@ def cmd_seal(args: argparse.Namespace) -> int:
     fields = _case_fields(args.case_file) if args.case_file else None
     item_ids = [i.strip() for i in args.items.split(",") if i.strip()] if args.items else None
     with open_vault(args) as vault:
-        if fields:
-            vault.update_case(fields)
-        stamp_changes(vault)  # what waits (case details just given, too) goes in stamped
-        result = seal(vault, Path(args.out), protection, item_ids=item_ids,
-                      report_language=args.report_language,
-                      progress=progress_printer(_("sealing")))
+        outcome = seal_case(vault, Path(args.out), protection, item_ids=item_ids,
+                            case_fields=fields, report_language=args.report_language,
+                            progress=progress_printer(_("sealing")), stamp_timeout=None)
+    report_stamps(outcome.stamps)
+    result = outcome.done[0]
     out(_("Bundle sealed: {path}").format(path=result.bundle_path))
     out(_("SHA-256: {sha}").format(sha=result.sha256))
     out(_("Items: {count}   Size: {size}   Signer key: {fingerprint}").format(
@@ -136,11 +139,8 @@ def cmd_seal(args: argparse.Namespace) -> int:
 
 def _bundle_passphrase(args: argparse.Namespace) -> str | None:
     if args.bundle_passphrase_file:
-        try:
-            return Path(args.bundle_passphrase_file).read_text("utf-8").strip()
-        except OSError:
-            raise CliError(_("The passphrase file {path} cannot be read.").format(
-                path=args.bundle_passphrase_file)) from None
+        path = Path(args.bundle_passphrase_file)
+        return bundle_passphrase_from_file(read_secret_file(path), path)
     return os.environ.get("EVIDENCE_APP_BUNDLE_PASSPHRASE")
 
 
@@ -160,21 +160,16 @@ def _expected(args: argparse.Namespace) -> Expected | None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from evidence_app.bundle.verify import encryption_kind, verify_bundle
+    from evidence_app.bundle.verify import encryption_kind
     from evidence_app.timestamp.tsp import read_root_file
+    from evidence_app.workflows.verify import verify
 
     bundle = Path(args.bundle)
     if not bundle.is_file():
         raise CliError(_("The bundle {path} does not exist.").format(path=bundle))
     expected = _expected(args)
     extra_roots = [read_root_file(path).encode("ascii") for path in args.tsa_ca]
-    identity = None
-    if args.identity:
-        try:
-            identity = Path(args.identity).read_text("utf-8")
-        except OSError:
-            raise CliError(_("The identity file {path} cannot be read.").format(
-                path=args.identity)) from None
+    identity = read_identity_file(Path(args.identity)) if args.identity else None
     secret = _bundle_passphrase(args)
     if encryption_kind(bundle) == "passphrase" and secret is None:
         if not sys.stdin.isatty():
@@ -182,25 +177,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         import getpass
 
         secret = getpass.getpass(_("Bundle passphrase: "))
-    options = dict(identities_text=identity, passphrase=secret, expected=expected,
-                   extra_roots=extra_roots, progress=progress_printer(_("verifying")))
-    if args.extract_to:
-        # Only the unpacked bag goes there (files 0600, folders 0700); the decrypted zip
-        # stays in a scratch folder. A run that stops leaves no half-unpacked folder.
-        target = Path(args.extract_to)
-        if target.exists() and any(target.iterdir()):
-            raise CliError(_("{path} is not empty; choose a new folder.").format(path=target))
-        made = not target.exists()
-        try:
-            report = verify_bundle(bundle, target, **options)
-        except BaseException:
-            if made:
-                with contextlib.suppress(OSError):
-                    target.rmdir()  # only if empty: verify_bundle took back what it unpacked
-            raise
-        return _print_report(report, args)
-    with scratch.scratch_dir("verify") as work:
-        return _print_report(verify_bundle(bundle, work, zip_folder=work, **options), args)
+    target = Path(args.extract_to) if args.extract_to else None
+    if target is not None and target.exists() and any(target.iterdir()):
+        raise CliError(_("{path} is not empty; choose a new folder.").format(path=target))
+    return _print_report(verify(bundle, passphrase=secret, identity_text=identity,
+                                expected=expected, extra_roots=extra_roots, extract_to=target,
+                                progress=progress_printer(_("verifying"))), args)
 
 
 def _print_report(report: VerifyReport, args: argparse.Namespace) -> int:

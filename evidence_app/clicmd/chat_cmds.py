@@ -7,20 +7,16 @@ import sys
 from pathlib import Path
 
 from evidence_app.chats.detect import FORMATS, open_export
-from evidence_app.chats.importer import (
-    NOT_A_PARTICIPANT,
-    resolve_me,
-    store_export,
-    unclear_candidates,
-)
+from evidence_app.chats.importer import NOT_A_PARTICIPANT, resolve_me, unclear_candidates
 from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, warn
-from evidence_app.clicmd.timestamp_cmds import stamp_changes
+from evidence_app.clicmd.timestamp_cmds import report_stamps
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import refused_attachments_note
+from evidence_app.workflows.chat import store_chat
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import-chat", help=_(
         "import a chat export (WhatsApp, Telegram, Instagram, Messenger, Discord)"))
     p.add_argument("path", metavar="PATH", help=_("the export: a .txt, .json, .zip or folder"))
@@ -57,8 +53,9 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
                 me = _ask_me(candidates)
         resolve_me(parsed, me)
         with open_vault(args) as vault:
-            result = store_export(vault, parsed)
-            stamp_changes(vault)
+            outcome = store_chat(vault, parsed, stamp_timeout=None)
+    report_stamps(outcome.stamps)
+    result = outcome.done[0]
     summary = result.summary()
     if args.json:
         print_json(summary)

@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from evidence_app.core.vault import Vault
 from evidence_app.i18n import _
 from evidence_app.messages import notice_text
 from evidence_app.paths import seen_dir, vault_dir_from
+from evidence_app.workflows.secrets import read_secret_file, vault_passphrase_from_file
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -33,11 +35,7 @@ class CliError(EvidenceError):
 
 
 def _read_secret_file(path: str) -> str:
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError:
-        raise CliError(_("The passphrase file {path} cannot be read.").format(path=path)) from None
-    return text.rstrip("\r\n")
+    return vault_passphrase_from_file(read_secret_file(Path(path)), Path(path))
 
 
 def _prompt(prompt: str) -> str:
@@ -78,15 +76,14 @@ def vet_new_passphrase(secret: str, args: argparse.Namespace, *, typed: bool) ->
     """Refuse a guessable new passphrase; ask about a weak one when it was typed here, and
     want --accept-weak-passphrase when it came from a file or the environment (a script
     must not hang on a question nobody sees)."""
-    from evidence_app.core.errors import WeakPassphrase
+    from evidence_app.core.errors import PassphraseReason, WeakPassphrase
     from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
     from evidence_app.core.passphrase_strength import assess
     from evidence_app.passphrase_words import weak_declined, weak_needs_flag, weak_warning
 
     found = assess(secret)
     if found.refused:
-        raise WeakPassphrase(MIN_PASSPHRASE_LENGTH,
-                             found.reason.value if found.reason else "common")
+        raise WeakPassphrase(MIN_PASSPHRASE_LENGTH, found.reason or PassphraseReason.COMMON)
     if not found.needs_confirmation or getattr(args, "accept_weak_passphrase", False):
         return
     if not typed or not sys.stdin.isatty():
@@ -131,7 +128,7 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False), flush=True)
 
 
-def progress_printer(label: str):
+def progress_printer(label: str) -> Callable[[int, int, str], None] | None:
     """A progress(done, total, message) callback that draws one line on a terminal."""
     if not sys.stderr.isatty():
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from evidence_app.clicmd.common import (
     EXIT_ERROR,
@@ -48,7 +49,7 @@ def add_choice_arguments(p: argparse.ArgumentParser) -> None:
                    help=_("do not also ask OpenTimestamps calendars (Bitcoin)"))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("timestamp", help=_(
         "trusted timestamps from time-stamp authorities (on by default for new vaults)"))
     mode = p.add_mutually_exclusive_group()
@@ -135,7 +136,7 @@ def _report(result: FlushResult) -> int:
     return EXIT_ERROR if result.error is not None and result.waiting else EXIT_OK
 
 
-def _what(subject: dict) -> str:
+def _what(subject: dict[str, Any]) -> str:
     kind = subject.get("kind")
     if kind == "item":
         return _("item {item}").format(item=subject.get("item_id"))

@@ -39,9 +39,10 @@ from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe, object_problem, record_problem
 from evidence_app.timestamp.tsp import read_root_file
 from evidence_app.workflows.add import add_files, plan_add
+from evidence_app.workflows.passwd import change_passphrase, new_recovery_key
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create a new vault (shows the recovery key once)"))
     p.add_argument("--no-timestamps", action="store_true",
                    help=_("do not turn trusted timestamps on (nothing is sent over the "
@@ -351,8 +352,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with vault:
         secret = new_passphrase(args, env="EVIDENCE_APP_NEW_PASSPHRASE",
                                 file_attr="new_passphrase_file")
-        new_key = vault.change_passphrase(secret)
-        stamp_changes(vault)
+        outcome = change_passphrase(vault, secret, stamp_timeout=None)
+    report_stamps(outcome.stamps)
+    new_key = outcome.done[0]
     if new_key is None:
         out(_("Passphrase changed. Your recovery key stays the same. An old copy of the "
               "vault's key file and the old passphrase cannot read anything added from now "
@@ -366,8 +368,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_recovery_key(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        new_key = vault.replace_recovery_key(passphrase(args))
-        stamp_changes(vault)
+        outcome = new_recovery_key(vault, passphrase(args), stamp_timeout=None)
+    report_stamps(outcome.stamps)
+    new_key = outcome.done[0]
     out(_("New recovery key made. The old recovery key no longer opens this vault, and an "
           "old copy of the vault's key file cannot read anything added from now on."))
     _show_recovery_key(new_key)

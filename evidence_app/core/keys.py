@@ -15,6 +15,7 @@ import hashlib
 import secrets
 import struct
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -60,15 +61,16 @@ class KdfParams:
 
     @classmethod
     def new(cls) -> KdfParams:
-        return cls(salt=secrets.token_bytes(16), **DEFAULT_ARGON2)
+        return cls(salt=secrets.token_bytes(16), iterations=DEFAULT_ARGON2["iterations"],
+                   lanes=DEFAULT_ARGON2["lanes"], memory_cost=DEFAULT_ARGON2["memory_cost"])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["salt"] = b64e(self.salt)
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> KdfParams:
+    def from_dict(cls, data: dict[str, Any]) -> KdfParams:
         if not isinstance(data, dict) or data.get("algorithm") != "argon2id":
             raise ValueError("unsupported kdf")
         numbers = {k: data[k] for k in MAX_ARGON2}
@@ -99,13 +101,13 @@ def subkey(master: bytes, purpose: str, salt: bytes | None = None) -> bytes:
     ).derive(master)
 
 
-def seal_small(key: bytes, plaintext: bytes, aad: bytes) -> dict:
+def seal_small(key: bytes, plaintext: bytes, aad: bytes) -> dict[str, str]:
     """AES-256-GCM for small values (wrapped keys, settings), as a JSON-friendly dict."""
     nonce = secrets.token_bytes(12)
     return {"nonce": b64e(nonce), "ct": b64e(AESGCM(key).encrypt(nonce, plaintext, aad))}
 
 
-def open_small(key: bytes, sealed: dict, aad: bytes) -> bytes:
+def open_small(key: bytes, sealed: dict[str, Any], aad: bytes) -> bytes:
     """Raises cryptography's InvalidTag when the key is wrong or the data was altered."""
     return AESGCM(key).decrypt(b64d(sealed["nonce"]), b64d(sealed["ct"]), aad)
 
@@ -147,7 +149,7 @@ def _check_ok(full: str) -> bool:
 def _canonical_chars(text: str) -> str:
     """The typed characters in canonical form; raises on one a recovery key never has,
     naming its group (as typed: groups are counted by 4 characters)."""
-    chars = []
+    chars: list[str] = []
     for ch in text.upper():
         if ch in _SEPARATORS:
             continue
@@ -177,7 +179,7 @@ def recovery_key_fixes(text: str) -> list[tuple[tuple[int, ...], str]]:
         return []
     if len(full) != RECOVERY_BODY + RECOVERY_CHECK:
         return []
-    found = []
+    found: list[tuple[tuple[int, ...], str]] = []
     for i, ch in enumerate(full):
         for other in _ALPHABET:
             candidate = full[:i] + other + full[i + 1:]
@@ -223,7 +225,7 @@ def _sealing_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
                 info=b"evidence-locker sealed to recovery key").derive(shared)
 
 
-def seal_to(recipient: X25519PublicKey, plaintext: bytes, aad: bytes) -> dict:
+def seal_to(recipient: X25519PublicKey, plaintext: bytes, aad: bytes) -> dict[str, str]:
     """ECIES as age does it: a fresh X25519 key per sealing, HKDF, AES-256-GCM."""
     ephemeral = X25519PrivateKey.generate()
     eph_raw = ephemeral.public_key().public_bytes_raw()
@@ -231,7 +233,7 @@ def seal_to(recipient: X25519PublicKey, plaintext: bytes, aad: bytes) -> dict:
     return {"ephemeral": b64e(eph_raw), **seal_small(key, plaintext, aad)}
 
 
-def open_sealed_to(private: X25519PrivateKey, sealed: dict, aad: bytes) -> bytes:
+def open_sealed_to(private: X25519PrivateKey, sealed: dict[str, Any], aad: bytes) -> bytes:
     """Raises InvalidTag when the recovery key is not the one sealed to, or data changed."""
     eph_raw = b64d(sealed["ephemeral"])
     shared = private.exchange(X25519PublicKey.from_public_bytes(eph_raw))

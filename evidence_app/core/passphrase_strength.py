@@ -17,9 +17,11 @@ Nothing here logs or keeps the passphrase.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from evidence_app.core.errors import PassphraseReason, WeakPassphrase
 from evidence_app.core.keys import MIN_PASSPHRASE_LENGTH
@@ -200,7 +202,7 @@ _PATTERN_REASONS = {
 }
 
 
-def _weak_reason(sequence: list[dict]) -> Reason:
+def _weak_reason(sequence: Sequence[Mapping[str, Any]]) -> Reason:
     """What makes up most of a weak passphrase, from zxcvbn's match sequence."""
     matches = [m for m in sequence if m.get("pattern") != "bruteforce"]
     if not matches:

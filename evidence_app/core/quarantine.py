@@ -52,12 +52,15 @@ class QuarantineMixin(VaultParts):
     def _quarantine_store(self) -> ObjectStore:
         return self._store().beside(self.path / QUARANTINE_NAME)
 
-    def _quarantine_unnamed(self) -> int:
-        """Move every object no record names into the quarantine; returns how many."""
-        from evidence_app.core.vault import referenced_objects
+    def _quarantine_unnamed(self, named: set[str] | None = None) -> int:
+        """Move every object no record names into the quarantine; returns how many.
+        `named`: the objects the records name, when the caller knows them already."""
+        from evidence_app.core.snapshot import referenced_objects
 
         store = self._store()
-        unnamed = sorted(store.all_ids() - referenced_objects(self._journal().records))
+        if named is None:
+            named = referenced_objects(self._journal().records)
+        unnamed = sorted(store.all_ids() - named)
         if not unnamed:
             return 0
         quarantine = self._quarantine_store()

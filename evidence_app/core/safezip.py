@@ -22,11 +22,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from evidence_app.core.errors import Cancelled, DiskFull, NotAnArchive, UnsafeArchive
 from evidence_app.core.objectstore import CancelCheck, Progress
 from evidence_app.core.safefs import as_write_error, private_mkdir
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 _CHUNK = 1 << 20
 _BLOCK = 4096  # what one more file takes on disk at least
@@ -435,12 +438,13 @@ def open_member_stream(archive: SafeZip, name: str) -> BinaryIO:
         def readable(self) -> bool:
             return True
 
-        def readinto(self, b) -> int:  # type: ignore[override]
+        def readinto(self, buffer: WriteableBuffer, /) -> int:
             while not self._buf:
                 try:
                     self._buf = next(self._chunks)
                 except StopIteration:
                     return 0
+            b = memoryview(buffer).cast("B")
             n = min(len(b), len(self._buf))
             b[:n] = self._buf[:n]
             self._buf = self._buf[n:]

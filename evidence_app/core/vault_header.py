@@ -145,7 +145,7 @@ def parse_header(raw: bytes, path: Path) -> dict[str, Any]:
 
 
 def _passphrase_aad(header: dict[str, Any]) -> bytes:
-    keys = ("format", "version", "vault_id", "kdf")
+    keys: tuple[str, ...] = ("format", "version", "vault_id", "kdf")
     if header["version"] >= 2:
         keys += ("epoch",)
     return _binding(header, *keys) + b"|passphrase"
@@ -154,8 +154,9 @@ def _passphrase_aad(header: dict[str, Any]) -> bytes:
 def _recovery_aad(header: dict[str, Any]) -> bytes:
     if header["version"] == 1:
         return _binding(header, "format", "version", "vault_id") + b"|recovery"
+    public: str = header["wrapped_key"]["recovery"]["public"]
     return (_binding(header, "format", "version", "vault_id", "epoch") + b"|recovery|"
-            + header["wrapped_key"]["recovery"]["public"].encode("ascii"))
+            + public.encode("ascii"))
 
 
 def _previous_aad(header: dict[str, Any]) -> bytes:

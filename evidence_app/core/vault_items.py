@@ -168,8 +168,11 @@ class ItemsMixin(VaultParts):
             raise OutputExists(dest)
         hasher = hashlib.sha256()
         destination = str(dest.resolve())
-        with atomic_output(dest, before_publish=lambda: self._append(
-                "item_exported", {"item_id": item.id, "destination": destination})) as fh:
+
+        def log_the_copy() -> None:
+            self._append("item_exported", {"item_id": item.id, "destination": destination})
+
+        with atomic_output(dest, before_publish=log_the_copy) as fh:
             for view in self.iter_item(item.id):
                 hasher.update(view)
                 fh.write(view)

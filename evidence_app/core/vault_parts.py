@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence_app.core.errors import JournalCorrupt
@@ -17,12 +18,15 @@ if TYPE_CHECKING:
 
 
 class VaultParts:
+    path: Path
     state: CaseState
     problem: JournalCorrupt | None
     public_key: Ed25519PublicKey
-    records: list[Record]
 
     if TYPE_CHECKING:
+
+        @property
+        def records(self) -> list[Record]: ...  # read from the journal, never assigned
 
         def _store(self) -> ObjectStore: ...
 

@@ -6,9 +6,10 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from evidence_app import APP_NAME, __version__
 from evidence_app.core import scratch
@@ -24,6 +25,9 @@ from evidence_app.i18n import _, set_language, shipped_languages, system_languag
 from evidence_app.languages import is_rtl
 from evidence_app.paths import vault_dir_from
 from evidence_app.settings import Settings
+
+if TYPE_CHECKING:
+    from evidence_app.gui.verify_view import VerifyWindow
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ class AppController(QObject):
         self.session.locked.connect(self._locked)
         self._qt_translator: QTranslator | None = None
         self.main: MainWindow | None = None
-        self.verify_window = None
+        self.verify_window: VerifyWindow | None = None
         self.exit_status = 0  # what run_gui returns after a stop signal (128 + its number)
         self.apply_language(settings.language or system_language())
         self.start = self._make_start(first_start=not settings.language)
@@ -124,9 +128,8 @@ class AppController(QObject):
     def _locked(self, reason: str) -> None:
         if self.main is not None:
             self.main.clear_for_lock()
-            for child in self.main.findChildren(QObject):
-                if hasattr(child, "reject") and hasattr(child, "isVisible") and \
-                        child.isVisible() and child.isWindow():
+            for child in self.main.findChildren(QDialog):
+                if child.isVisible() and child.isWindow():
                     child.reject()
             self.main.close()
             self.main.deleteLater()
@@ -146,7 +149,7 @@ class AppController(QObject):
         timestamp run waiting for an authority) finishes before the keys can be dropped."""
         if self.main is not None and self.session.busy:
             for widget in self.qapp.topLevelWidgets():
-                owner = widget
+                owner: QWidget | None = widget
                 while owner is not None and owner is not self.main:
                     owner = owner.parentWidget()
                 if owner is self.main and widget.isVisible():
@@ -196,9 +199,9 @@ class AppController(QObject):
     def open_verify(self) -> None:
         from evidence_app.gui.verify_view import VerifyWindow
 
-        self.verify_window = VerifyWindow(None)
-        self.verify_window.setWindowTitle(_("Check a sealed bundle"))
-        self.verify_window.show()
+        window = self.verify_window = VerifyWindow(None)
+        window.setWindowTitle(_("Check a sealed bundle"))
+        window.show()
 
     def show(self) -> None:
         self.start.show()
@@ -216,7 +219,9 @@ def run_gui(argv: list[str] | None = None, vault: str | None = None) -> int:
         print(_("No display found: the desktop app needs a graphical session. The command "
                 "line works without one: evidence-app --help"), file=sys.stderr)
         return 1
-    qapp = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else \
+        QApplication([sys.argv[0], *(argv or [])])
     qapp.setApplicationName(APP_NAME)
     qapp.setApplicationVersion(__version__)
     settings = Settings.load()

@@ -33,20 +33,15 @@ from PySide6.QtWidgets import (
 from evidence_app import capture
 from evidence_app.core.errors import CaptureFailed, VaultLocked
 from evidence_app.core.state import Item
-from evidence_app.core.vault import Vault
 from evidence_app.gui.common import PlainLabel, show_error
 from evidence_app.gui.region_overlay import CaptureBar, RegionPicker
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 from evidence_app.messages import describe
+from evidence_app.workflows.capture import store_capture
+from evidence_app.workflows.outcome import Outcome
 
 SETTLE_MS = 300  # time for the system to redraw what was under our windows
-
-
-def store_capture(vault: Vault, shot: capture.Capture, *, progress: Any = None,
-                  cancel: Any = None) -> Item:
-    """Vault work (runs through session.run): add the PNG with its source record."""
-    return vault.add_bytes(shot.png, name=shot.name, source=shot.source)
 
 
 class CaptureDialog(QDialog):
@@ -359,10 +354,12 @@ class CaptureDialog(QDialog):
             self._pending.clear()
             return
         self._storing = True
-        self.session.run(store_capture, self._pending.popleft(), on_done=self._stored,
-                         on_error=self._store_failed)
+        shot = self._pending.popleft()
+        self.session.run(store_capture, shot.png, name=shot.name, source=shot.source,
+                         on_done=self._stored, on_error=self._store_failed, restamp=False)
 
-    def _stored(self, item: Item) -> None:
+    def _stored(self, outcome: Outcome[Item]) -> None:
+        item = outcome.done[0]
         self._storing = False
         self.saved_items.append(item.id)
         text = _("Screenshot saved to the vault (item {number}).").format(number=item.id)

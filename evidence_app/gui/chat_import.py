@@ -6,13 +6,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from evidence_app.chats.importer import NOT_A_PARTICIPANT, import_chat
+from evidence_app.chats.importer import NOT_A_PARTICIPANT, ImportResult
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.gui.common import show_error
 from evidence_app.gui.file_dialogs import Place, open_file
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import refused_attachments_note
+from evidence_app.workflows.chat import import_chat
+from evidence_app.workflows.outcome import Outcome
 
 
 def import_chat_dialog(session: Session, parent: QWidget) -> None:
@@ -23,8 +25,6 @@ def import_chat_dialog(session: Session, parent: QWidget) -> None:
 
 
 def start_import(session: Session, parent: QWidget, path: Path, me: str | None) -> None:
-    def run(vault, path, me, progress=None, cancel=None):
-        return import_chat(vault, path, me=me, cancel=cancel)
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, ChatOwnerUnclear):
@@ -40,8 +40,10 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
             return
         show_error(parent, exc)
 
-    def done(result) -> None:
-        summary = result.summary()
+    def done(outcome: Outcome[ImportResult]) -> None:
+        if not outcome.done:  # stopped before it was stored: nothing to say
+            return
+        summary = outcome.done[0].summary()
         messages, attachments = summary["messages"], summary["attachments"]
         text = _(
             "The chat was added to the vault: {message_text}, {attachment_text}. "
@@ -54,4 +56,4 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
             text += "\n\n" + refused_attachments_note(summary["attachments_refused"])
         QMessageBox.information(parent, _("Chat imported"), text)
 
-    session.run(run, path, me, on_done=done, on_error=failed)
+    session.run(import_chat, path, me=me, on_done=done, on_error=failed, restamp=False)

@@ -23,8 +23,8 @@ class HiddenFolder(QWidget):
         self.button.setFlat(True)
         self.button.setStyleSheet("text-decoration: underline;")
         self.button.setAccessibleName(_("Show or hide the vault's folder"))
-        self.button.clicked.connect(lambda: self.reveal(not self.label.isVisible()))
         self.label = PlainLabel()
+        self.button.clicked.connect(lambda: self.reveal(not self.label.isVisible()))
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)

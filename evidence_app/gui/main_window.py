@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from evidence_app.gui.file_dialogs import Place, open_files
 from evidence_app.gui.item_model import ItemFilter, ItemRole, ItemTreeModel
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
+from evidence_app.gui.workers import Task
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
 from evidence_app.outcome_words import add_problems
@@ -57,7 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._task = None
+        self._task: Task | None = None
         self._stamps_said = False
         self.setAcceptDrops(True)
         self.model = ItemTreeModel(session)
@@ -134,12 +136,15 @@ class MainWindow(QMainWindow):
         needed first, until everything fits beside Quick exit."""
         order = (self.chat_action, self.capture_action, self.case_action, self.seal_action,
                  self.add_action, self.lock_action)
-        buttons = [b for b in map(self.toolbar.widgetForAction, order) if b is not None]
+        buttons = [b for b in map(self.toolbar.widgetForAction, order)
+                   if isinstance(b, QToolButton)]
+        layout = self.toolbar.layout()
         room = self.width() - self.quick_exit.sizeHint().width() - 12
         for button in buttons:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for button in buttons:
-            self.toolbar.layout().invalidate()  # else sizeHint() is the one cached before
+            if layout is not None:
+                layout.invalidate()  # else sizeHint() is the one cached before
             if self.toolbar.sizeHint().width() <= room:
                 break
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -260,7 +265,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(NEUTRAL_TITLE)
             self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         else:
-            case = self.session.vault.state.case if self.session.is_unlocked else {}
+            vault = self.session.vault
+            case = vault.state.case if vault is not None and vault.is_open else {}
             ref = case.get("reference") if case else ""
             self.setWindowTitle(f"{APP_NAME} — {ref}" if ref else APP_NAME)
             self.setWindowIcon(QIcon())
@@ -318,11 +324,13 @@ class MainWindow(QMainWindow):
 
     def set_grid(self, on: bool) -> None:
         self.grid_button.setChecked(on)
-        had_focus = self.views.currentWidget().hasFocus()
+        shown = self.views.currentWidget()
+        had_focus = shown is not None and shown.hasFocus()
         self.model.set_compact(on)
-        self.views.setCurrentWidget(self.grid if on else self.list)
+        target = self.grid if on else self.list
+        self.views.setCurrentWidget(target)
         if had_focus:
-            self.views.currentWidget().setFocus()
+            target.setFocus()
         self.session.settings.grid_view = on
 
     def evidence_view(self) -> QTreeView | QListView:

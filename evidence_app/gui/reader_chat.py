@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidence_app.bundle.report_case import as_mapping
 from evidence_app.chats.importer import transcript_json_id
 from evidence_app.chats.jsonstream import iter_messages, read_skeleton
 from evidence_app.chats.model import MESSAGE_FIELDS, Attachment, Message
@@ -257,7 +258,7 @@ def _facts(head: dict[str, Any], count: int) -> list[tuple[str, str]]:
              (_("The person who imported it"), str(head.get("me") or _("not stated"))),
              (_("Messages"), str(count))]
     if head.get("platform") == "whatsapp":
-        notes = head.get("notes") if isinstance(head.get("notes"), dict) else {}
+        notes = as_mapping(head.get("notes"))
         facts.append((_("Times"), _("as shown on the exporting phone; its time zone is not "
                                     "recorded in the export")))
         facts.append((_("Date order"), date_order_words(str(notes.get("date_order", "")),

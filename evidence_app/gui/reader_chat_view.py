@@ -232,9 +232,9 @@ class ChatPane(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search this chat"))
         self.search.setAccessibleName(_("Search this chat"))
-        self.search.returnPressed.connect(self.find)
+        self.search.returnPressed.connect(self.find_text)
         self.find_button = QPushButton(_("&Find"))
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_text)
         self.prev_button = QPushButton(_("Pre&vious"))
         self.prev_button.setAccessibleName(_("Previous match"))
         self.prev_button.clicked.connect(lambda: self.step(-1))
@@ -265,10 +265,10 @@ class ChatPane(QWidget):
         for widget in (self.earlier, self.where, self.later):
             row.addWidget(widget)
         row.addStretch(1)
-        for widget in (self.missing, self.go_number, go):
-            row.addWidget(widget)
-        for widget in (self.earlier, self.later):
-            widget.setVisible(len(self.rows) > PAGE)
+        for control in (self.missing, self.go_number, go):
+            row.addWidget(control)
+        for button in (self.earlier, self.later):
+            button.setVisible(len(self.rows) > PAGE)
         return row
 
     # --- pages -------------------------------------------------------------------------
@@ -315,7 +315,7 @@ class ChatPane(QWidget):
         self.prev_button.setEnabled(on)
         self.next_button.setEnabled(on)
 
-    def find(self) -> None:
+    def find_text(self) -> None:  # (QWidget.find is Qt's own)
         needle = self.search.text().strip()
         if self._search_task is not None:
             self._search_task.cancel()

@@ -83,12 +83,12 @@ class TextPane(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the text"))
         self.search.setAccessibleName(_("Search the text"))
-        self.search.returnPressed.connect(lambda: self.find(True))
+        self.search.returnPressed.connect(lambda: self.find_text(True))
         self.find_button = QPushButton(_("&Find"))
-        self.find_button.clicked.connect(lambda: self.find(True))
+        self.find_button.clicked.connect(lambda: self.find_text(True))
         self.back_button = QPushButton(_("Pre&vious"))
         self.back_button.setAccessibleName(_("Previous match"))
-        self.back_button.clicked.connect(lambda: self.find(False))
+        self.back_button.clicked.connect(lambda: self.find_text(False))
         self.found = PlainLabel()
         row.addWidget(self.search, 1)
         for widget in (self.find_button, self.back_button, self.found):
@@ -123,8 +123,8 @@ class TextPane(QWidget):
         row.addStretch(1)
         row.addWidget(self.go_page)
         row.addWidget(go)
-        for widget in (self.go_page, go, self.earlier, self.later):
-            widget.setVisible(self.pages.count > 1)
+        for control in (self.go_page, go, self.earlier, self.later):
+            control.setVisible(self.pages.count > 1)
         return row
 
     def _encoding_chosen(self, _index: int) -> None:
@@ -205,7 +205,7 @@ class TextPane(QWidget):
                 found = doc.find(needle, found)
         self.view.setExtraSelections(marks)
 
-    def find(self, forward: bool) -> None:
+    def find_text(self, forward: bool) -> None:  # (QWidget.find is Qt's own)
         needle = self.search.text().strip()
         self._mark_all()
         if not needle:

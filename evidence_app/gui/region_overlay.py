@@ -175,7 +175,7 @@ class RegionOverlay(QWidget):
             chosen = self._selection if not self._selection.isEmpty() else self.rect()
             self.selected.emit(QRect(chosen))
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self._nudge(key, event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._nudge(Qt.Key(key), event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         else:
             super().keyPressEvent(event)
 

@@ -106,7 +106,8 @@ class ItemsPage(QWizardPage):
         self._changed()
 
     def rows(self) -> list[QTreeWidgetItem]:
-        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        return [item for i in range(self.tree.topLevelItemCount())
+                if (item := self.tree.topLevelItem(i)) is not None]
 
     def chosen_ids(self) -> list[str]:
         return [str(r.data(0, Qt.ItemDataRole.UserRole)) for r in self.rows()

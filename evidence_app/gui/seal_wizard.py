@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from evidence_app.bundle.seal import Protection, SealResult, seal
+from evidence_app.bundle.seal import Protection, SealResult
 from evidence_app.core import errors as e
 from evidence_app.gui import workers
 from evidence_app.gui.common import PlainLabel, show_error, show_in_file_manager
@@ -45,6 +45,8 @@ from evidence_app.gui.seal_pages import (
 )
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
+from evidence_app.workflows.outcome import Outcome, StopReason
+from evidence_app.workflows.seal import seal_case
 
 log = logging.getLogger(__name__)
 ITEMS, CASE, PROTECT, SAVE, PROGRESS, RESULT = range(6)
@@ -325,7 +327,7 @@ class SealWizard(QWizard):
         try:
             protection = self.protection()
             self.task = self.session.run(
-                seal, self.save_page.out_dir(), protection,
+                seal_case, self.save_page.out_dir(), protection, restamp=False,
                 item_ids=self.items_page.chosen_ids(),
                 report_language=self.save_page.report_language(),
                 on_done=self._sealed, on_error=self._failed,
@@ -333,8 +335,12 @@ class SealWizard(QWizard):
         except e.EvidenceError as exc:
             self._failed(exc)
 
-    def _sealed(self, result: SealResult) -> None:
+    def _sealed(self, outcome: Outcome[SealResult]) -> None:
         self.task = None
+        if outcome.stop is StopReason.CANCELLED:
+            self._failed(e.Cancelled())
+            return
+        result = outcome.done[0]
         if self._closed:
             result.passphrase = None
             return

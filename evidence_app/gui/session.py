@@ -37,10 +37,18 @@ class Session(QObject):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.vault: Vault | None = None
         self._guard: VaultGuard | None = None
         self._tasks: set[workers.Task] = set()
         self.stamper = Stamper(self)
+
+    @property
+    def vault(self) -> Vault | None:
+        """The open vault (None once locked: the session forgets it at once)."""
+        return self._guard.vault if self._guard is not None else None
+
+    @vault.setter
+    def vault(self, vault: Vault | None) -> None:
+        self._guard = VaultGuard(vault) if vault is not None else None
 
     @property
     def is_unlocked(self) -> bool:
@@ -53,7 +61,6 @@ class Session(QObject):
 
     def _opened(self, vault: Vault) -> None:
         self.vault = vault
-        self._guard = VaultGuard(vault)
         self.unlocked.emit()
         self.changed.emit()
         # What waited while offline is sent, pending OpenTimestamps proofs are upgraded
@@ -185,7 +192,7 @@ class Session(QObject):
         """Lock at once, never waiting on the GUI thread: the session forgets the vault now,
         running work is told to stop, and the keys are dropped now or, when a worker is in
         the middle of a step, by that worker as soon as it stops."""
-        guard, self._guard, self.vault = self._guard, None, None
+        guard, self._guard = self._guard, None
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()

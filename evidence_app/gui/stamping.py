@@ -11,16 +11,16 @@ a run starts one more run when it ends. While timestamps are off nothing is sent
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from evidence_app.core.errors import Cancelled
 from evidence_app.core.vault import Vault
-from evidence_app.timestamp import current_settings, flush_queue, waiting
+from evidence_app.timestamp import waiting
 from evidence_app.timestamp.settings import SETTINGS_RECORD
 from evidence_app.timestamp.vaultstamps import STAMPED_RECORD_TYPES, FlushResult
+from evidence_app.workflows.stamps import stamp_waiting
 
 if TYPE_CHECKING:
     from evidence_app.gui import workers
@@ -31,9 +31,6 @@ log = logging.getLogger(__name__)
 # Records after which something may wait for a timestamp: those stamped by their own hash,
 # a new item (stamped by its content), and the choice to turn timestamps on.
 TRIGGERS = STAMPED_RECORD_TYPES | {"item_added", SETTINGS_RECORD}
-# Seconds per authority in a background run; nobody waits for it, but the vault is held
-# while it runs (Session.run), so an authority that does not answer is given up on quickly.
-BACKGROUND_TIMEOUT = 5.0
 
 
 def wants_stamp(vault: Vault, records_before: int) -> bool:
@@ -50,19 +47,8 @@ def wants_stamp(vault: Vault, records_before: int) -> bool:
 
 
 def stamp_run(vault: Vault, progress: Any = None, cancel: Any = None) -> FlushResult:
-    """flush_queue with a short time limit; stops between fingerprints when cancelled."""
-    settings = current_settings(vault)
-    if not settings.enabled:
-        return FlushResult()
-    quick = replace(settings, timeout=min(settings.timeout, BACKGROUND_TIMEOUT))
-
-    def step(done: int, total: int, _sha: str) -> None:
-        if cancel is not None and cancel():
-            raise Cancelled()  # what is recorded so far stays; the rest waits for next time
-        if progress is not None:
-            progress(done, total, "timestamps")
-
-    return flush_queue(vault, quick, progress=step)
+    """A background run: what waits, with the short time limit (workflows.stamps)."""
+    return stamp_waiting(vault, progress=progress, cancel=cancel)
 
 
 class Stamper(QObject):

@@ -56,6 +56,7 @@ from evidence_app.i18n import _
 from evidence_app.languages import language_name
 from evidence_app.messages import describe
 from evidence_app.paths import PORTABLE_DATA, default_vault_dir, is_portable, program_dir
+from evidence_app.workflows.passwd import change_passphrase
 
 PAGE_LANGUAGE, PAGE_WELCOME, PAGE_CREATE, PAGE_RECOVERY, PAGE_UNLOCK, PAGE_TIMESTAMPS = range(6)
 
@@ -152,7 +153,7 @@ class StartWindow(QWidget):
 
     def _welcome_page(self) -> QWidget:
         page = QWidget()
-        lay = QVBoxLayout(page)
+        lay = self._welcome_layout = QVBoxLayout(page)
         lay.addWidget(title_label(_("Keep what happened, safely")))
         lay.addWidget(text_label(_(
             "Evidence Locker keeps screenshots, files and chats as evidence, exactly as they "
@@ -192,7 +193,7 @@ class StartWindow(QWidget):
         self.show_page(PAGE_UNLOCK)
 
     def welcome_hint(self, text: str) -> None:
-        self.stack.widget(PAGE_WELCOME).layout().addWidget(PlainLabel(text))
+        self._welcome_layout.addWidget(PlainLabel(text))
 
     # --- create --------------------------------------------------------------------------
 
@@ -232,7 +233,7 @@ class StartWindow(QWidget):
         row = QHBoxLayout()
         back = QPushButton(_("Back"))
         back.clicked.connect(lambda: self.show_page(PAGE_TIMESTAMPS))
-        self.create_button = QPushButton(_("Create vault"))
+        self.create_button: QPushButton = QPushButton(_("Create vault"))
         self.create_button.setDefault(True)
         self.create_button.setAccessibleName(_("Create vault"))
         self.create_button.setEnabled(not self.strength.refused)
@@ -461,8 +462,9 @@ class StartWindow(QWidget):
         if vault is not None and has_draft(vault.vault_id):
             QTimer.singleShot(0, self._reopen_case_details)
         if new:
-            self.session.run(lambda vault, progress=None, cancel=None: vault.change_passphrase(
-                new), on_done=self._reset_done, on_error=lambda exc: show_error(self, exc))
+            self.session.run(change_passphrase, new, restamp=False,
+                             on_done=lambda outcome: self._reset_done(outcome.done[0]),
+                             on_error=lambda exc: show_error(self, exc))
 
     def _reopen_case_details(self) -> None:
         """Case details had unsaved changes when the vault locked: back to them, marked as

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.bundle.report_words import utc_text
+from evidence_app.bundle.report_times import utc_text
 from evidence_app.core.errors import EvidenceError, TsaNoTrustRoot
 from evidence_app.formatting import untrusted
 from evidence_app.gui.common import NoteLabel, show_error, text_label

@@ -27,6 +27,8 @@ from evidence_app.gui.passphrase import (
 )
 from evidence_app.gui.recovery_key_panel import RecoveryKeyPanel
 from evidence_app.i18n import _, ngettext
+from evidence_app.workflows.outcome import Outcome
+from evidence_app.workflows.passwd import change_passphrase, new_recovery_key
 
 
 def _wrapped(text: str) -> QLabel:
@@ -134,13 +136,11 @@ class ChangePassphraseDialog(QDialog):
         self.change.setEnabled(False)
         say(self.message, _("Changing the passphrase…"))
 
-        def work(vault: Any, progress: Any = None, cancel: Any = None) -> str | None:
-            vault.check_passphrase(current)
-            return vault.change_passphrase(new)
+        self.session.run(change_passphrase, new, current=current, on_done=self._done,
+                         on_error=self._failed, restamp=False)
 
-        self.session.run(work, on_done=self._done, on_error=self._failed)
-
-    def _done(self, new_key: str | None) -> None:
+    def _done(self, outcome: Outcome[str | None]) -> None:
+        new_key = outcome.done[0]
         for field in (self.current, self.first, self.second):
             field.clear()
         if new_key:
@@ -183,11 +183,11 @@ class NewRecoveryKeyDialog(QDialog):
     def _make(self) -> None:
         secret = self.current.text()
         self.make.setEnabled(False)
-        self.session.run(lambda vault, progress=None, cancel=None:
-                         vault.replace_recovery_key(secret),
-                         on_done=self._done, on_error=self._failed)
+        self.session.run(new_recovery_key, secret, on_done=self._done, on_error=self._failed,
+                         restamp=False)
 
-    def _done(self, new_key: str) -> None:
+    def _done(self, outcome: Outcome[str]) -> None:
+        new_key = outcome.done[0]
         self.current.clear()
         show_new_recovery_key(self, new_key, _(
             "This is your new recovery key. The old one no longer opens this vault."))

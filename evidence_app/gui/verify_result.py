@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.bundle.report_words import utc_text
+from evidence_app.bundle.report_times import utc_text
 from evidence_app.bundle.verify import (
     NOT_VERIFIED,
     TIME_UNCONFIRMED,

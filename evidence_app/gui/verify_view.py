@@ -1,7 +1,7 @@
 """The officer's Verify window: open a bundle, give the key or passphrase and the receipt,
 see every check.
 
-Verification runs in a worker task (verify_bundle needs no vault). The bundle is unpacked into
+Verification runs in a worker task (workflows.verify needs no vault). The bundle is unpacked into
 one private scratch folder (core/scratch.py) that lives as long as this window and is removed
 when it closes, so "Open report" and "Open folder" show exactly the files that were checked.
 Closing during a check removes it at once, without waiting for the check to stop. The receipt
@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_app.bundle import agefile
-from evidence_app.bundle.verify import VerifyReport, encryption_kind, verify_bundle
+from evidence_app.bundle.verify import VerifyReport, encryption_kind
 from evidence_app.core import errors as e
 from evidence_app.core import scratch
 from evidence_app.gui import workers
@@ -43,11 +42,12 @@ from evidence_app.gui.verify_result import ResultPane
 from evidence_app.gui.verify_trust import TrustInputs
 from evidence_app.i18n import _
 from evidence_app.messages import describe
+from evidence_app.workflows.secrets import bundle_passphrase, read_identity_file
+from evidence_app.workflows.verify import verify
 
 log = logging.getLogger(__name__)
 BUNDLE_SUFFIXES = (".zip.age", ".age", ".zip")
 RECEIPT_SUFFIX = ".receipt.txt"
-MAX_IDENTITY_FILE = 64 * 1024
 
 
 class VerifyWindow(QWidget):
@@ -221,17 +221,10 @@ class VerifyWindow(QWidget):
     def _identity_text(self) -> str | None:
         """The identity file's text, or None after saying kindly what is wrong."""
         try:
-            with open(Path(self.identity.text().strip()).expanduser(), "rb") as fh:
-                text = fh.read(MAX_IDENTITY_FILE).decode("utf-8", "replace")
-            agefile.identities_from_file_text(text)
-        except OSError:
-            self.key_message.setText(_("That identity file cannot be opened. Choose the file "
-                                       "again."))
-            return None
-        except e.AgeKeyError as exc:
+            return read_identity_file(Path(self.identity.text().strip()).expanduser())
+        except e.EvidenceError as exc:
             self.key_message.setText(describe(exc))
             return None
-        return text
 
     def _new_workdir(self) -> Path:
         if self._workdir is None or self._workdir not in scratch.live():  # none, or removed
@@ -252,7 +245,7 @@ class VerifyWindow(QWidget):
                 self.identity.setFocus()
                 return
         elif self.kind == "passphrase":
-            passphrase = " ".join(self.passphrase.text().split())
+            passphrase = bundle_passphrase(self.passphrase.text())
             if not passphrase:
                 self.key_message.setText(_("Please type the passphrase first."))
                 self.passphrase.setFocus()
@@ -265,8 +258,8 @@ class VerifyWindow(QWidget):
             return
         self._show_report(None)
         workdir = self._new_workdir()
-        self.task = workers.Task(verify_bundle, self.bundle, workdir, zip_folder=workdir,
-                                 identities_text=identity, passphrase=passphrase,
+        self.task = workers.Task(verify, self.bundle, workdir=workdir,
+                                 identity_text=identity, passphrase=passphrase,
                                  expected=expected, extra_roots=self.trust.extra_roots())
         self.task.signals.progress.connect(self._progress)
         self.task.signals.finished.connect(self._verified)

@@ -61,7 +61,7 @@ def post_query(url: str, der: bytes, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(  # noqa: S310
                 request, timeout=timeout, context=context) as answer:
-            body = answer.read(MAX_RESPONSE + 1)
+            body: bytes = answer.read(MAX_RESPONSE + 1)
     except urllib.error.HTTPError as exc:
         raise TsaHttpError(url, exc.code) from None
     except urllib.error.URLError as exc:

@@ -110,11 +110,11 @@ class OtsStatus:
     blocks: tuple[tuple[int, str], ...]
 
 
-class _TooComplex(DeserializationError):
+class _TooComplex(DeserializationError):  # type: ignore[misc]  # the library has no types
     """More reads than any real proof needs."""
 
 
-class _BoundedContext(BytesDeserializationContext):
+class _BoundedContext(BytesDeserializationContext):  # type: ignore[misc]  # (no types)
     """The library's reader, counting reads so a hostile proof cannot build a huge tree."""
 
     def __init__(self, data: bytes) -> None:

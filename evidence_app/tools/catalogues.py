@@ -63,7 +63,7 @@ def missing(po_path: Path, template: Catalog) -> list[str]:
     Plural-Forms header), or kept singular where the source now counts."""
     with open(po_path, "rb") as fh:
         catalog = read_po(fh)
-    problems = []
+    problems: list[str] = []
     for message in template:
         if not message.id:
             continue
@@ -74,7 +74,7 @@ def missing(po_path: Path, template: Catalog) -> list[str]:
         ) or (plural and (not isinstance(found.string, (list, tuple))
                           or len(found.string) != catalog.num_plurals
                           or not all(found.string))):
-            problems.append(message.id[0] if plural else message.id)
+            problems.append(str(message.id[0] if plural else message.id))
     return problems
 
 

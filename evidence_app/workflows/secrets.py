@@ -7,6 +7,8 @@ written on paper: spaces at the ends and runs of spaces inside do not count.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from evidence_app.core.errors import SecretFileUnreadable
@@ -26,17 +28,33 @@ def bundle_passphrase_from_file(data: bytes, path: Path) -> str:
     return bundle_passphrase(_text(data, path))
 
 
-def identity_text(data: bytes, path: Path) -> str:
-    """An age identity file: UTF-8 text (a BOM allowed). Anything else is not an identity
-    file, said as such, rather than decoded into something that fails later."""
-    return _text(data, path)
+# An age identity file holds a few keys: far less than this. A larger file is not one.
+MAX_SECRET_FILE = 64 * 1024
+
+
+def read_identity_file(path: Path) -> str:
+    """An age identity file: UTF-8 text (a BOM allowed) holding at least one key. Anything
+    else is said to be the wrong file (SecretFileUnreadable, AgeKeyError), rather than
+    decoded into something that fails later."""
+    from evidence_app.bundle.agefile import identities_from_file_text
+
+    text = _text(read_secret_file(path), path)
+    identities_from_file_text(text)
+    return text
 
 
 def read_secret_file(path: Path) -> bytes:
+    """At most MAX_SECRET_FILE bytes (never a named pipe's endless stream or a huge file)."""
     try:
-        return Path(path).read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise SecretFileUnreadable(Path(path))
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SECRET_FILE + 1)
     except OSError:
         raise SecretFileUnreadable(Path(path)) from None
+    if len(data) > MAX_SECRET_FILE:
+        raise SecretFileUnreadable(Path(path))
+    return data
 
 
 def _text(data: bytes, path: Path) -> str:

@@ -77,7 +77,7 @@ def test_a_big_file_is_read_a_page_at_a_time(session, qtbot, monkeypatch):
     assert len(pane.view.toPlainText()) <= PAGE_BYTES + ALIGN_WINDOW
     assert pane.view.toPlainText().startswith(line.decode())
     pane.search.setText("secret-wallet")
-    pane.find(True)
+    pane.find_text(True)
     qtbot.waitUntil(lambda: pane.view.textCursor().hasSelection()
                     or pane.found.text() != "Searching…", timeout=20_000)
     assert pane.view.textCursor().selectedText() == "SECRET-WALLET"

@@ -287,7 +287,8 @@ def test_refusal_is_a_timestamp_error_with_a_sentence():
     assert exc.url == ""
     sentence = messages.describe(exc)
     assert "a.png.ots" in sentence
-    assert "other_digest" in sentence
+    assert "different fingerprint" in sentence
+    assert "other_digest" not in sentence  # words, never the code
     assert "did not expect" not in sentence
 
 
