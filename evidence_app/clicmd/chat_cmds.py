@@ -54,7 +54,8 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
         resolve_me(parsed, me)
         with open_vault(args) as vault:
             outcome = store_chat(vault, parsed, stamp_timeout=None)
-    report_stamps(outcome.stamps)
+    if not args.json:  # the JSON alone on stdout, for scripts
+        report_stamps(outcome.stamps)
     result = outcome.done[0]
     summary = result.summary()
     if args.json:

@@ -38,6 +38,7 @@ class Session(QObject):
         super().__init__()
         self.settings = settings
         self._guard: VaultGuard | None = None
+        self._closing: list[VaultGuard] = []  # locked, keys still held by a stopping worker
         self._tasks: set[workers.Task] = set()
         self.stamper = Stamper(self)
 
@@ -72,7 +73,10 @@ class Session(QObject):
                      recovery_key: str | None = None) -> workers.Task:
         """Key derivation takes about a second: do it off the GUI thread."""
 
+        closing = self._still_closing()
+
         def open_vault(progress: Any = None, cancel: Any = None) -> Vault:
+            _wait_closed(closing)
             seen = LastSeen(seen_dir())
             if recovery_key is not None:
                 return Vault.open_with_recovery_key(path, recovery_key, seen=seen)
@@ -89,7 +93,10 @@ class Session(QObject):
         """Create the vault and, in the same step, record the person's choice about trusted
         timestamps (None: no choice made; then they stay off)."""
 
+        closing = self._still_closing()
+
         def create(progress: Any = None, cancel: Any = None) -> tuple[Vault, str]:
+            _wait_closed(closing)
             vault, recovery_key = Vault.create(path, passphrase, seen=LastSeen(seen_dir()))
             if timestamps is not None:
                 record_timestamp_choice(vault, timestamps)
@@ -172,6 +179,12 @@ class Session(QObject):
                 lambda d, t, m: None if guard.lock_requested.is_set() else on_progress(d, t, m))
         return workers.start(task)
 
+    def _still_closing(self) -> list[VaultGuard]:
+        """Vaults locked while a worker still held them: opening one again waits (in the
+        worker, never here) until that worker has stopped and let go of it."""
+        self._closing = [g for g in self._closing if not g.closed.is_set()]
+        return list(self._closing)
+
     def _require_guard(self) -> VaultGuard:
         if self._guard is None or not self._guard.vault.is_open:
             raise VaultLocked()
@@ -200,6 +213,8 @@ class Session(QObject):
         if guard is not None:
             guard.lock_requested.set()
             guard.close_if_requested(holding=False)
+            if not guard.closed.is_set():
+                self._closing.append(guard)
         log.info("vault locked (%s)", reason)
         self.locked.emit(reason)
 
@@ -214,6 +229,7 @@ class VaultGuard:
         self.vault = vault
         self.mutex = threading.Lock()
         self.lock_requested = threading.Event()
+        self.closed = threading.Event()
 
     def close_if_requested(self, *, holding: bool) -> None:
         """holding=True: called by the worker inside the mutex; else it is tried without
@@ -230,8 +246,18 @@ class VaultGuard:
                 self.mutex.release()
 
     def _close(self) -> None:
-        if self.vault.is_open:
-            self.vault.lock()
+        try:
+            if self.vault.is_open:
+                self.vault.lock()
+        finally:
+            self.closed.set()
+
+
+def _wait_closed(guards: list[VaultGuard], timeout: float = 60.0) -> None:
+    """In the unlocking worker: let the work still stopping from the last session finish
+    (it holds the vault's lock file until then)."""
+    for guard in guards:
+        guard.closed.wait(timeout)
 
 
 def record_timestamp_choice(vault: Vault, yes: bool) -> None:
