@@ -165,7 +165,8 @@ def verify_bundle(
     try:
         digests = _unpack(path, unpacked, report, identities_text, passphrase, limits,
                           _stoppable(progress, cancel), cancel, zip_folder)
-        if digests is None:
+        if digests is None:  # not decrypted or unpacked: the file can still be held
+            _check_pin(report, file_only=True)  # to the receipt, which says the most
             return report
         folder = unpacked / report.name
         report.folder = folder
@@ -264,7 +265,7 @@ def _stoppable(progress: Progress | None, cancel: CancelCheck | None) -> Progres
     return report
 
 
-def _check_pin(report: VerifyReport) -> None:
+def _check_pin(report: VerifyReport, *, file_only: bool = False) -> None:
     """The bundle file and the key that verified, against the receipt (when given)."""
     expected = report.expected
     if expected is None:
@@ -272,6 +273,6 @@ def _check_pin(report: VerifyReport) -> None:
     if expected.sha256 is not None:
         same = expected.sha256 == report.bundle_sha256
         report.add("pin_sha256", same, report.bundle.name, "" if same else "receipt_mismatch")
-    if expected.fingerprint is not None:
+    if expected.fingerprint is not None and not file_only:
         same = bool(report.fingerprint) and expected.fingerprint == report.fingerprint
         report.add("pin_key", same, bag.SIGNER_PUB, "" if same else "receipt_mismatch")
