@@ -133,10 +133,11 @@ _TABLE: list[tuple[type[BaseException], Callable[[Any], str]]] = [
     (e.InputIsDirectory, lambda x: _(
         "{path} is a folder. Choose the files inside it, or add the folder's files one by one."
     ).format(path=x.path)),
-    (e.SecretFileUnreadable, lambda x: _(
+    (e.SecretFileUnreadable, lambda x: (_(
+        "The passphrase or key file {path} cannot be opened. Check the name and the folder, "
+        "and choose it again.") if x.reason == "cannot_open" else _(
         "The file {path} cannot be read as a passphrase or key file. Check that it is the "
-        "right file, saved as plain text."
-    ).format(path=x.path)),
+        "right file, saved as plain text.")).format(path=x.path)),
     (e.InputUnreadable, lambda x: _(
         "The file {path} cannot be read. Check that it is a normal file you are allowed to "
         "open."

@@ -204,8 +204,16 @@ class InputUnreadable(EvidenceError):
         self.detail = detail
 
 
+SecretFileReason = Literal["cannot_open", "not_text"]
+
+
 class SecretFileUnreadable(InputUnreadable):
-    """A passphrase or identity file that cannot be read, or is not UTF-8 text."""
+    """A passphrase or identity file that cannot be opened, or is not UTF-8 text (or is far
+    too large to be one)."""
+
+    def __init__(self, path: Path, reason: SecretFileReason = "cannot_open") -> None:
+        super().__init__(path, reason)
+        self.reason = reason
 
 
 class InputIsDirectory(EvidenceError):

@@ -141,6 +141,8 @@ class Session(QObject):
                         then["stamp"] = (changes and restamp and fn is not stamp_run
                                          and not guard.lock_requested.is_set()
                                          and wants_stamp(vault, before))
+                        if changes and not guard.lock_requested.is_set():
+                            vault.save_snapshot()  # here, so that locking need not
                 finally:
                     guard.close_if_requested(holding=True)
 
@@ -247,8 +249,8 @@ class VaultGuard:
 
     def _close(self) -> None:
         try:
-            if self.vault.is_open:
-                self.vault.lock()
+            if self.vault.is_open:  # the snapshot was kept after each piece of work
+                self.vault.lock(save_snapshot=False)
         finally:
             self.closed.set()
 

@@ -40,7 +40,10 @@ def wants_stamp(vault: Vault, records_before: int) -> bool:
     """
     if not vault.is_open:
         return False
-    added = vault.records[records_before:]
+    journal = vault.journal
+    if journal is None:
+        return False
+    added = journal.records_after(records_before)
     if not any(record.get("type") in TRIGGERS for record in added):
         return False
     return bool(waiting(vault))
@@ -102,5 +105,6 @@ class Stamper(QObject):
 
 def records_count(vault: Vault) -> int:
     """How many custody records there are (read before vault work, in the worker)."""
-    return len(vault.records) if vault.is_open else 0
+    journal = vault.journal
+    return journal.count if vault.is_open and journal is not None else 0
 

@@ -46,14 +46,14 @@ def read_identity_file(path: Path) -> str:
 def read_secret_file(path: Path) -> bytes:
     """At most MAX_SECRET_FILE bytes (never a named pipe's endless stream or a huge file)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise SecretFileUnreadable(Path(path))
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a folder, a pipe, a device
+            raise SecretFileUnreadable(Path(path), "not_text")
         with open(path, "rb") as fh:
             data = fh.read(MAX_SECRET_FILE + 1)
     except OSError:
         raise SecretFileUnreadable(Path(path)) from None
     if len(data) > MAX_SECRET_FILE:
-        raise SecretFileUnreadable(Path(path))
+        raise SecretFileUnreadable(Path(path), "not_text")
     return data
 
 
@@ -61,4 +61,4 @@ def _text(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SecretFileUnreadable(Path(path)) from None
+        raise SecretFileUnreadable(Path(path), "not_text") from None

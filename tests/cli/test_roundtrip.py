@@ -177,7 +177,7 @@ def test_passphrase_from_file_and_environment(tmp_path):
     assert_one_line_error(run_cli("--vault", str(vault), "list", passphrase="wrong one!"),
                           "passphrase")
     missing = run_cli("--vault", str(vault), "--passphrase-file", str(tmp_path / "nope"), "list")
-    assert_one_line_error(missing, "passphrase file")
+    assert_one_line_error(missing, "passphrase or key file")
     # No passphrase at all and no terminal: a clear sentence, not a hang.
     assert_one_line_error(run_cli("--vault", str(vault), "list", passphrase=None), "passphrase")
 

@@ -107,6 +107,11 @@ def test_identity_bundle_shows_only_the_identity_field(qtbot, window, filled, tm
     win.identity.setText(str(tmp_path / "missing.txt"))
     qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
     assert "cannot be opened" in win.key_message.text()
+    not_text = tmp_path / "photo.jpg"
+    not_text.write_bytes(b"\xff\xd8\xff\xe0 not an identity \xff\xfe")
+    win.identity.setText(str(not_text))
+    qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
+    assert "plain text" in win.key_message.text()  # before: decoded with "replace", unclear
     win.identity.setText(str(key))
     qtbot.mouseClick(win.verify_button, Qt.MouseButton.LeftButton)
     wait_done(qtbot, win)
