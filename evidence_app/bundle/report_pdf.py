@@ -22,6 +22,7 @@ from evidence_app.bundle import report_chat_words as cw
 from evidence_app.bundle import report_integrity_words as iw
 from evidence_app.bundle import report_words as w
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
+from evidence_app.bundle.pdf_fonts import add_font
 from evidence_app.bundle.report_html import render_html
 from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
 from evidence_app.bundle.report_pdf_grid import Cell, Grid, fit_widths, use_shaping
@@ -38,17 +39,17 @@ THUMB_MM = 62
 
 
 def register_fonts(pdf: FPDF, fonts: FontChoice) -> None:
-    """Fonts "body" (regular, bold), "mono" and the fallbacks, with HarfBuzz shaping on."""
-    pdf.add_font("body", "", str(fonts.regular.path), collection_font_number=fonts.regular.index)
-    bold = fonts.bold or fonts.regular
-    pdf.add_font("body", "B", str(bold.path), collection_font_number=bold.index)
-    pdf.add_font("mono", "", str(fonts.mono.path), collection_font_number=fonts.mono.index)
+    """Fonts "body" (regular, bold), "mono" and the fallbacks, with HarfBuzz shaping on.
+    Each font file is read once per process (bundle/pdf_fonts.py)."""
+    add_font(pdf, "body", "", fonts.regular)
+    add_font(pdf, "body", "B", fonts.bold or fonts.regular)
+    add_font(pdf, "mono", "", fonts.mono)
     names = ["body"]
     for number, face in enumerate(fonts.fallbacks):
         name = f"fallback{number}"
-        pdf.add_font(name, "", str(face.path), collection_font_number=face.index)
+        add_font(pdf, name, "", face)
         if face.bold is not None:  # bold headings in Thai, Arabic... (fonts.py pairs them)
-            pdf.add_font(name, "B", str(face.bold.path), collection_font_number=face.bold.index)
+            add_font(pdf, name, "B", face.bold)
         names.append(name)
     pdf.set_fallback_fonts(names, exact_match=False)
     pdf.set_text_shaping(True)

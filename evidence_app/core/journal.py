@@ -340,7 +340,7 @@ class Journal:
     def _is_last_frame(data: bytes, start: int) -> bool:
         if len(data) - start < _LEN.size:
             return True
-        (length,) = _LEN.unpack_from(data, start)
+        length: int = _LEN.unpack_from(data, start)[0]
         return start + _LEN.size + length >= len(data)
 
     def move_torn_tail(self, torn: TornTail, vault_dir: Path, stamp: str) -> Path:

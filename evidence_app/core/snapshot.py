@@ -27,7 +27,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from evidence_app.core.errors import EvidenceError
 from evidence_app.core.journal import Journal, Record, Resume, ScanResult
@@ -35,6 +35,7 @@ from evidence_app.core.keys import InvalidTag, open_small, seal_small, subkey
 from evidence_app.core.safefs import atomic_write
 from evidence_app.core.segments import padme
 from evidence_app.core.state import CaseState, fold_fingerprint, state_from_data, state_to_data
+from evidence_app.core.vault_parts import VaultParts
 
 log = logging.getLogger(__name__)
 
@@ -126,20 +127,14 @@ def resume_from(journal: Journal, snapshot: Snapshot,
     return state, scan
 
 
-def snapshot_now(journal: Journal, state: CaseState,
-                 base: Snapshot | None) -> Snapshot | None:
+def snapshot_now(journal: Journal, state: CaseState, referenced: set[str]) -> Snapshot | None:
     """A snapshot of the state as it is now, or None when the journal bytes it would stand
     for were not all checked (a damaged journal opened for inspection, a failed write)."""
     checked = journal.checked_bytes()
     if checked is None or journal.count == 0:
         return None
     end, sha256 = checked
-    epoch = journal.last_epoch
-    if base is not None and base.resume.seq <= journal.count:
-        referenced = base.referenced | referenced_objects(journal.records_after(base.resume.seq))
-    else:
-        referenced = referenced_objects(journal.records)
-    resume = Resume(journal.count, journal.last_hash, end, epoch, sha256)
+    resume = Resume(journal.count, journal.last_hash, end, journal.last_epoch, sha256)
     return Snapshot(resume, state, referenced)
 
 
@@ -152,6 +147,58 @@ def save_quietly(folder: Path, key: bytes, vault_id: str, key_epoch: int,
         log.warning("could not write the state snapshot")
         return False
     return True
+
+
+class SnapshotMixin(VaultParts):
+    """The vault's use of its snapshot: on open (core/vault.py _load) and on lock."""
+
+    path: Path
+    vault_id: str
+    journal: Journal | None
+    _masters: list[bytearray] | None
+    _snapshot: Snapshot | None
+    state_source: Literal["journal", "snapshot"]
+
+    if TYPE_CHECKING:
+
+        def public_key_openssh(self) -> str: ...
+
+    def _resume(self, journal: Journal, head: tuple[int, str] | None) -> bool:
+        """Start from the state snapshot when it fits this journal exactly; False: read
+        the whole journal instead (core/snapshot.py says why that is as strong)."""
+        if head is None or not self._masters:
+            return False
+        snapshot = read_snapshot(self.path, snapshot_key(bytes(self._masters[-1])),
+                                 self.vault_id, len(self._masters) - 1)
+        resumed = resume_from(journal, snapshot, head) if snapshot is not None else None
+        if resumed is None or resumed[0].public_key != self.public_key_openssh():
+            return False
+        self.state, scan = resumed
+        journal.adopt(scan, snapshot.resume if snapshot is not None else None)
+        self._snapshot, self.state_source = snapshot, "snapshot"
+        return True
+
+    def _referenced(self) -> set[str]:
+        """Every object a record names (from the snapshot and the records after it)."""
+        journal, base = self._journal(), self._snapshot
+        if base is None:
+            return referenced_objects(journal.records)
+        return base.referenced | referenced_objects(journal.records_after(base.resume.seq))
+
+    def save_snapshot(self) -> None:
+        """Keep the fold for the next open, unless the snapshot on disk already holds it
+        (lock() does this; a long piece of work may do it at its end)."""
+        journal, masters, base = self.journal, self._masters, self._snapshot
+        if journal is None or not masters or self.problem is not None \
+                or (base is not None and base.resume.seq == journal.count):
+            return
+        referenced = self._referenced()
+        snapshot = snapshot_now(journal, self.state, referenced)
+        if snapshot is not None and save_quietly(
+                self.path, snapshot_key(bytes(masters[-1])), self.vault_id,
+                len(masters) - 1, snapshot):
+            self._snapshot = Snapshot(snapshot.resume, self.state, referenced)
+
 
 
 def referenced_objects(records: list[Record]) -> set[str]:

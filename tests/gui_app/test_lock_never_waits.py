@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
