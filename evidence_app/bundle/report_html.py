@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import html
 
-from evidence_app.bundle import report_chat_words as cw
-from evidence_app.bundle import report_integrity_words as iw
-from evidence_app.bundle import report_words as w
+from evidence_app.bundle import (
+    report_chat_words as cw,
+    report_integrity_words as iw,
+    report_words as w,
+)
 from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"

@@ -18,9 +18,11 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image
 
-from evidence_app.bundle import report_chat_words as cw
-from evidence_app.bundle import report_integrity_words as iw
-from evidence_app.bundle import report_words as w
+from evidence_app.bundle import (
+    report_chat_words as cw,
+    report_integrity_words as iw,
+    report_words as w,
+)
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.pdf_fonts import add_font
 from evidence_app.bundle.report_html import render_html

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_app.bundle import agefile, bag, passwords
-from evidence_app.bundle import verify_checks as checks
+from evidence_app.bundle import agefile, bag, passwords, verify_checks as checks
 from evidence_app.bundle.pin import Expected
 from evidence_app.bundle.verify_time import check_bag_timestamps
 from evidence_app.core import scratch

@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.bundle.verify import VerifyReport, encryption_kind
-from evidence_app.core import errors as e
-from evidence_app.core import scratch
+from evidence_app.core import errors as e, scratch
 from evidence_app.gui import workers
 from evidence_app.gui.common import NoteLabel, show_error, show_in_file_manager
 from evidence_app.gui.file_dialogs import Place, open_file

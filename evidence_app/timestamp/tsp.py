@@ -24,9 +24,9 @@ from rfc3161_client import (
     TimeStampResponse,
     VerificationError,
     VerifierBuilder,
+    _rust as rfc3161_rust,
     decode_timestamp_response,
 )
-from rfc3161_client import _rust as rfc3161_rust
 
 from evidence_app.core.errors import (
     TimestampMismatch,

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence_app.bundle import report_chat_words as cw
-from evidence_app.bundle import report_words as w
+from evidence_app.bundle import report_chat_words as cw, report_words as w
 from evidence_app.i18n import _, language, ngettext, set_language
 from tests.bundle.first_page_sample import (
     IBAN,

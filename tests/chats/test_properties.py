@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from evidence_app.chats import open_export
 from evidence_app.chats.discord import parse_discord

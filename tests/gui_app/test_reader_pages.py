@@ -4,8 +4,7 @@ character is cut in two, lost or shown twice; a web page keeps its words, not it
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from evidence_app.gui.reader_rules import CHAT, HTML, PDF, TEXT, reader_kind
 from evidence_app.gui.reader_text import (

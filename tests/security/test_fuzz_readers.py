@@ -16,8 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from evidence_app.bundle import agefile
 from evidence_app.bundle.agefile import AgeDecryptError, iter_decrypt
