@@ -49,22 +49,30 @@ def _wait(predicate, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_quick_exit_during_a_seal_waiting_on_the_network(unlocked, qtbot, tmp_path,
-                                                         monkeypatch) -> None:
-    session = unlocked.session
-    vault = session.vault
+@pytest.fixture
+def slow_authority(unlocked, tmp_path, monkeypatch) -> threading.Event:
+    """A vault with one photo, and a time-stamp authority that takes 3 s to answer the
+    seal's request; the event is set once the seal is waiting on it."""
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(50_000))
-    vault.add_file(photo)
+    unlocked.session.vault.add_file(photo)
     asked = threading.Event()
     real = bundle_stamps.stamp_seal
 
-    def slow_authority(*args, **kwargs):  # an authority that takes 3 s to answer
+    def slow(*args, **kwargs):
         asked.set()
         time.sleep(3)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(bundle_stamps, "stamp_seal", slow_authority)
+    monkeypatch.setattr(bundle_stamps, "stamp_seal", slow)
+    return asked
+
+
+def test_quick_exit_during_a_seal_waiting_on_the_network(unlocked, qtbot, tmp_path,
+                                                         slow_authority) -> None:
+    session = unlocked.session
+    vault = session.vault
+    asked = slow_authority
     out = tmp_path / "out"
     done: list[object] = []
     session.run(seal_case, out, Protection.unencrypted(), on_done=done.append,
@@ -101,21 +109,10 @@ def test_quick_exit_during_a_2_gib_add(unlocked, qtbot, tmp_path) -> None:
 
 
 def test_idle_lock_during_a_seal_does_not_wait_either(unlocked, qtbot, tmp_path,
-                                                      monkeypatch) -> None:
+                                                      slow_authority) -> None:
     session = unlocked.session
     vault = session.vault
-    photo = tmp_path / "photo.jpg"
-    photo.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(50_000))
-    vault.add_file(photo)
-    asked = threading.Event()
-    real = bundle_stamps.stamp_seal
-
-    def slow_authority(*args, **kwargs):
-        asked.set()
-        time.sleep(3)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(bundle_stamps, "stamp_seal", slow_authority)
+    asked = slow_authority
     session.run(seal_case, tmp_path / "out", Protection.unencrypted(), restamp=False)
     assert _wait(asked.is_set, 20)
     start = time.perf_counter()
