@@ -176,26 +176,7 @@ def long_lived_pki(folder: Path, label: str) -> pki.Pki:
     (folder / "tsa.pem").write_bytes(pki._pem(tsa))
     (folder / "tsa.key").write_bytes(pki._key_pem(made["tsa"]))
     (folder / "serial").write_text("01\n")
-    config = folder / "openssl-ts.cnf"
-    config.write_text(f"""[ tsa ]
-default_tsa = ok
-
-[ ok ]
-serial = {folder}/serial
-crypto_device = builtin
-signer_cert = {folder}/tsa.pem
-certs = {folder}/chain.pem
-signer_key = {folder}/tsa.key
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-other_policies = 1.2.3.4.5
-digests = sha256, sha384, sha512
-accuracy = secs:1
-ordering = no
-tsa_name = yes
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-""")
+    config = pki.write_ts_config(folder, [("ok", "tsa", "chain")])
     return pki.Pki(folder, folder / "root.pem", folder / "chain.pem", folder / "tsa.pem",
                    folder / "root.pem", config)
 

@@ -98,10 +98,18 @@ def make_pki(folder: Path) -> Pki:
     for name, data in files.items():
         (folder / name).write_bytes(data)
     (folder / "serial").write_text("01\n")
-    sections = ["[ tsa ]\ndefault_tsa = ok\n"]
-    for section, signer, chain in (("ok", "tsa", "chain"), ("expired", "expired", "chain"),
-                                   ("rogue", "rogue", "rogue_chain")):
-        sections.append(f"""
+    config = write_ts_config(folder, [("ok", "tsa", "chain"), ("expired", "expired", "chain"),
+                                      ("rogue", "rogue", "rogue_chain")])
+    return Pki(folder, folder / "root.pem", folder / "chain.pem", folder / "tsa.pem",
+               folder / "rogue_root.pem", config)
+
+
+def write_ts_config(folder: Path, sections: list[tuple[str, str, str]]) -> Path:
+    """The `openssl ts -reply` configuration: one section per (name, signer, chain) whose
+    .pem/.key files lie in `folder`; the first is the default."""
+    parts = [f"[ tsa ]\ndefault_tsa = {sections[0][0]}\n"]
+    for section, signer, chain in sections:
+        parts.append(f"""
 [ {section} ]
 serial = {folder}/serial
 crypto_device = builtin
@@ -119,6 +127,5 @@ ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 """)
     config = folder / "openssl-ts.cnf"
-    config.write_text("".join(sections))
-    return Pki(folder, folder / "root.pem", folder / "chain.pem", folder / "tsa.pem",
-               folder / "rogue_root.pem", config)
+    config.write_text("".join(parts))
+    return config
