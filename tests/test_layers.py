@@ -13,10 +13,11 @@ import sys
 from evidence_app import messages
 from evidence_app.core.errors import EvidenceError
 
-QT_FREE = ("core", "chats", "bundle", "timestamp")
+QT_FREE = ("core", "chats", "bundle", "timestamp", "workflows")
 QT_FREE_MODULES = ("evidence_app.item_kinds", "evidence_app.item_details",
                    "evidence_app.recovery_key_words", "evidence_app.formatting",
                    "evidence_app.messages", "evidence_app.events",
+                   "evidence_app.outcome_words", "evidence_app.clicmd.common",
                    "evidence_app.gui.reader_rules", "evidence_app.gui.reader_text",
                    "evidence_app.gui.reader_chat")
 GENERIC = (EvidenceError, Exception, BaseException)
