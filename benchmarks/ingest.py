@@ -9,10 +9,14 @@ the file in the page cache for everyone (see ingest_refs.py for the references):
                   evidence-app (passphrase from EVIDENCE_APP_PASSPHRASE, a fresh vault made
                   beforehand with `init --no-timestamps`). Start-up is subtracted: the time of
                   the same command adding a 1-byte file to another fresh vault (unlock,
-                  imports and the journal record; measured in each round, best of the rounds)
+                  imports and the journal record; three times in each round, the best of all
+                  is subtracted: the smallest start-up gives the longest, least flattering
+                  add time)
 Rounds are interleaved (references, then the project, --repeat times); the best of each is
 reported, the fastest reference being the limit. Peak RSS growth of the CLI process is its
 ru_maxrss (os.wait4) minus that of the 1-byte add.
+--baseline-tree DIR measures another copy of the project (`git archive HEAD | tar -x -C DIR`)
+in the same rounds, as `before_*` lines.
 Prints name=value lines; add_vs_limit (goal >= 0.85), add_vs_sha256sum_age (goal >= 1.5),
 add_rss_growth_mib (goal < 64 MiB for 2 GiB: --rss-size-mib 2048 runs one such add).
 """
@@ -20,7 +24,9 @@ add_rss_growth_mib (goal < 64 MiB for 2 GiB: --rss-size-mib 2048 runs one such a
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,64 +39,77 @@ from ingest_refs import (  # noqa: E402 - the folder of this script
     hash_file,
     make_file,
     private_env,
+    project_lines,
     read_through,
-    report,
+    reference_lines,
     use_fast_kdf,
 )
 
 PASSPHRASE = "benchmark ingest through the command line 7319"
-CLI = Path(sys.executable).with_name("evidence-app")
+CLI = [str(Path(sys.executable).with_name("evidence-app"))]
 
 
-def run_cli(*args: str) -> tuple[float, int]:
+def run_cli(cli: list[str], *args: str) -> tuple[float, int]:
     """(seconds, peak RSS in KiB) of one evidence-app run; its output is thrown away."""
     start = time.perf_counter()
-    proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*cli, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"evidence-app {' '.join(args)} failed: {err.strip()}")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cli)} {' '.join(args)} failed: {err.strip()}")
     return took, usage.ru_maxrss
 
 
-def fresh_vault(work: Path, name: str) -> Path:
+def fresh_vault(cli: list[str], work: Path, name: str) -> Path:
     vault = work / name
-    subprocess.run([str(CLI), "--vault", str(vault), "init", "--no-timestamps"],
+    subprocess.run([*cli, "--vault", str(vault), "init", "--no-timestamps"],
                    check=True, capture_output=True)
     return vault
 
 
-def remove_vault(vault: Path) -> None:
-    import shutil
-
-    shutil.rmtree(vault)
-
-
-def add_once(src: Path, tiny: Path, work: Path) -> tuple[float, float, int, int]:
-    """(seconds for src, seconds for the 1-byte file, peak RSS KiB of each)."""
-    small = fresh_vault(work, "vault-tiny")
-    t_tiny, rss_tiny = run_cli("--vault", str(small), "add", str(tiny))
-    remove_vault(small)
-    big = fresh_vault(work, "vault-add")
-    read_through(src)
-    t_big, rss_big = run_cli("--vault", str(big), "add", str(src))
-    check_stored(big, src)
-    remove_vault(big)
-    return t_big, t_tiny, rss_big, rss_tiny
-
-
-def check_stored(vault: Path, src: Path) -> None:
+def check_stored(cli: list[str], vault: Path, src: Path) -> None:
     """The vault recorded the file's real SHA-256 (a fast wrong ingest counts for nothing)."""
-    import json
-
-    shown = subprocess.run([str(CLI), "--vault", str(vault), "show", "1", "--json"],
+    shown = subprocess.run([*cli, "--vault", str(vault), "show", "1", "--json"],
                            capture_output=True, text=True, check=True)
-    recorded = json.loads(shown.stdout).get("sha256")
-    if recorded != hash_file(src):
+    if json.loads(shown.stdout).get("sha256") != hash_file(src):
         raise SystemExit("the vault recorded a wrong SHA-256")
+
+
+class Contender:
+    """One command line's `add`, run in every round: seconds and peak RSS of the big and the
+    1-byte add."""
+
+    def __init__(self, label: str, cli: list[str]) -> None:
+        self.label = label
+        self.cli = cli
+        self.big: list[float] = []
+        self.tiny: list[float] = []
+        self.growth: list[int] = []
+
+    def add_once(self, src: Path, tiny: Path, work: Path) -> None:
+        tiny_runs = []
+        for _ in range(3):  # start-up is short and noisy: the best of three each round
+            small = fresh_vault(self.cli, work, "vault-tiny")
+            tiny_runs.append(run_cli(self.cli, "--vault", str(small), "add", str(tiny)))
+            shutil.rmtree(small)
+        t_tiny, rss_tiny = min(tiny_runs)
+        vault = fresh_vault(self.cli, work, "vault-add")
+        read_through(src)
+        t_big, rss_big = run_cli(self.cli, "--vault", str(vault), "add", str(src))
+        check_stored(self.cli, vault, src)
+        shutil.rmtree(vault)
+        self.big.append(t_big)
+        self.tiny.append(t_tiny)
+        self.growth.append(rss_big - rss_tiny)
+
+    def lines(self, refs: References, size_mib: int) -> list[str]:
+        start_s = min(self.tiny)
+        return project_lines(refs, [t - start_s for t in self.big], self.label) + [
+            f"{self.label}_startup_s={start_s:.3f}  (1-byte add, subtracted; runs "
+            + ",".join(f"{t:.2f}" for t in self.tiny) + ")",
+            f"{self.label}_rss_growth_mib={max(self.growth) / 1024:.1f}  "
+            f"(file of {size_mib} MiB; worst run)"]
 
 
 def main() -> None:
@@ -102,11 +121,20 @@ def main() -> None:
     parser.add_argument("--rss-size-mib", type=int, default=0,
                         help="then one add of a file this big for the memory growth "
                              "(2048 for the goal; 0: skip)")
+    parser.add_argument("--baseline-tree", metavar="DIR",
+                        help="another copy of the project (e.g. `git archive HEAD | tar -x -C "
+                             "DIR`): its `add` is measured in the same rounds, as `before`")
     parser.add_argument("--dir", help="where the test files and vaults go (default: a temp "
                                       "folder; choose one on the disk to measure)")
     args = parser.parse_args()
     use_fast_kdf()
     os.environ["EVIDENCE_APP_PASSPHRASE"] = PASSPHRASE
+    contenders = [Contender("add", CLI)]
+    if args.baseline_tree:
+        tree = str(Path(args.baseline_tree).resolve())
+        path = f"PYTHONPATH={tree}{os.pathsep}{os.environ['PYTHONPATH']}"
+        contenders.append(Contender("before", ["env", path, sys.executable, "-m",
+                                               "evidence_app"]))
     with tempfile.TemporaryDirectory(prefix="ingest-bench-", dir=args.dir) as tmp:
         work = Path(tmp)
         private_env(work)
@@ -115,30 +143,26 @@ def main() -> None:
         tiny.write_bytes(b"x")
         make_file(src, args.size_mib)
         refs = References(src, work, args.repeat)
-        adds: list[float] = []
-        growth: list[int] = []
-        startup: list[float] = []
         for _round in range(refs.repeat):
             refs.measure_once()
-            t_big, t_tiny, rss_big, rss_tiny = add_once(src, tiny, work)
-            startup.append(t_tiny)
-            adds.append(t_big)
-            growth.append(rss_big - rss_tiny)
-        start_s = min(startup)
-        project = [t - start_s for t in adds]
-        lines = report(refs, project, "add")
-        lines += [f"add_startup_s={start_s:.3f}  (1-byte add, subtracted; runs "
-                  + ",".join(f"{t:.2f}" for t in startup) + ")",
-                  f"add_rss_growth_mib={max(growth) / 1024:.1f}  (file of {args.size_mib} MiB)"]
+            for contender in contenders:
+                contender.add_once(src, tiny, work)
+        lines = reference_lines(refs)
+        for contender in contenders:
+            lines += contender.lines(refs, args.size_mib)
         print("\n".join(lines), flush=True)
         src.unlink()
         if args.rss_size_mib:
             big = work / "rss-input.bin"
             make_file(big, args.rss_size_mib)
-            t_big, _t_tiny, rss_big, rss_tiny = add_once(big, tiny, work)
-            print(f"add_{args.rss_size_mib}_mib_s={args.rss_size_mib / (t_big - start_s):.0f}\n"
-                  f"add_rss_growth_mib={(rss_big - rss_tiny) / 1024:.1f}  "
-                  f"(file of {args.rss_size_mib} MiB; goal < 64)", flush=True)
+            for contender in contenders:
+                contender.big, contender.growth = [], []
+                contender.add_once(big, tiny, work)
+                took = contender.big[0] - min(contender.tiny)
+                print(f"{contender.label}_{args.rss_size_mib}_mib_s="
+                      f"{args.rss_size_mib / took:.0f}\n"
+                      f"{contender.label}_rss_growth_mib={contender.growth[0] / 1024:.1f}  "
+                      f"(file of {args.rss_size_mib} MiB; goal < 64)", flush=True)
 
 
 if __name__ == "__main__":
