@@ -180,24 +180,32 @@ class AgeWriter:
         self._counter = 0
         self._written = 0
         self._closed = False
+        self._failed: OSError | None = None
         out.write(header + b" " + _b64(mac).encode("ascii") + b"\n" + nonce)
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
+        if self._failed is not None:  # after a failed write (a full disk) nothing more goes
+            raise self._failed  # out: the same error again, not a broken age file
         view = memoryview(data)
         n = len(view)
         self._buf += view
         # Keep at least one byte back: the final chunk must be known to be final.
         while len(self._buf) > CHUNK:
-            self._emit(memoryview(self._buf)[:CHUNK], last=False)
+            with memoryview(self._buf) as whole:  # released even when the write fails
+                self._emit(whole[:CHUNK], last=False)
             del self._buf[:CHUNK]
         self._written += n
         return n
 
     def _emit(self, chunk: memoryview, last: bool) -> None:
-        self._out.write(self._aead.encrypt(_stream_nonce(self._counter, last), chunk, None))
+        try:
+            self._out.write(self._aead.encrypt(_stream_nonce(self._counter, last), chunk, None))
+        except OSError as exc:
+            self._failed = exc
+            raise
         self._counter += 1
 
     def tell(self) -> int:
@@ -213,8 +221,11 @@ class AgeWriter:
         self._out.flush()
 
     def close(self) -> None:
+        if self._failed is not None:
+            self._closed = True
         if not self._closed:
-            self._emit(memoryview(self._buf), last=True)
+            with memoryview(self._buf) as rest:
+                self._emit(rest, last=True)
             self._buf = bytearray()
             self._closed = True
             self._out.flush()

@@ -30,7 +30,7 @@ from evidence_app.bundle.verify_text import verify_text
 from evidence_app.core.errors import Cancelled, NothingToSeal, OutputExists
 from evidence_app.core.keys import ssh_fingerprint
 from evidence_app.core.objectstore import CancelCheck, Progress
-from evidence_app.core.safefs import StagedFile, private_mkdir
+from evidence_app.core.safefs import StagedFile, as_write_error, private_mkdir
 from evidence_app.core.state import Item
 from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault
@@ -242,11 +242,13 @@ def seal(
                 part.publish()
                 published.append(part.final)
             bundle.publish()
-        except BaseException:
+        except BaseException as exc:
             for part in staged:
                 part.discard()
             for path in published:
                 path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):  # a full disk or a removed USB stick, said as such
+                raise as_write_error(exc, final) from exc
             raise
     return result
 
