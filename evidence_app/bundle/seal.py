@@ -18,6 +18,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,6 +37,16 @@ from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language, language
 from evidence_app.item_kinds import made_by_app
+
+
+class SealStep(StrEnum):
+    """The progress message of each step that is not an item (those carry the file name)."""
+
+    REPORT = "report"
+    TIMESTAMPS = "timestamps"
+    BUNDLE = "bundle"
+    RECEIPTS = "receipts"
+    CUSTODY_LOG = "custody log"
 
 
 @dataclass
@@ -202,13 +213,13 @@ def seal(
         if cancel is not None and cancel():
             raise Cancelled()
 
-    step("report")
+    step(SealStep.REPORT)
     with language(report_language):
         plan = _plan(vault, items, protection)
-        step("timestamps")
+        step(SealStep.TIMESTAMPS)
         for rel, data in timestamps.stamp_seal(vault, plan.tagmanifest, plan.name):
             plan.bag.add_tag(rel, data, listed=False)
-        step("bundle")
+        step(SealStep.BUNDLE)
         final = out_dir / (plan.name + (".zip" if protection.mode == "none" else ".zip.age"))
         if final.exists():
             raise OutputExists(final)
@@ -222,14 +233,14 @@ def seal(
                                 len(items), plan.fingerprint, protection.mode,
                                 protection.passphrase, plan.sealed_at, [], plan.reference,
                                 protection.recipients)
-            step("receipts")
+            step(SealStep.RECEIPTS)
             for path, data in _receipts(vault, plan, result, out_dir):
                 part = StagedFile(path)
                 staged.append(part)
                 part.file.write(data)
                 part.finish()
                 result.receipt_paths.append(path)
-            step("custody log")
+            step(SealStep.CUSTODY_LOG)
             if not all(part.still_there() for part in staged):  # swept by a quick exit
                 raise Cancelled()
             vault.record("bundle_sealed", {

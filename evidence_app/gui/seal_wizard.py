@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from evidence_app.bundle.seal import Protection, SealResult
+from evidence_app.bundle.seal import Protection, SealResult, SealStep
 from evidence_app.core import errors as e
 from evidence_app.gui import workers
 from evidence_app.gui.common import PlainLabel, show_error, show_in_file_manager
@@ -87,12 +87,20 @@ class ProgressPage(QWizardPage):
         self.current.setText(_("Preparing the encryption…"))
         # Translated now: while seal() runs it switches the language to the report's.
         self.sealing_text = _("Sealing: {name}")
+        self.step_text = {
+            SealStep.REPORT: _("Writing the report…"),
+            SealStep.TIMESTAMPS: _("Asking for a trusted timestamp…"),
+            SealStep.BUNDLE: _("Preparing the encryption…"),
+            SealStep.RECEIPTS: _("Writing the receipts…"),
+            SealStep.CUSTODY_LOG: _("Recording the bundle in the custody log…"),
+        }
         self.cancelling_text = _("Cancelling…")
 
     def show_progress(self, done: int, total: int, message: str) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
-        self.current.setText(self.sealing_text.format(name=message))
+        words = self.step_text.get(message)  # type: ignore[call-overload]
+        self.current.setText(words or self.sealing_text.format(name=message))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return False

@@ -143,7 +143,20 @@ def test_passphrase_mode_end_to_end(qtbot, session, tmp_path):
     wizard = open_wizard(qtbot, session)
     to_protection(qtbot, wizard)
     assert wizard.protect_page.mode() == "passphrase"  # the default
+    said: list[str] = []
+    shown = wizard.progress_page.show_progress
+
+    def watch(done: int, total: int, message: str) -> None:
+        shown(done, total, message)
+        said.append(wizard.progress_page.current.text())
+
+    wizard.progress_page.show_progress = watch
     seal_into(qtbot, wizard, tmp_path / "out")
+    # Every step in words, never the step's code ("custody log", "receipts"...).
+    assert "Writing the receipts…" in said
+    assert "Recording the bundle in the custody log…" in said
+    assert not any(text in {"Sealing: report", "Sealing: receipts", "Sealing: custody log"}
+                   for text in said)
     page = wizard.result_page
     bundle = wizard.sealed
     assert bundle is not None
