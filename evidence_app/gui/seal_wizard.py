@@ -45,7 +45,7 @@ from evidence_app.gui.seal_pages import (
 )
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
-from evidence_app.workflows.outcome import Outcome, StopReason
+from evidence_app.workflows.outcome import Outcome
 from evidence_app.workflows.seal import seal_case
 
 log = logging.getLogger(__name__)
@@ -335,7 +335,7 @@ class SealWizard(QWizard):
         try:
             protection = self.protection()
             self.task = self.session.run(
-                seal_case, self.save_page.out_dir(), protection, restamp=False,
+                seal_case, self.save_page.out_dir(), protection, stamp_after=False,
                 item_ids=self.items_page.chosen_ids(),
                 report_language=self.save_page.report_language(),
                 on_done=self._sealed, on_error=self._failed,
@@ -345,7 +345,7 @@ class SealWizard(QWizard):
 
     def _sealed(self, outcome: Outcome[SealResult]) -> None:
         self.task = None
-        if outcome.stop is StopReason.CANCELLED:
+        if not outcome.done:  # stopped before the bundle was published: nothing was kept
             self._failed(e.Cancelled())
             return
         result = outcome.done[0]
