@@ -69,6 +69,9 @@ _DESCRIBE: dict[RecordType, Callable[[dict[str, Any]], str]] = {
     "bundle_sealed": lambda d: ngettext(
         "Bundle sealed: {name} ({count} item)", "Bundle sealed: {name} ({count} items)",
         int(d.get("item_count", 0))).format(name=d.get("name", ""), count=d.get("item_count", 0)),
+    "bundle_discarded": lambda d: _(
+        "The bundle {name} was not kept: sealing was stopped before it was saved").format(
+        name=d.get("name", "")),
     "chat_imported": lambda d: _chat_imported(d),
     "timestamp_obtained": lambda d: _(
         "Trusted timestamp from {tsa} obtained for {what}").format(

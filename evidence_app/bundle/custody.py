@@ -19,7 +19,8 @@ from evidence_app.core.record_types import RecordType
 # Records with no item attached that say nothing about unsealed evidence.
 _CASE_LEVEL: frozenset[RecordType] = frozenset({
     "vault_created", "case_updated", "passphrase_changed", "opened_with_recovery_key",
-    "journal_repaired", "timestamp_settings", "bundle_sealed", "recovery_key_replaced",
+    "journal_repaired", "timestamp_settings", "bundle_sealed", "bundle_discarded",
+    "recovery_key_replaced",
     "key_change_completed", "rollback_noticed", "header_restored", "header_changed"})
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 import zipfile
@@ -37,6 +38,8 @@ from evidence_app.core.timeutil import now_utc_and_offset, parse_utc
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language, language
 from evidence_app.item_kinds import made_by_app
+
+log = logging.getLogger(__name__)
 
 
 class SealStep(StrEnum):
@@ -225,6 +228,7 @@ def seal(
             raise OutputExists(final)
         staged: list[StagedFile] = []
         published: list[Path] = []
+        recorded: dict[str, Any] | None = None
         try:
             bundle = StagedFile(final, overwrite=False)
             staged.append(bundle)
@@ -233,6 +237,18 @@ def seal(
                                 len(items), plan.fingerprint, protection.mode,
                                 protection.passphrase, plan.sealed_at, [], plan.reference,
                                 protection.recipients)
+            # Recorded as soon as it is whole: no complete copy exists that the log does not
+            # name (a process killed from here on leaves a recorded temp file at most).
+            step(SealStep.CUSTODY_LOG)
+            if not bundle.still_there():  # swept by a quick exit
+                raise Cancelled()
+            recorded = {
+                "name": final.name, "sha256": result.sha256, "size": result.size,
+                "item_count": len(items), "item_ids": sorted((i.id for i in items), key=int),
+                "protection": protection.mode, "recipients": protection.recipients,
+                "fingerprint": plan.fingerprint,
+            }
+            vault.record("bundle_sealed", recorded)
             step(SealStep.RECEIPTS)
             for path, data in _receipts(vault, plan, result, out_dir):
                 part = StagedFile(path)
@@ -240,28 +256,35 @@ def seal(
                 part.file.write(data)
                 part.finish()
                 result.receipt_paths.append(path)
-            step(SealStep.CUSTODY_LOG)
-            if not all(part.still_there() for part in staged):  # swept by a quick exit
+            if cancel is not None and cancel() or not all(p.still_there() for p in staged):
                 raise Cancelled()
-            vault.record("bundle_sealed", {
-                "name": final.name, "sha256": result.sha256, "size": result.size,
-                "item_count": len(items), "item_ids": sorted((i.id for i in items), key=int),
-                "protection": protection.mode, "recipients": protection.recipients,
-                "fingerprint": plan.fingerprint,
-            })
             for part in staged[1:]:  # the receipts first: a bundle never appears without them
-                part.publish()
                 published.append(part.final)
+                part.publish()
+            published.append(final)
             bundle.publish()
         except BaseException as exc:
             for part in staged:
                 part.discard()
             for path in published:
                 path.unlink(missing_ok=True)
+            if recorded is not None:
+                _record_discarded(vault, recorded, exc)
             if isinstance(exc, OSError):  # a full disk or a removed USB stick, said as such
                 raise as_write_error(exc, final) from exc
             raise
     return result
+
+
+def _record_discarded(vault: Vault, sealed: dict[str, Any], exc: BaseException) -> None:
+    """The bundle the log just named was not kept (stopped, or its receipts could not be
+    written): said in the log too, so it never names a bundle that does not exist."""
+    reason = "cancelled" if isinstance(exc, Cancelled) else "failed"
+    try:
+        vault.record("bundle_discarded", {"name": sealed["name"], "sha256": sealed["sha256"],
+                                          "reason": reason})
+    except Exception:  # noqa: BLE001 - the first error is the one to report
+        log.warning("could not record a discarded bundle", exc_info=True)
 
 
 def _write(bundle: StagedFile, plan: _Plan, protection: Protection, vault: Vault,

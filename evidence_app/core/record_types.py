@@ -32,6 +32,7 @@ RecordType = Literal[
     "header_changed",
     "journal_repaired",
     "bundle_sealed",
+    "bundle_discarded",
     "chat_imported",
     "timestamp_obtained",
     "ots_proof",

@@ -174,6 +174,12 @@ def _bundle_sealed(state: CaseState, rec: Record) -> None:
     state.seals.append(dict(rec["data"], time=rec["time"]))
 
 
+def _bundle_discarded(state: CaseState, rec: Record) -> None:
+    """A seal stopped after it was recorded: that bundle was never kept."""
+    sha = rec["data"].get("sha256")
+    state.seals[:] = [s for s in state.seals if s.get("sha256") != sha]
+
+
 _HANDLERS = {
     "vault_created": _vault_created,
     "item_added": _item_added,
@@ -183,6 +189,7 @@ _HANDLERS = {
     "item_updated": _item_flagged,
     "item_withdrawn": _item_withdrawn,
     "bundle_sealed": _bundle_sealed,
+    "bundle_discarded": _bundle_discarded,
 }
 
 

@@ -25,7 +25,16 @@ def stamped_vault(vault, tsa, tsa_pki, tmp_path):
 
 
 def _sealed_records(vault) -> int:
-    return sum(1 for r in vault.records if r["type"] == "bundle_sealed")
+    """Bundles the custody log says were sealed and kept (a seal stopped after it was
+    recorded is followed by a record that the bundle was not kept)."""
+    kinds = [r["type"] for r in vault.records]
+    assert kinds.count("bundle_sealed") >= kinds.count("bundle_discarded")
+    return kinds.count("bundle_sealed") - kinds.count("bundle_discarded")
+
+
+def _kept(vault) -> int:
+    assert len(vault.state.seals) == _sealed_records(vault)
+    return len(vault.state.seals)
 
 
 def test_timestamp_authority_is_asked_before_any_output_exists(stamped_vault, tmp_path,
@@ -67,7 +76,8 @@ def test_receipts_take_their_names_before_the_bundle(stamped_vault, tmp_path,
     bundle = result.bundle_path.name
     assert order[-1] == bundle
     assert {f"{result.name}.receipt.txt", f"{result.name}.receipt.pdf"} <= set(order[:-1])
-    # When the custody log records the bundle, nothing has a final name yet.
+    # When the custody log records the bundle, nothing has a final name yet, and the
+    # bundle is whole (no complete copy exists that the log does not name).
     assert logged
     assert all(n.startswith(safefs.TEMP_PREFIX) for n in logged[0])
 
@@ -83,7 +93,8 @@ def test_a_full_disk_at_the_receipts_leaves_no_bundle(stamped_vault, tmp_path,
     with pytest.raises(DiskFull):
         seal(stamped_vault, out, Protection.with_new_passphrase())
     assert os.listdir(out) == []
-    assert _sealed_records(stamped_vault) == 0
+    assert _kept(stamped_vault) == 0
+    assert stamped_vault.records[-1]["type"] == "bundle_discarded"  # said in the log too
 
 
 @pytest.mark.parametrize("last_step", ["receipts", "custody log"])
@@ -99,7 +110,7 @@ def test_cancel_at_the_end_of_a_seal_publishes_nothing(stamped_vault, tmp_path,
         seal(stamped_vault, out, Protection.unencrypted(), progress=progress,
              cancel=lambda: bool(steps) and steps[-1] == last_step)
     assert os.listdir(out) == []
-    assert _sealed_records(stamped_vault) == 0
+    assert _kept(stamped_vault) == 0
 
 
 def test_quick_exit_sweep_removes_a_bundle_being_written(stamped_vault, tmp_path) -> None:
@@ -120,4 +131,4 @@ def test_quick_exit_sweep_removes_a_bundle_being_written(stamped_vault, tmp_path
         seal(stamped_vault, out, Protection.unencrypted(), progress=progress)
     assert swept
     assert os.listdir(out) == []
-    assert _sealed_records(stamped_vault) == 0
+    assert _kept(stamped_vault) == 0
