@@ -36,8 +36,9 @@ class BundleExtras:
     stamps: timestamps.BundleStamps | None = None
 
     def report_files(self, verify_txt: str) -> list[tuple[str, bytes]]:
-        """report.html and report.pdf; call after every item's file went into the bag, each
-        re-hashed against its recorded SHA-256 (the report says that it was)."""
+        """report.html and report.pdf. The report says each item was re-hashed against its
+        recorded SHA-256: the bag writer refuses any item that is not, so no bundle with a
+        different file is ever published under this report."""
         extra = dict(self.report_extra, protection=self.protection, verify_text=verify_txt,
                      hashes_checked=True)
         data = build_report_data(self.vault, self.items, bundle_name=self.name,

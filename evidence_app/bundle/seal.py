@@ -298,9 +298,11 @@ def _write(bundle: StagedFile, plan: _Plan, protection: Protection, vault: Vault
         stream = agefile.AgeWriter(
             sink, recipients=[agefile.parse_recipient(r) for r in protection.recipients])
 
+    names = {item.id: item.name for item in plan.items}
+
     def chunks(entry: Entry) -> Iterator[memoryview]:
         for view in vault.iter_item(entry.item_id or ""):
-            step(entry.rel.rsplit("/", 1)[-1], len(view))
+            step(names.get(entry.item_id or "", entry.rel), len(view))
             yield view
 
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:

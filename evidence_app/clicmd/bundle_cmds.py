@@ -32,6 +32,7 @@ from evidence_app.workflows.secrets import (
 
 if TYPE_CHECKING:
     from evidence_app.bundle.pin import Expected
+    from evidence_app.bundle.seal import SealResult
     from evidence_app.bundle.verify import VerifyReport
 
 
@@ -118,8 +119,16 @@ def cmd_seal(args: argparse.Namespace) -> int:
         outcome = seal_case(vault, Path(args.out), protection, item_ids=item_ids,
                             case_fields=fields, report_language=args.report_language,
                             progress=progress_printer(_("sealing")), stamp_timeout=None)
-    report_stamps(outcome.stamps)
-    result = outcome.done[0]
+        report_stamps(outcome.stamps)
+        _print_sealed(outcome.done[0])  # the passphrase is shown before anything else runs
+        stamp_changes(vault)  # then the record of the seal, stamped
+    out()
+    out(_("Next: bring the bundle and the printed receipt to the police. They can check it "
+          "with the steps in VERIFY.txt inside the bundle."))
+    return EXIT_OK
+
+
+def _print_sealed(result: SealResult) -> None:
     out(_("Bundle sealed: {path}").format(path=result.bundle_path))
     out(_("SHA-256: {sha}").format(sha=result.sha256))
     out(_("Items: {count}   Size: {size}   Signer key: {fingerprint}").format(
@@ -131,10 +140,6 @@ def cmd_seal(args: argparse.Namespace) -> int:
         out(_("Passphrase (shown only now and saved nowhere: write it down, and give it to "
               "the police separately from the bundle):"))
         out("    " + result.passphrase)
-    out()
-    out(_("Next: bring the bundle and the printed receipt to the police. They can check it "
-          "with the steps in VERIFY.txt inside the bundle."))
-    return EXIT_OK
 
 
 def _bundle_passphrase(args: argparse.Namespace) -> str | None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from evidence_app.chats.detect import FORMATS, open_export
 from evidence_app.chats.importer import NOT_A_PARTICIPANT, resolve_me, unclear_candidates
-from evidence_app.clicmd.common import EXIT_OK, open_vault, out, print_json, warn
+from evidence_app.clicmd.common import (
+    EXIT_OK,
+    open_vault,
+    out,
+    print_json,
+    progress_printer,
+    warn,
+)
 from evidence_app.clicmd.timestamp_cmds import report_stamps
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.i18n import _, ngettext
@@ -53,7 +60,8 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
                 me = _ask_me(candidates)
         resolve_me(parsed, me)
         with open_vault(args) as vault:
-            outcome = store_chat(vault, parsed, stamp_timeout=None)
+            outcome = store_chat(vault, parsed, stamp_timeout=None,
+                                 stamp_progress=progress_printer(_("timestamping")))
     if not args.json:  # the JSON alone on stdout, for scripts
         report_stamps(outcome.stamps)
     result = outcome.done[0]

@@ -133,12 +133,16 @@ def progress_printer(label: str) -> Callable[[int, int, str], None] | None:
     if not sys.stderr.isatty():
         return None
 
+    shown = [-1]  # the last percentage drawn: each is drawn once, the line ended once
+
     def progress(done: int, total: int, _message: str) -> None:
-        if total:
-            pct = min(100, done * 100 // total)
-            print(f"\r{label} {pct:3d}%", end="", file=sys.stderr, flush=True)
-            if done >= total:
-                print(file=sys.stderr, flush=True)
+        pct = min(100, done * 100 // total) if total else 0
+        if not total or pct == shown[0]:
+            return
+        shown[0] = pct
+        print(f"\r{label} {pct:3d}%", end="", file=sys.stderr, flush=True)
+        if pct == 100:
+            print(file=sys.stderr, flush=True)
 
     return progress
 

@@ -39,6 +39,7 @@ from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe, object_problem, record_problem
 from evidence_app.timestamp.tsp import read_root_file
 from evidence_app.workflows.add import add_files, plan_add
+from evidence_app.workflows.outcome import Failed
 from evidence_app.workflows.passwd import change_passphrase, new_recovery_key
 
 
@@ -165,13 +166,17 @@ def cmd_add(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for folder in plan.empty_folders:
         warn(_("No files found in {folder}.").format(folder=folder))
+    def each(done: Item | Failed) -> None:  # said as it happens: a Ctrl-C keeps the lines
+        if isinstance(done, Failed):
+            print(_("error: ") + describe(done.error), file=sys.stderr, flush=True)
+        else:
+            out(_added_line(done))
+
     with open_vault(args) as vault:
         outcome = add_files(vault, plan, note=args.note, sensitive=args.sensitive,
-                            progress=progress_printer(_("adding")), stamp_timeout=None)
-    for item in outcome.done:
-        out(_added_line(item))
-    for failure in outcome.failed:
-        print(_("error: ") + describe(failure.error), file=sys.stderr, flush=True)
+                            progress=progress_printer(_("adding")), each=each,
+                            stamp_progress=progress_printer(_("timestamping")),
+                            stamp_timeout=None)
     report_stamps(outcome.stamps)
     if outcome.stop_error is not None:
         raise outcome.stop_error
@@ -352,7 +357,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with vault:
         secret = new_passphrase(args, env="EVIDENCE_APP_NEW_PASSPHRASE",
                                 file_attr="new_passphrase_file")
-        outcome = change_passphrase(vault, secret, stamp_timeout=None)
+        outcome = change_passphrase(vault, secret, stamp_timeout=None,
+                                    stamp_progress=progress_printer(_("timestamping")))
     report_stamps(outcome.stamps)
     new_key = outcome.done[0]
     if new_key is None:
@@ -368,7 +374,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_recovery_key(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
-        outcome = new_recovery_key(vault, passphrase(args), stamp_timeout=None)
+        outcome = new_recovery_key(vault, passphrase(args), stamp_timeout=None,
+                                   stamp_progress=progress_printer(_("timestamping")))
     report_stamps(outcome.stamps)
     new_key = outcome.done[0]
     out(_("New recovery key made. The old recovery key no longer opens this vault, and an "

@@ -85,10 +85,17 @@ def remove_unfinished() -> int:
     next write or on publishing, and publishes nothing); returns how many were removed."""
     with _unfinished_lock:
         paths = list(_unfinished)
-        _unfinished.clear()
+    removed = 0
     for path in paths:
-        _unlink_quietly(path)
-    return len(paths)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:  # still open on Windows, or the stick was pulled: tried again later
+            continue
+        removed += 1
+        _track(path, False)
+    return removed
 
 
 class StagedFile:

@@ -169,8 +169,11 @@ class AppController(QObject):
         hide_everything(self.qapp)
         self.qapp.processEvents()
         workers.cancel_all()
-        scratch.remove_all()
-        self.session.lock("quick_exit")
+        self.session.lock("quick_exit")  # never waits (the keys go as the work stops)
+        try:
+            scratch.remove_all()
+        except OSError:  # nothing here may keep the app from quitting
+            log.warning("quick exit: a temporary file could not be removed", exc_info=True)
         self.exit_status = status  # quit(), not exit(status): outside exec() that would
         self.qapp.quit()           # stop every later event loop of this QApplication
 

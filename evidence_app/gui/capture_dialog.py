@@ -356,7 +356,7 @@ class CaptureDialog(QDialog):
         self._storing = True
         shot = self._pending.popleft()
         self.session.run(store_capture, shot.png, name=shot.name, source=shot.source,
-                         on_done=self._stored, on_error=self._store_failed, restamp=False)
+                         stamp=False, on_done=self._stored, on_error=self._store_failed)
 
     def _stored(self, outcome: Outcome[Item]) -> None:
         item = outcome.done[0]

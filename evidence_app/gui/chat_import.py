@@ -56,4 +56,4 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
             text += "\n\n" + refused_attachments_note(summary["attachments_refused"])
         QMessageBox.information(parent, _("Chat imported"), text)
 
-    session.run(import_chat, path, me=me, on_done=done, on_error=failed, restamp=False)
+    session.run(import_chat, path, me=me, stamp=False, on_done=done, on_error=failed)

@@ -382,10 +382,12 @@ class MainWindow(QMainWindow):
         plan = plan_add(paths, vault.path if vault is not None else None)
         if not plan.files:
             shown = ", ".join(str(p) for p in paths)
-            self.statusBar().showMessage(
-                _("No files found in {folder}; nothing was added.").format(folder=shown), 10_000)
+            text = _("No files found in {folder}; nothing was added.").format(folder=shown)
+            if plan.links:  # only links: said, as the command line says it
+                text += " " + add_problems(Outcome(skipped=plan.skipped)).split("\n\n")[0]
+            self.statusBar().showMessage(text, 10_000)
             return
-        self._task = self.session.run(add_files, plan, on_progress=self._progress,
+        self._task = self.session.run(add_files, plan, stamp=False, on_progress=self._progress,
                                       on_done=self._added, on_error=lambda e: show_error(self, e))
         self.cancel_button.setVisible(True)
 

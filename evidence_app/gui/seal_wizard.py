@@ -335,7 +335,7 @@ class SealWizard(QWizard):
         try:
             protection = self.protection()
             self.task = self.session.run(
-                seal_case, self.save_page.out_dir(), protection, stamp_after=False,
+                seal_case, self.save_page.out_dir(), protection,
                 item_ids=self.items_page.chosen_ids(),
                 report_language=self.save_page.report_language(),
                 on_done=self._sealed, on_error=self._failed,

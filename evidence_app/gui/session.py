@@ -116,12 +116,12 @@ class Session(QObject):
     def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[Any], None] | None = None,
             on_progress: Callable[[int, int, str], None] | None = None,
-            changes: bool = True, restamp: bool = True, **kwargs: Any) -> workers.Task:
+            changes: bool = True, **kwargs: Any) -> workers.Task:
         """Run fn(vault, *args, progress=, cancel=, **kwargs) in the background, one at a time.
 
         changes=False: work that only reads (the reader's pages), so `changed` is not
-        emitted and no timestamp run follows. restamp=False: the work stamped what it added
-        itself (the workflows do), so no background run follows it."""
+        emitted and no timestamp run follows. Otherwise what the work added and now waits
+        for a timestamp is sent by one background run after it (the Stamper)."""
         guard = self._require_guard()
         vault = guard.vault
         then: dict[str, bool] = {}
@@ -130,21 +130,23 @@ class Session(QObject):
             def stop() -> bool:  # the task's own cancel, or the session was locked
                 return guard.lock_requested.is_set() or bool(cancel is not None and cancel())
 
-            with guard.mutex:
-                try:
+            try:
+                with guard.mutex:
                     if guard.lock_requested.is_set() or not vault.is_open:
                         raise VaultLocked()
                     before = records_count(vault)
                     try:
                         return fn(vault, *a, progress=progress, cancel=stop, **kw)
                     finally:  # also after an error or a cancel: what was added still counts
-                        then["stamp"] = (changes and restamp and fn is not stamp_run
+                        then["stamp"] = (changes and fn is not stamp_run
                                          and not guard.lock_requested.is_set()
                                          and wants_stamp(vault, before))
                         if changes and not guard.lock_requested.is_set():
                             vault.save_snapshot()  # here, so that locking need not
-                finally:
-                    guard.close_if_requested(holding=True)
+            finally:
+                # Out of the vault's lock: a lock asked for while this worker held it (the
+                # window could not take it) is carried out here; asked for later, by lock().
+                guard.close_if_requested(holding=False)
 
         task = workers.Task(guarded, *args, **kwargs)
         self._tasks.add(task)

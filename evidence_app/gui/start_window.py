@@ -462,7 +462,7 @@ class StartWindow(QWidget):
         if vault is not None and has_draft(vault.vault_id):
             QTimer.singleShot(0, self._reopen_case_details)
         if new:
-            self.session.run(change_passphrase, new, restamp=False,
+            self.session.run(change_passphrase, new, stamp=False,
                              on_done=lambda outcome: self._reset_done(outcome.done[0]),
                              on_error=lambda exc: show_error(self, exc))
 

@@ -136,8 +136,8 @@ class ChangePassphraseDialog(QDialog):
         self.change.setEnabled(False)
         say(self.message, _("Changing the passphrase…"))
 
-        self.session.run(change_passphrase, new, current=current, on_done=self._done,
-                         on_error=self._failed, restamp=False)
+        self.session.run(change_passphrase, new, current=current, stamp=False,
+                         on_done=self._done, on_error=self._failed)
 
     def _done(self, outcome: Outcome[str | None]) -> None:
         new_key = outcome.done[0]
@@ -183,8 +183,8 @@ class NewRecoveryKeyDialog(QDialog):
     def _make(self) -> None:
         secret = self.current.text()
         self.make.setEnabled(False)
-        self.session.run(new_recovery_key, secret, on_done=self._done, on_error=self._failed,
-                         restamp=False)
+        self.session.run(new_recovery_key, secret, stamp=False, on_done=self._done,
+                         on_error=self._failed)
 
     def _done(self, outcome: Outcome[str]) -> None:
         new_key = outcome.done[0]

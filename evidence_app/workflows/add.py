@@ -4,6 +4,7 @@ work (disk full, vault locked, log damaged) or when asked to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from evidence_app.workflows.outcome import (
     Steps,
     StopReason,
 )
-from evidence_app.workflows.stamps import QUICK_TIMEOUT, stamp_report
+from evidence_app.workflows.stamps import QUICK_TIMEOUT, stamp_step
 
 # Errors after which adding more files cannot work either.
 STOP_ADDING = (DiskFull, WriteFailed, VaultLocked, JournalCorrupt)
@@ -71,8 +72,11 @@ def _size(path: Path) -> int:
 
 def add_files(vault: Vault, plan: AddPlan, *, note: str = "", sensitive: bool = False,
               progress: Progress | None = None, cancel: CancelCheck | None = None,
-              stamp: bool = True, stamp_timeout: float | None = QUICK_TIMEOUT) -> Outcome[Item]:
-    """Add every file of the plan, then stamp what waits (when timestamps are on)."""
+              each: Callable[[Item | Failed], None] | None = None, stamp: bool = True,
+              stamp_progress: Progress | None = None,
+              stamp_timeout: float | None = QUICK_TIMEOUT) -> Outcome[Item]:
+    """Add every file of the plan, then stamp what waits (when timestamps are on).
+    each(item or failure) is told as each file is done (the command line prints it)."""
     steps = Steps(progress, cancel)
     outcome: Outcome[Item] = Outcome(skipped=list(plan.skipped))
     total = sum(_size(p) for p in plan.files) or 1
@@ -89,14 +93,19 @@ def add_files(vault: Vault, plan: AddPlan, *, note: str = "", sensitive: bool = 
                 raise
             except EvidenceError as exc:
                 outcome.failed.append(Failed(str(path), exc))
+                if each is not None:
+                    each(outcome.failed[-1])
                 done += _size(path)
                 continue
             outcome.done.append(item)
+            if each is not None:
+                each(item)
             done += item.size
-        if stamp:
-            outcome.stamps = stamp_report(vault, cancel=cancel, timeout=stamp_timeout)
     except Cancelled:
         outcome.stop = StopReason.CANCELLED
+        return outcome
     except STOP_ADDING as exc:
         outcome.stop, outcome.stop_error = StopReason.FAILED, exc
-    return outcome
+        return outcome
+    return stamp_step(vault, outcome, stamp=stamp, progress=stamp_progress, cancel=cancel,
+                      timeout=stamp_timeout)

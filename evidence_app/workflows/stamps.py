@@ -4,15 +4,18 @@ cancel between fingerprints. Quiet while timestamps are off (nothing is ever sen
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
-from evidence_app.core.errors import Cancelled
+from evidence_app.core.errors import Cancelled, EvidenceError
 from evidence_app.core.vault import Vault
 from evidence_app.timestamp import current_settings, flush_queue
 from evidence_app.timestamp.vaultstamps import FlushResult
-from evidence_app.workflows.outcome import CancelCheck, Progress, StampReport
+from evidence_app.workflows.outcome import CancelCheck, Outcome, Progress, StampReport, StopReason
+
+T = TypeVar("T")
 
 # Seconds per authority when someone may be waiting on the vault (the window's background
-# runs, and the step after each use case); `stamp` with no limit uses the configured one.
+# runs); timeout=None uses the configured limit (the command line, where a person waits).
 QUICK_TIMEOUT = 5.0
 
 
@@ -43,3 +46,21 @@ def stamp_report(vault: Vault, *, progress: Progress | None = None,
     result = stamp_waiting(vault, progress=progress, cancel=cancel, timeout=timeout)
     return StampReport(len(result.stamped), len(result.waiting) if result.error else 0,
                        result.error)
+
+
+def stamp_step(vault: Vault, outcome: Outcome[T], *, stamp: bool = True,
+               progress: Progress | None = None, cancel: CancelCheck | None = None,
+               timeout: float | None = QUICK_TIMEOUT) -> Outcome[T]:
+    """The last step of a use case, after its work is safely recorded: stamp what waits.
+    Nothing here may lose that work: a stop leaves the stamps to a later run, and any
+    error (a full disk while recording a token) is reported in outcome.stamps."""
+    if not stamp:
+        return outcome
+    try:
+        outcome.stamps = stamp_report(vault, progress=progress, cancel=cancel,
+                                      timeout=timeout)
+    except Cancelled:
+        outcome.stop = StopReason.CANCELLED
+    except EvidenceError as exc:
+        outcome.stamps = StampReport(error=exc)
+    return outcome

@@ -76,7 +76,7 @@ def test_quick_exit_during_a_seal_waiting_on_the_network(unlocked, qtbot, tmp_pa
     out = tmp_path / "out"
     done: list[object] = []
     session.run(seal_case, out, Protection.unencrypted(), on_done=done.append,
-                on_error=done.append, restamp=False)
+                on_error=done.append)
     assert _wait(asked.is_set, 20)
 
     assert _quick_exit_time(unlocked) < HIDE_LIMIT
@@ -113,7 +113,7 @@ def test_idle_lock_during_a_seal_does_not_wait_either(unlocked, qtbot, tmp_path,
     session = unlocked.session
     vault = session.vault
     asked = slow_authority
-    session.run(seal_case, tmp_path / "out", Protection.unencrypted(), restamp=False)
+    session.run(seal_case, tmp_path / "out", Protection.unencrypted())
     assert _wait(asked.is_set, 20)
     start = time.perf_counter()
     unlocked._idle()
