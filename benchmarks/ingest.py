@@ -42,6 +42,7 @@ from ingest_refs import (  # noqa: E402 - the folder of this script
     project_lines,
     read_through,
     reference_lines,
+    settle,
     use_fast_kdf,
 )
 
@@ -91,11 +92,13 @@ class Contender:
         tiny_runs = []
         for _ in range(3):  # start-up is short and noisy: the best of three each round
             small = fresh_vault(self.cli, work, "vault-tiny")
+            settle()
             tiny_runs.append(run_cli(self.cli, "--vault", str(small), "add", str(tiny)))
             shutil.rmtree(small)
         t_tiny, rss_tiny = min(tiny_runs)
         vault = fresh_vault(self.cli, work, "vault-add")
         read_through(src)
+        settle()
         t_big, rss_big = run_cli(self.cli, "--vault", str(vault), "add", str(src))
         check_stored(self.cli, vault, src)
         shutil.rmtree(vault)

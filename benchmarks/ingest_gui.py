@@ -29,6 +29,7 @@ from ingest_refs import (  # noqa: E402 - the folder of this script
     project_lines,
     read_through,
     reference_lines,
+    settle,
     use_fast_kdf,
 )
 
@@ -87,6 +88,7 @@ def gui_add(app, controller, src: Path) -> tuple[float, int]:  # noqa: ANN001
     session = controller.session
     before_items = len(session.vault.state.items)
     read_through(src)
+    settle()
     rss_before = _status_kib("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the current size
     start = time.perf_counter()

@@ -71,7 +71,16 @@ def read_through(path: Path) -> None:
             pass
 
 
+def settle() -> None:
+    """Before every timed run, references and project alike: what the previous run left
+    to the disk (freed blocks of a deleted file, write-back) is finished first, so no run
+    pays for its predecessor's writes."""
+    os.sync()
+    time.sleep(0.5)
+
+
 def timed(fn: Callable[[], object]) -> float:
+    settle()
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
@@ -176,6 +185,7 @@ class References:
         out = self.work / "write-only.bin"
         ways = [timed(lambda: write_only(out, self.size, kick=False)),
                 timed(lambda: write_only(out, self.size, kick=True))]
+        settle()
         start = time.perf_counter()
         if write_direct(out, self.size):
             ways.append(time.perf_counter() - start)
