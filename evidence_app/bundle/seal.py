@@ -227,7 +227,6 @@ def seal(
         if final.exists():
             raise OutputExists(final)
         staged: list[StagedFile] = []
-        published: list[Path] = []
         recorded: dict[str, Any] | None = None
         try:
             bundle = StagedFile(final, overwrite=False)
@@ -259,15 +258,13 @@ def seal(
             if cancel is not None and cancel() or not all(p.still_there() for p in staged):
                 raise Cancelled()
             for part in staged[1:]:  # the receipts first: a bundle never appears without them
-                published.append(part.final)
                 part.publish()
-            published.append(final)
             bundle.publish()
         except BaseException as exc:
-            for part in staged:
+            for part in staged:  # what took its name goes too: no receipt without its bundle
+                if part.published:
+                    part.final.unlink(missing_ok=True)
                 part.discard()
-            for path in published:
-                path.unlink(missing_ok=True)
             if recorded is not None:
                 _record_discarded(vault, recorded, exc)
             if isinstance(exc, OSError):  # a full disk or a removed USB stick, said as such

@@ -106,6 +106,7 @@ class StagedFile:
         self.final = final
         self.overwrite = overwrite
         self.tmp = _temp_path(final)
+        self.published = False  # True once it has its name (even if making that durable failed)
         try:
             fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                          | getattr(os, "O_BINARY", 0), 0o600)
@@ -138,6 +139,7 @@ class StagedFile:
 
                 raise OutputExists(self.final)
             os.replace(self.tmp, self.final)
+            self.published = True
             _track(self.tmp, False)
             fsync_dir(self.final.parent)
         except OSError as exc:
