@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_refs import (  # noqa: E402 - the folder of this script
     References,
+    add_size_arguments,
     hash_file,
     make_file,
     private_env,
@@ -118,12 +119,7 @@ class Contender:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size-mib", type=int, default=768, help="test file size")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of every measurement; the best of each is reported")
-    parser.add_argument("--rss-size-mib", type=int, default=0,
-                        help="then one add of a file this big for the memory growth "
-                             "(2048 for the goal; 0: skip)")
+    add_size_arguments(parser)
     parser.add_argument("--baseline-tree", metavar="DIR",
                         help="another copy of the project (e.g. `git archive HEAD | tar -x -C "
                              "DIR`): its `add` is measured in the same rounds, as `before`")

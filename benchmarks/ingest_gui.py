@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_refs import (  # noqa: E402 - the folder of this script
     References,
+    add_size_arguments,
     hash_file,
     make_file,
     private_env,
@@ -106,12 +107,7 @@ def gui_add(app, controller, src: Path) -> tuple[float, int]:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size-mib", type=int, default=768, help="test file size")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of every measurement; the best of each is reported")
-    parser.add_argument("--rss-size-mib", type=int, default=0,
-                        help="then one add of a file this big for the memory growth "
-                             "(2048 for the goal; 0: skip)")
+    add_size_arguments(parser)
     parser.add_argument("--dir", help="where the test files and the vault go (default: a "
                                       "temp folder; choose one on the disk to measure)")
     args = parser.parse_args()

@@ -14,6 +14,7 @@ Every figure is the best of --repeat runs (the fastest reference is the limit).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -237,3 +238,13 @@ def project_lines(refs: References, project: list[float], label: str) -> list[st
     if refs.tools:
         lines.append(f"{label}_vs_sha256sum_age={min(refs.tools) / best:.2f}  (goal >= 1.5)")
     return lines
+
+
+def add_size_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options both ingest benchmarks take: file size, rounds, the memory-growth run."""
+    parser.add_argument("--size-mib", type=int, default=768, help="test file size")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of every measurement; the best of each is reported")
+    parser.add_argument("--rss-size-mib", type=int, default=0,
+                        help="then one add of a file this big for the memory growth "
+                             "(2048 for the goal; 0: skip)")
