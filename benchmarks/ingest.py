@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_refs import (  # noqa: E402 - the folder of this script
     References,
     add_size_arguments,
-    hash_file,
+    expected_sha256,
     make_file,
     private_env,
     project_lines,
@@ -74,7 +74,7 @@ def check_stored(cli: list[str], vault: Path, src: Path) -> None:
     """The vault recorded the file's real SHA-256 (a fast wrong ingest counts for nothing)."""
     shown = subprocess.run([*cli, "--vault", str(vault), "show", "1", "--json"],
                            capture_output=True, text=True, check=True)
-    if json.loads(shown.stdout).get("sha256") != hash_file(src):
+    if json.loads(shown.stdout).get("sha256") != expected_sha256(src):
         raise SystemExit("the vault recorded a wrong SHA-256")
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_refs import (  # noqa: E402 - the folder of this script
     References,
     add_size_arguments,
-    hash_file,
+    expected_sha256,
     make_file,
     private_env,
     project_lines,
@@ -99,7 +99,7 @@ def gui_add(app, controller, src: Path) -> tuple[float, int]:  # noqa: ANN001
     took = time.perf_counter() - start
     growth = _status_kib("VmHWM") - rss_before
     newest = max(session.vault.state.items.values(), key=lambda item: int(item.id))
-    if newest.sha256 != hash_file(src):
+    if newest.sha256 != expected_sha256(src):
         raise SystemExit("the vault recorded a wrong SHA-256")
     return took, growth
 

@@ -15,6 +15,7 @@ Every figure is the best of --repeat runs (the fastest reference is the limit).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import shutil
@@ -248,3 +249,9 @@ def add_size_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rss-size-mib", type=int, default=0,
                         help="then one add of a file this big for the memory growth "
                              "(2048 for the goal; 0: skip)")
+
+
+@functools.lru_cache(maxsize=4)
+def expected_sha256(path: Path) -> str:
+    """What every add of `path` must record; hashed once (hash_file is the timed reference)."""
+    return hash_file(path)

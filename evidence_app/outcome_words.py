@@ -13,6 +13,17 @@ from evidence_app.workflows.outcome import Outcome, SkipReason, StopReason
 MOST_SHOWN = 8
 
 
+def links_text(count: int) -> str:
+    return ngettext("{count} link inside the folders was not followed.",
+                    "{count} links inside the folders were not followed.",
+                    count).format(count=count)
+
+
+def nothing_added_text(folders: list[str]) -> str:
+    return _("No files found in {folder}; nothing was added.").format(
+        folder=", ".join(folders))
+
+
 def add_problems(outcome: Outcome[Any]) -> str:
     """Empty when every file handed in was added."""
     parts: list[str] = []
@@ -28,9 +39,7 @@ def add_problems(outcome: Outcome[Any]) -> str:
         parts.append("\n".join(lines))
     links = outcome.links_skipped()
     if links:
-        parts.append(ngettext("{count} link inside the folders was not followed.",
-                              "{count} links inside the folders were not followed.",
-                              links).format(count=links))
+        parts.append(links_text(links))
     for skipped in outcome.skipped:
         if skipped.reason is SkipReason.EMPTY_FOLDER:
             parts.append(_("No files found in {folder}.").format(folder=skipped.name))

@@ -37,6 +37,7 @@ from evidence_app.events import describe_record
 from evidence_app.formatting import human_size, when
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe, object_problem, record_problem
+from evidence_app.outcome_words import links_text, nothing_added_text
 from evidence_app.timestamp.tsp import read_root_file
 from evidence_app.workflows.add import add_files, plan_add
 from evidence_app.workflows.outcome import Failed
@@ -157,12 +158,10 @@ def _added_line(item: Item) -> str:
 def cmd_add(args: argparse.Namespace) -> int:
     plan = plan_add([Path(name) for name in args.files], vault_path(args))
     if plan.links:
-        warn(ngettext("{count} link inside the folders was not followed.",
-                      "{count} links inside the folders were not followed.",
-                      plan.links).format(count=plan.links))
+        warn(links_text(plan.links))
     if not plan.files:  # only empty folders: asking for the passphrase would be for nothing
-        print(_("error: ") + _("No files found in {folder}; nothing was added.").format(
-            folder=", ".join(plan.empty_folders)), file=sys.stderr, flush=True)
+        print(_("error: ") + nothing_added_text(plan.empty_folders), file=sys.stderr,
+              flush=True)
         return EXIT_ERROR
     for folder in plan.empty_folders:
         warn(_("No files found in {folder}.").format(folder=folder))

@@ -81,13 +81,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         log.info("error shown: %s", type(exc).__name__)
     else:
         log.info("error shown: %s", type(exc).__name__, exc_info=exc)
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_("Something needs your attention"))
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(describe(exc))
-    box.setAccessibleName(_("Message"))
-    box.exec()
+    show_problems(parent, _("Something needs your attention"), describe(exc))
 
 
 def blurred(image: QImage, strength: int = 12) -> QPixmap:

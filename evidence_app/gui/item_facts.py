@@ -15,9 +15,9 @@ from evidence_app.bundle.report_words import source_text
 from evidence_app.core.state import Item
 from evidence_app.formatting import human_size, untrusted, when
 from evidence_app.gui.common import NoteLabel, PlainLabel
-from evidence_app.gui.item_model import item_kind
 from evidence_app.i18n import _, ngettext
 from evidence_app.item_details import camera_details, marks_text, place_warning
+from evidence_app.item_kinds import item_kind_words
 
 WARN = "color: #8a4b00;"
 BELONGS_SHOWN = 8
@@ -62,7 +62,7 @@ class ItemFacts(QWidget):
         original = items.get(item.derived_from or "")
         texts = {
             "name": untrusted(item.name),
-            "type": item_kind(item),
+            "type": item_kind_words(item),
             "size": human_size(item.size),
             "added": when(item.added_at, item.added_offset),
             "mtime": when(item.file_mtime, item.file_mtime_offset) if item.file_mtime else "",
@@ -85,7 +85,7 @@ class ItemFacts(QWidget):
     def _belongs(item: Item, items: dict[str, Item]) -> str:
         """What was made from this item, one a line: 'Chat transcript: Chat transcript.txt'."""
         made = [other for other in items.values() if other.derived_from == item.id]
-        lines = [f"{item_kind(other)}: {untrusted(other.name)}" for other in
+        lines = [f"{item_kind_words(other)}: {untrusted(other.name)}" for other in
                  made[:BELONGS_SHOWN]]
         more = len(made) - BELONGS_SHOWN
         if more > 0:

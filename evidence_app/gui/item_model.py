@@ -60,7 +60,6 @@ def category(item: Item) -> str:
     return "other"
 
 
-item_kind = item_kind_words  # 'Picture', 'Chat transcript'...: what the list calls an item
 
 
 def belongs_text(count: int) -> str:
@@ -291,7 +290,7 @@ class ItemTreeModel(QAbstractItemModel):
 
     def _about(self, item: Item, separator: str = " · ") -> str:
         """The second line: what it is, how big, and how many items belong to it."""
-        parts = [item_kind(item), human_size(item.size)]
+        parts = [item_kind_words(item), human_size(item.size)]
         children = len(self._children.get(item.id, []))
         if children:
             parts.append(belongs_text(children))

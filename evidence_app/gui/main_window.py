@@ -43,7 +43,7 @@ from evidence_app.gui.session import Session
 from evidence_app.gui.workers import Task
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
-from evidence_app.outcome_words import add_problems
+from evidence_app.outcome_words import add_problems, links_text, nothing_added_text
 from evidence_app.workflows.add import add_files, plan_add
 from evidence_app.workflows.outcome import Outcome
 
@@ -381,10 +381,9 @@ class MainWindow(QMainWindow):
         # Links inside folders are not followed; the vault's own files are never evidence.
         plan = plan_add(paths, vault.path if vault is not None else None)
         if not plan.files:
-            shown = ", ".join(str(p) for p in paths)
-            text = _("No files found in {folder}; nothing was added.").format(folder=shown)
+            text = nothing_added_text([str(p) for p in paths])
             if plan.links:  # only links: said, as the command line says it
-                text += " " + add_problems(Outcome(skipped=plan.skipped)).split("\n\n")[0]
+                text += " " + links_text(plan.links)
             self.statusBar().showMessage(text, 10_000)
             return
         self._task = self.session.run(add_files, plan, stamp=False, on_progress=self._progress,

@@ -28,6 +28,7 @@ from evidence_app.workflows.outcome import (
     SkipReason,
     Steps,
     StopReason,
+    links_in,
 )
 from evidence_app.workflows.stamps import QUICK_TIMEOUT, stamp_step
 
@@ -48,7 +49,7 @@ class AddPlan:
 
     @property
     def links(self) -> int:
-        return sum(1 for s in self.skipped if s.reason is SkipReason.LINK)
+        return links_in(self.skipped)
 
 
 def plan_add(paths: list[Path], vault_dir: Path | None) -> AddPlan:

@@ -35,6 +35,11 @@ class Skipped:
     reason: SkipReason
 
 
+def links_in(skipped: list[Skipped]) -> int:
+    """How many links inside folders were not followed."""
+    return sum(1 for s in skipped if s.reason is SkipReason.LINK)
+
+
 @dataclass(frozen=True)
 class Failed:
     name: str
@@ -64,7 +69,7 @@ class Outcome(Generic[T]):
         return not self.failed and self.stop is None
 
     def links_skipped(self) -> int:
-        return sum(1 for s in self.skipped if s.reason is SkipReason.LINK)
+        return links_in(self.skipped)
 
 
 class Steps:
