@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from evidence_app.gui.app import AppController
 from evidence_app.settings import Settings
+from tests.gui_app.hide_clock import quick_exit_hide_time
 from tests.security.scratch_kit import (
     BigBundle,
     files_with_marker,
@@ -63,21 +63,6 @@ def controller(qapp, tmp_path: Path):
     workers.wait_all()
 
 
-class _HideClock(QObject):
-    """When the last top-level window was hidden (an application-wide event filter)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.last = time.monotonic()
-        QApplication.instance().installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Hide and isinstance(watched, QWidget) \
-                and watched.isWindow():
-            self.last = time.monotonic()
-        return False
-
-
 def _scratch_folders_held() -> list[Path]:
     from evidence_app.core import scratch
 
@@ -100,12 +85,8 @@ def test_quick_exit_during_a_check_removes_the_decrypted_bundle_at_once(
     task = win.task
     qtbot.waitUntil(plaintext_appeared(temp), timeout=30_000)
     assert not task.done.is_set()
-    hidden = _HideClock()
-    started = time.monotonic()
-    controller.quick_exit()
-    took = time.monotonic() - started
-    QApplication.instance().removeEventFilter(hidden)
-    assert hidden.last - started < 0.2  # every window out of sight first (issue 17)
+    hidden_after, took = quick_exit_hide_time(controller)
+    assert hidden_after < 0.2  # every window out of sight first (issue 17)
     # Gone when quick exit returns: not when the check notices it was cancelled.
     assert files_with_marker(temp) == []
     assert _scratch_folders_held() == []
