@@ -164,13 +164,14 @@ def _clock(clock: str) -> str | None:
     hh, mm, ss, ap = _CLOCK.match(clock).groups()  # type: ignore[union-attr]
     hour, minute = int(hh), int(mm)
     if ap:
+        # 1-12 ("12:04 AM") and, in some locales, 0-11 ("00:04 AM"): four past midnight.
         word = lang.norm(ap.replace(".", "").replace(" ", ""))
         if word in lang.PM:
-            if not 1 <= hour <= 12:
+            if not 0 <= hour <= 12:
                 return None
             hour = hour % 12 + 12
         elif word in lang.AM:
-            if not 1 <= hour <= 12:
+            if not 0 <= hour <= 12:
                 return None
             hour %= 12
         else:

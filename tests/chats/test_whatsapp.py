@@ -73,6 +73,20 @@ def test_android_english_12_hour_with_narrow_spaces():
     assert by_time["2023-12-31T10:06"].deleted
 
 
+def test_zero_to_eleven_hour_clocks():
+    """Some locales count 0-11 with AM/PM ("00:04 AM" is four past midnight, "00:30 PM"
+    half past noon); those lines were kept unparsed, losing sender and time (issue 18)."""
+    text = (b"12/30/23, 11:58 PM - Sam Fiction: almost midnight\n"
+            b"12/31/23, 00:04 AM - Sam Fiction: four past\n"
+            b"12/31/23, 00:30 PM - Alex Example: half past noon\n"
+            b"12/31/23, 11:59 AM - Alex Example: a minute to noon\n")
+    conv = parse_whatsapp(io.BytesIO(text))
+    assert [m.unparsed for m in conv.messages] == [False] * 4
+    assert [m.time for m in conv.messages] == [
+        "2023-12-30T23:58", "2023-12-31T00:04", "2023-12-31T12:30", "2023-12-31T11:59"]
+    assert conv.messages[1].sender == "Sam Fiction"
+
+
 def test_android_german_markers_and_attached_file():
     conv = _one(_file("android_de_24h"))
     assert conv.title == "Kim Erfunden"
