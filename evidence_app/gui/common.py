@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
@@ -98,17 +99,25 @@ def blurred(image: QImage, strength: int = 12) -> QPixmap:
 
 def quick_exit_button(parent: QWidget | None = None) -> QPushButton:
     """The same red Quick exit button on every screen (Esc twice does the same)."""
-    button = QPushButton(_("Quick exit"), parent)
-    button.setObjectName("quickExit")
-    button.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
-    button.setToolTip(_("Hides every window at once and locks the vault "
+    widget = QPushButton(_("Quick exit"), parent)
+    widget.setObjectName("quickExit")
+    widget.setAccessibleName(_("Quick exit: hide the app and lock the vault"))
+    widget.setToolTip(_("Hides every window at once and locks the vault "
                         "(also: press Esc twice)."))
-    button.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: white; "
+    widget.setStyleSheet("QPushButton#quickExit { background: #a4262c; color: white; "
                          "font-weight: bold; padding: 4px 14px; }")
-    return button
+    return widget
 
 
 ERROR_COLOUR = "#a4262c"
+
+
+def button(text: str, name: str, slot: Any) -> QPushButton:
+    """A push button with its accessible name and action in one line."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(name)
+    widget.clicked.connect(slot)
+    return widget
 
 
 def show_problems(parent: QWidget | None, title: str, text: str) -> None:

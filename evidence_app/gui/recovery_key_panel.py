@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from evidence_app.core.errors import EvidenceError
-from evidence_app.gui.common import PlainLabel, say, show_error
+from evidence_app.gui.common import PlainLabel, button, say, show_error
 from evidence_app.gui.file_dialogs import Place, save_file
 from evidence_app.i18n import _
 
@@ -36,14 +36,9 @@ class RecoveryKeyPanel(QWidget):
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.key_label)
         row = QHBoxLayout()
-        print_button = QPushButton(_("&Print…"))
-        print_button.setAccessibleName(_("Print the recovery key"))
-        print_button.clicked.connect(self.print_key)
-        save_button = QPushButton(_("&Save as file…"))
-        save_button.setAccessibleName(_("Save the recovery key as a file"))
-        save_button.clicked.connect(self.save_key)
-        row.addWidget(print_button)
-        row.addWidget(save_button)
+        row.addWidget(button(_("&Print…"), _("Print the recovery key"), self.print_key))
+        row.addWidget(button(_("&Save as file…"), _("Save the recovery key as a file"),
+                             self.save_key))
         row.addStretch(1)
         lay.addLayout(row)
         self.key_saved = PlainLabel()  # where the file went, and what that means

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -38,6 +37,7 @@ from evidence_app.case_fields import case_field
 from evidence_app.core.errors import AgeKeyError
 from evidence_app.core.state import Item
 from evidence_app.formatting import human_size
+from evidence_app.gui.common import button
 from evidence_app.gui.file_dialogs import Place, choose_folder, open_file
 from evidence_app.i18n import _, current_language, ngettext, shipped_languages
 from evidence_app.item_kinds import item_kind_words
@@ -55,14 +55,6 @@ def wrapped(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
-
-
-def button(text: str, name: str, slot: Any) -> QPushButton:
-    """A push button with its accessible name and action in one line."""
-    widget = QPushButton(text)
-    widget.setAccessibleName(name)
-    widget.clicked.connect(slot)
-    return widget
 
 
 

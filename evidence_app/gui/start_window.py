@@ -32,6 +32,7 @@ from evidence_app.core.vault import HEADER_NAME
 from evidence_app.gui.case_dialog import has_draft
 from evidence_app.gui.common import (
     PlainLabel,
+    button,
     clear_warning,
     quick_exit_button,
     say,
@@ -169,14 +170,12 @@ class StartWindow(QWidget):
         create.setAccessibleName(_("Create a new vault"))
         create.setDefault(True)
         create.clicked.connect(lambda: self.show_page(PAGE_TIMESTAMPS))
-        open_existing = QPushButton(_("&Open an existing vault…"))
-        open_existing.setAccessibleName(_("Open an existing vault"))
-        open_existing.clicked.connect(self._pick_existing)
-        verify = QPushButton(_("Check a bundle (for police)…"))
-        verify.setAccessibleName(_("Check a sealed bundle"))
-        verify.clicked.connect(self.verify_requested)
-        for button in (create, open_existing, verify):
-            lay.addWidget(button)
+        open_existing = button(_("&Open an existing vault…"), _("Open an existing vault"),
+                               self._pick_existing)
+        verify = button(_("Check a bundle (for police)…"), _("Check a sealed bundle"),
+                        self.verify_requested)
+        for choice in (create, open_existing, verify):
+            lay.addWidget(choice)
         return page
 
     def _pick_existing(self) -> None:

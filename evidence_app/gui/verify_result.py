@@ -31,8 +31,8 @@ from evidence_app.bundle.verify import (
     VerifyReport,
 )
 from evidence_app.formatting import untrusted
-from evidence_app.gui.common import PlainLabel
-from evidence_app.gui.seal_pages import BAD, GOOD, big_font, button, wrapped
+from evidence_app.gui.common import PlainLabel, button
+from evidence_app.gui.seal_pages import BAD, GOOD, big_font, wrapped
 from evidence_app.i18n import _, ngettext
 from evidence_app.verify_words import (
     check_detail,

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from evidence_app.bundle import pin
 from evidence_app.core.errors import EvidenceError, ExpectedValueInvalid, ReceiptUnreadable
 from evidence_app.formatting import untrusted
-from evidence_app.gui.common import NoteLabel, PlainLabel
+from evidence_app.gui.common import NoteLabel, PlainLabel, button
 from evidence_app.gui.file_dialogs import Place, open_file
-from evidence_app.gui.seal_pages import BAD, button, wrapped
+from evidence_app.gui.seal_pages import BAD, wrapped
 from evidence_app.i18n import _
 from evidence_app.messages import describe
 from evidence_app.timestamp.tsp import read_root_file

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 from evidence_app.bundle.verify import VerifyReport, encryption_kind
 from evidence_app.core import errors as e, scratch
 from evidence_app.gui import workers
-from evidence_app.gui.common import NoteLabel, show_error, show_in_file_manager
+from evidence_app.gui.common import NoteLabel, button, show_error, show_in_file_manager
 from evidence_app.gui.file_dialogs import Place, open_file
-from evidence_app.gui.seal_pages import BAD, button, wrapped
+from evidence_app.gui.seal_pages import BAD, wrapped
 from evidence_app.gui.verify_result import ResultPane
 from evidence_app.gui.verify_trust import TrustInputs
 from evidence_app.i18n import _
