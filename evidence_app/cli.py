@@ -10,7 +10,7 @@ import signal
 import sys
 
 from evidence_app import __version__
-from evidence_app.clicmd import bundle_cmds, chat_cmds, timestamp_cmds, vault_cmds
+from evidence_app.clicmd import bundle_cmds, chat_cmds, ocr_cmds, timestamp_cmds, vault_cmds
 from evidence_app.clicmd.common import EXIT_ERROR, EXIT_USAGE, CliError
 from evidence_app.core import scratch
 from evidence_app.core.errors import EvidenceError
@@ -21,7 +21,7 @@ from evidence_app.paths import contain_portable, force_portable
 
 log = logging.getLogger("evidence_app.cli")
 
-COMMAND_MODULES = [vault_cmds, bundle_cmds, chat_cmds, timestamp_cmds]
+COMMAND_MODULES = [vault_cmds, bundle_cmds, chat_cmds, ocr_cmds, timestamp_cmds]
 
 
 def _early_option(argv: list[str], name: str) -> str | None:

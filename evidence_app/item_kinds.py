@@ -15,11 +15,15 @@ _BY_MAJOR = {"image": N_("Picture"), "video": N_("Video"), "audio": N_("Audio"),
 _BY_TYPE = {"application/pdf": N_("PDF document"), "text/html": N_("Web page"),
             "application/zip": N_("ZIP archive"), "application/json": N_("Data file (JSON)")}
 # Items this app made itself rather than received; the report counts them apart.
-MADE_BY_APP = frozenset({"transcript"})
+MADE_BY_APP = frozenset({"transcript", "ocr_text", "ocr_boxes"})
 
 
 def kind_words(kind: str, media_type: str, source_type: str = "") -> str:
     """'Picture', 'Chat transcript', 'Chat export', 'PDF document'... for an item."""
+    if kind == "ocr_text":
+        return _("Words read from a picture")
+    if kind == "ocr_boxes":
+        return _("Where the words are in a picture")
     if kind in MADE_BY_APP:
         return _("Chat transcript")
     if source_type in ("chat_export", "chat"):

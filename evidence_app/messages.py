@@ -312,6 +312,20 @@ _TABLE += [
         "{path} is not a zip archive, or it is damaged."
     ).format(path=x.path)),
     (e.CaptureFailed, lambda x: capture_problem(x.reason)),
+    (e.OcrUnavailable, lambda x: ocr_unavailable(x)),
+    (e.OcrFailed, lambda x: {
+        "timeout": lambda: _(
+            "The words in this picture could not be read in time (the picture may be very "
+            "large or unusual). The picture itself is unchanged."),
+        "not_a_picture": lambda: _(
+            "This file cannot be opened as a picture, so its words were not read. The file "
+            "itself is unchanged."),
+        "too_big": lambda: _(
+            "This picture is too big to read its words here. The picture itself is "
+            "unchanged."),
+    }.get(x.reason, lambda: _(
+        "The text-reading engine (Tesseract) failed on this picture, so its words were not "
+        "read. The picture itself is unchanged."))()),
 ]
 
 _UNSAFE_REASONS: dict[e.UnsafeReason, Callable[[], str]] = {
@@ -388,6 +402,23 @@ _CAPTURE_PROBLEMS: dict[e.CaptureReason, Callable[[], str]] = {
     "empty_region": lambda: _(
         "The chosen area was too small to capture; drag a larger rectangle."),
 }
+
+
+def ocr_unavailable(exc: e.OcrUnavailable) -> str:
+    """Which part of reading pictures is missing, and the command that adds it (Debian and
+    Ubuntu; the Windows and macOS builds carry the engine and all 14 languages)."""
+    from evidence_app.languages import language_name
+    from evidence_app.ocr.engine import APP_LANGUAGE, install_hint
+
+    command = "sudo apt install " + install_hint(exc.languages)
+    if exc.reason == "no_engine":
+        return _("Words in pictures cannot be read on this computer: the text-reading engine "
+                 "(Tesseract) is not installed. Everything else works; to add it, run: "
+                 "{command}").format(command=command)
+    return _("Words in pictures cannot be read in {languages} on this computer: that "
+             "language data is not installed. To add it, run: {command}").format(
+        languages=", ".join(language_name(APP_LANGUAGE.get(c, c)) for c in exc.languages),
+        command=command)
 
 
 def capture_problem(reason: e.CaptureReason) -> str:

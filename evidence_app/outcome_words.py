@@ -53,3 +53,27 @@ def add_problems(outcome: Outcome[Any]) -> str:
             "Adding was stopped. {count} files were added before that and are kept.",
             len(outcome.done)).format(count=len(outcome.done)))
     return "\n\n".join(parts)
+
+
+def reading_problems(outcome: Outcome[Any]) -> str:
+    """What reading the words in pictures did not do, and why; empty when all was read."""
+    parts: list[str] = []
+    if outcome.failed:
+        lines = [ngettext("The words in {count} picture could not be read:",
+                          "The words in {count} pictures could not be read:",
+                          len(outcome.failed)).format(count=len(outcome.failed))]
+        lines += [f"• {f.name}: {describe(f.error)}" for f in outcome.failed[:MOST_SHOWN]]
+        more = len(outcome.failed) - MOST_SHOWN
+        if more > 0:
+            lines.append(ngettext("… and {count} more.", "… and {count} more.",
+                                  more).format(count=more))
+        parts.append("\n".join(lines))
+    if outcome.stop is StopReason.FAILED and outcome.stop_error is not None:
+        parts.append(describe(outcome.stop_error))
+    elif outcome.stop is StopReason.CANCELLED:
+        parts.append(ngettext(
+            "Reading was stopped. The words of {count} picture were read before that and "
+            "are kept.",
+            "Reading was stopped. The words of {count} pictures were read before that and "
+            "are kept.", len(outcome.done)).format(count=len(outcome.done)))
+    return "\n\n".join(parts)

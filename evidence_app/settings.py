@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from evidence_app.core.safefs import atomic_write, private_mkdir
@@ -26,6 +26,9 @@ class Settings:
     vault_path: str = ""  # "" = the default location
     grid_view: bool = False
     network_allowed: bool = False
+    read_pictures: bool = True  # read the words in pictures after adding them (OCR)
+    # more languages to read pictures in, beyond the app's language and English (app codes)
+    picture_languages: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Settings:
@@ -41,6 +44,11 @@ class Settings:
         values = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
         settings = cls(**values)
         settings.auto_lock_minutes = max(0, min(int(settings.auto_lock_minutes), 240))
+        if not isinstance(settings.picture_languages, list):
+            settings.picture_languages = []
+        settings.picture_languages = [c for c in settings.picture_languages
+                                      if isinstance(c, str)][:14]
+        settings.read_pictures = bool(settings.read_pictures)
         return settings
 
     def save(self, folder: Path | None = None) -> None:

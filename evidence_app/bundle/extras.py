@@ -75,7 +75,8 @@ def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str,
 
 
 def payload_path(item: Item) -> str:
-    folder = "chats" if item.kind == "transcript" else "evidence"
+    folder = {"transcript": "chats", "ocr_text": "ocr", "ocr_boxes": "ocr"}.get(item.kind,
+                                                                              "evidence")
     return f"data/{folder}/{int(item.id):04d}-{safe_file_name(item.name, item.id)}" \
         .replace("%", "_")
 

@@ -37,6 +37,7 @@ class IndicatorSource:
     from_me: bool = False
     note_id: str | None = None
     field: str | None = None
+    box: tuple[int, int, int, int] | None = None  # where on a picture it was read
 
 
 EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
@@ -209,6 +210,8 @@ def extract_indicators(texts: Iterable[IndicatorSource], region: str,
                     where[extra] = getattr(source, extra)
             if source.from_me:
                 where["from_me"] = True
+            if source.box is not None:
+                where["box"] = list(source.box)
             entry["sources"].append(where)
     return list(table.values())
 
@@ -275,6 +278,8 @@ def indicators_for_vault(vault: Any, region: str | None = None) -> list[dict[str
     is "me" in each chat) are excluded.
     """
     from evidence_app.chats.importer import load_transcript, transcript_items
+    from evidence_app.ocr.found import picture_sources, place_indicators
+    from evidence_app.ocr.stored import latest_readings, load_lines
 
     case = dict(vault.state.case)
     region = region or default_region(case)
@@ -288,6 +293,8 @@ def indicators_for_vault(vault: Any, region: str | None = None) -> list[dict[str
             if conv.participant_ids.get(conv.me):
                 own.append(conv.participant_ids[conv.me])
     exclude = normalize_exclusions(own, region)
+    pictures = {picture_id: load_lines(vault, reading)
+                for picture_id, reading in latest_readings(vault).items()}
 
     def sources() -> Iterable[IndicatorSource]:
         for item_id, conv in conversations:
@@ -314,9 +321,14 @@ def indicators_for_vault(vault: Any, region: str | None = None) -> list[dict[str
         for note in vault.state.notes.values():
             yield IndicatorSource(text=note.text, item_id=note.item_id, time=note.created_at,
                                   kind="note", note_id=note.id)
+        for picture_id, lines in pictures.items():
+            picture = vault.state.items.get(picture_id)
+            if picture is not None and not picture.withdrawn:
+                yield from picture_sources(picture_id, lines, picture.added_at)
         yield from _case_texts(case)
 
     found = extract_indicators(sources(), region, exclude)
+    place_indicators(found, pictures)
     found.extend(_account_ids(conversations, exclude))
     return found
 

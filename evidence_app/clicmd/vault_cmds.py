@@ -24,6 +24,7 @@ from evidence_app.clicmd.common import (
     vault_path,
     warn,
 )
+from evidence_app.clicmd.ocr_cmds import read_added
 from evidence_app.clicmd.timestamp_cmds import (
     add_choice_arguments,
     report_stamps,
@@ -58,6 +59,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--note", default="", help=_("a note to keep with each added file"))
     p.add_argument("--sensitive", action="store_true",
                    help=_("mark as sensitive (e.g. intimate images): never shown as a picture"))
+    p.add_argument("--no-ocr", action="store_true",
+                   help=_("do not read the words in the pictures added (Settings decide "
+                          "otherwise; on unless turned off there)"))
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("list", help=_("list the items in the vault"))
@@ -176,9 +180,16 @@ def cmd_add(args: argparse.Namespace) -> int:
                             progress=progress_printer(_("adding")), each=each,
                             stamp_progress=progress_printer(_("timestamping")),
                             stamp_timeout=None)
+        reading = None
+        if not args.no_ocr and outcome.stop is None:
+            reading = read_added(vault, outcome.done)
     report_stamps(outcome.stamps)
     if outcome.stop_error is not None:
         raise outcome.stop_error
+    if reading is not None:
+        report_stamps(reading.stamps)
+        if reading.stop_error is not None:
+            raise reading.stop_error
     return EXIT_OK if outcome.ok else EXIT_ERROR
 
 

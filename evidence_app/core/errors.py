@@ -406,6 +406,35 @@ class CaptureFailed(EvidenceError):
         self.detail = detail
 
 
+# --- reading the words in pictures (OCR) ---------------------------------------------------
+
+
+OcrUnavailableReason = Literal["no_engine", "no_language"]
+
+
+class OcrUnavailable(EvidenceError):
+    """Pictures cannot be read here: no engine ("no_engine"), or it lacks the data for
+    `languages` ("no_language"). Everything else works without it."""
+
+    def __init__(self, reason: OcrUnavailableReason, languages: list[str]) -> None:
+        super().__init__(f"{reason}: {'+'.join(languages)}")
+        self.reason = reason
+        self.languages = languages
+
+
+OcrFailedReason = Literal["engine_error", "timeout", "not_a_picture", "too_big"]
+
+
+class OcrFailed(EvidenceError):
+    """One picture could not be read: the engine failed or took too long, the file is not a
+    picture the app can open, or it is too big to read. The picture itself is unchanged."""
+
+    def __init__(self, reason: OcrFailedReason, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
 class InputInsideVault(EvidenceError):
     """The file belongs to the vault itself (its encrypted store, log or keys): never evidence."""
 

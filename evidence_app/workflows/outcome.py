@@ -20,6 +20,8 @@ class SkipReason(StrEnum):
 
     LINK = "link"  # a link inside a folder: not followed
     EMPTY_FOLDER = "empty_folder"  # a folder with no files in it
+    NOT_A_PICTURE = "not_a_picture"  # asked to read the words in something that is not one
+    ALREADY_READ = "already_read"  # its words were read before in the same languages
 
 
 class StopReason(StrEnum):
