@@ -35,8 +35,15 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(name, "http://127.0.0.1:9")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # Reading the words in pictures is on by default and runs the real engine on every
+    # picture added; most tests add pictures for other reasons, so it is turned off in their
+    # settings, as a person can in Settings. The tests about reading turn it back on.
+    from evidence_app import APP_ID
     from evidence_app.i18n import set_language
 
+    config = home / ".config" / APP_ID
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text('{"read_pictures": false}', "utf-8")
     set_language("en")
     return home
 

@@ -13,7 +13,7 @@ import sys
 from evidence_app import messages
 from evidence_app.core.errors import EvidenceError
 
-QT_FREE = ("core", "chats", "bundle", "timestamp", "workflows")
+QT_FREE = ("core", "chats", "bundle", "timestamp", "workflows", "ocr")
 QT_FREE_MODULES = ("evidence_app.item_kinds", "evidence_app.item_details",
                    "evidence_app.recovery_key_words", "evidence_app.formatting",
                    "evidence_app.messages", "evidence_app.events",

@@ -45,8 +45,9 @@ def prepare(data: bytes) -> Prepared:
                 grey = _grey(upright)
     except OcrFailed:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
-            Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise OcrFailed("too_big", type(exc).__name__) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise OcrFailed("not_a_picture", type(exc).__name__) from exc
     width, height = grey.size
     scale = 1.0

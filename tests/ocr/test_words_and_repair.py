@@ -1,0 +1,116 @@
+"""The engine's answer read back, and misread addresses made whole only when certain.
+
+No engine here: the TSV is written by hand in the engine's columns, as a hostile or a real
+answer would be.
+"""
+
+from __future__ import annotations
+
+import random
+
+from babel.messages.pofile import read_po
+
+from evidence_app.chats.indicators import extract_indicators
+from evidence_app.chats.wallets import B58
+from evidence_app.ocr.found import narrow_box, picture_sources, place_indicators
+from evidence_app.ocr.repair import repair, repaired_text
+from evidence_app.ocr.words import MAX_WORDS, TSV_COLUMNS, lines_of, parse_tsv, text_of, to_tsv
+
+HEADER = "\t".join(TSV_COLUMNS)
+
+
+def _row(block: int, line: int, word: int, left: int, text: str, top: int = 10,
+         width: int = 40, height: int = 20) -> str:
+    return "\t".join(str(v) for v in (5, 1, block, 1, line, word, left, top, width, height,
+                                      91.5, text))
+
+
+def test_boxes_are_in_the_pictures_pixels_whatever_size_it_was_read_at():
+    tsv = "\n".join([HEADER, _row(1, 1, 1, 200, "Send", top=100, width=80, height=40)])
+    (word,) = parse_tsv(tsv, scale=2.0)
+    assert word.box == (100, 50, 40, 20)
+    assert parse_tsv(to_tsv([word]))[0] == word  # what is stored reads back the same
+
+
+def test_lines_paragraphs_and_scripts_written_without_spaces():
+    tsv = "\n".join([
+        HEADER,
+        _row(1, 1, 1, 10, "Pay"), _row(1, 1, 2, 60, "now"),
+        _row(1, 2, 1, 10, "โอน", top=40), _row(1, 2, 2, 52, "เงิน", top=40),  # close: joined
+        _row(2, 1, 1, 10, "วันนี้", top=90), _row(2, 1, 2, 200, "ครับ", top=90),  # far apart
+    ])
+    lines = lines_of(parse_tsv(tsv))
+    assert [ln.text for ln in lines] == ["Pay now", "โอนเงิน", "วันนี้ ครับ"]
+    assert text_of(lines) == "Pay now\nโอนเงิน\n\nวันนี้ ครับ\n"
+
+
+def test_a_hostile_answer_is_bounded_and_never_breaks_the_columns():
+    rows = [HEADER, "5\tbroken", "\t".join(["5"] * 12), "x" * 10_000]
+    rows += [_row(1, 1, n, n, f"w{n}") for n in range(MAX_WORDS + 50)]
+    rows.append(_row(1, 1, 1, 1, "tab\there"))  # cut off by the limit anyway
+    words = parse_tsv("\n".join(rows))
+    assert len(words) == MAX_WORDS
+    tricky = parse_tsv("\n".join([HEADER, _row(1, 1, 1, 1, "a\u202eb")]))
+    stored = to_tsv(tricky)
+    assert all(len(r.split("\t")) == len(TSV_COLUMNS) for r in stored.splitlines())
+
+
+def test_misread_addresses_are_made_whole_only_by_their_checksum():
+    # The engine's real misreadings of a 15 px screenshot (5 as S, 0 as O, l as 1, a split)
+    assert repair("TQn9Y2khEsLJW1ChVWFMSMeRDowSKcbLSE") == "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+    assert repair("bc1qarOsrrr7xfkvy51643lydnw9re59gtzzwf5mdq") == \
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+    assert repair("be1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq") == \
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+    assert repair("1BvBMSEYstWetqTFnSAu4m4GFg7xjaNVN2") == "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
+    assert repair("Ox5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed") == \
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    assert repaired_text("TQn9Y2khEsLJW1 Ch VWFMSMeRDowSKcbLSE") == \
+        "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+    assert repaired_text("IBAN DE89 3704 0O44 0532 0130 00") == "DE89370400440532013000"
+    # Too many misreadings: not listed at all, rather than a guess
+    assert repair("TQn9Y2khEsLJWlChVWFMSMeRDowSKcbLSS") is None
+
+
+def test_no_address_or_iban_is_made_up_from_ordinary_text_or_noise():
+    with open("resources/locale/de/LC_MESSAGES/evidence_app.po", "rb") as fh:
+        catalogue = read_po(fh)
+    lines = []
+    for message in catalogue:
+        for text in (message.id, message.string):
+            for part in (text if isinstance(text, tuple | list) else (text,)):
+                lines += (part or "").splitlines()
+    assert len(lines) > 1000
+    assert [ln for ln in lines if repaired_text(ln)] == []
+    rng = random.Random(7)
+    noise = ["1" + "".join(rng.choice(B58) for _ in range(33)) for _ in range(150)]
+    noise += ["DE" + "".join(rng.choice("0123456789OISB") for _ in range(20))
+              for _ in range(150)]
+    made = [n for n in noise if repaired_text(n)]
+    # an IBAN with a look-alike between digits that happens to pass mod-97 is the only way
+    assert all(m.startswith("DE") for m in made)
+    assert len(made) <= 3
+
+
+def test_indicators_read_from_a_picture_name_it_and_the_box_where_they_were_read():
+    words = [("Wallet:", 10), ("TQn9Y2khEsLJW1", 100), ("ChVWFMSMeRDowSKcbLSE", 330),
+             ("thanks", 700)]
+    tsv = "\n".join([HEADER] + [_row(1, 1, n, left, text, width=200 if len(text) > 10 else 60)
+                                for n, (text, left) in enumerate(words, 1)]
+                    + [_row(1, 2, 1, 10, "+44", top=60), _row(1, 2, 2, 60, "7911", top=60),
+                       _row(1, 2, 3, 120, "123456", top=60)])
+    lines = lines_of(parse_tsv(tsv))
+    found = extract_indicators(picture_sources("7", lines, "2026-01-02T03:04:05Z"), "GB",
+                               set())
+    place_indicators(found, {"7": lines})
+    by_value = {f["value"]: f for f in found}
+    wallet = by_value["TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"]
+    (where,) = wallet["sources"]
+    assert where["item_id"] == "7"
+    assert where["kind"] == "picture"
+    assert where["read_by_machine"] is True
+    assert where["box"] == [100, 10, 430, 20]  # the two pieces, not "Wallet:" or "thanks"
+    phone = by_value["+447911123456"]["sources"][0]
+    assert phone["box"] == [10, 60, 150, 20]
+    assert narrow_box("nowhere", lines[0]) == lines[0].box
+
