@@ -78,6 +78,19 @@ def _bundled() -> tuple[str, str] | None:
     return None
 
 
+# Where the usual installers put the engine when it is not on PATH: an app started from the
+# macOS Dock does not get Homebrew's PATH, and the Windows installer does not add itself.
+_USUAL_PLACES = ("/opt/homebrew/bin/tesseract", "/usr/local/bin/tesseract",
+                 r"C:\Program Files\Tesseract-OCR\tesseract.exe")
+
+
+def _installed() -> str | None:
+    found = shutil.which("tesseract")
+    if found:
+        return found
+    return next((place for place in _USUAL_PLACES if Path(place).is_file()), None)
+
+
 def _run_quietly(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(args, capture_output=True, timeout=20, env=env, check=False,
                           creationflags=_NO_WINDOW)
@@ -105,7 +118,7 @@ def find_engine() -> Engine | None:
     """
     bundled = _bundled()
     chosen = os.environ.get("EVIDENCE_APP_TESSERACT")
-    command, tessdata = bundled if bundled else (chosen or shutil.which("tesseract"), None)
+    command, tessdata = bundled if bundled else (chosen or _installed(), None)
     if not command:
         return None
     env = _environment(tessdata)
