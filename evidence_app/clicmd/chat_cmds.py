@@ -16,6 +16,7 @@ from evidence_app.clicmd.common import (
     progress_printer,
     warn,
 )
+from evidence_app.clicmd.ocr_cmds import read_added
 from evidence_app.clicmd.timestamp_cmds import report_stamps
 from evidence_app.core.errors import ChatOwnerUnclear
 from evidence_app.i18n import _, ngettext
@@ -62,8 +63,13 @@ def cmd_import_chat(args: argparse.Namespace) -> int:
         with open_vault(args) as vault:
             outcome = store_chat(vault, parsed, stamp_timeout=None,
                                  stamp_progress=progress_printer(_("timestamping")))
+            attached = [vault.state.items[i] for i in outcome.done[0].media_ids
+                        if i in vault.state.items] if outcome.done else []
+            reading = read_added(vault, attached, quiet=args.json)
     if not args.json:  # the JSON alone on stdout, for scripts
         report_stamps(outcome.stamps)
+        if reading is not None:
+            report_stamps(reading.stamps)
     result = outcome.done[0]
     summary = result.summary()
     if args.json:

@@ -62,14 +62,16 @@ def _print_reading(done: Item | Failed) -> None:
                  words).format(item=done.id, name=untrusted(done.name, 80), count=words))
 
 
-def read_added(vault: Vault, items: Sequence[Item]) -> Outcome[Item] | None:
-    """After `add`: read the pictures just added, when Settings say so. A missing engine is
-    said once and changes nothing else."""
+def read_added(vault: Vault, items: Sequence[Item], *, quiet: bool = False
+               ) -> Outcome[Item] | None:
+    """After `add` or `import-chat`: read the pictures just added, when Settings say so. A
+    missing engine is said once and changes nothing else. `quiet` keeps stdout for JSON."""
     pictures = [i for i in items if is_picture(i)]
     if not pictures or not Settings.load().read_pictures:
         return None
     try:
-        return read_pictures(vault, pictures, languages_for(), each=_print_reading,
+        return read_pictures(vault, pictures, languages_for(),
+                             each=None if quiet else _print_reading,
                              progress=progress_printer(_("reading pictures")),
                              stamp_progress=progress_printer(_("timestamping")),
                              stamp_timeout=None)

@@ -59,7 +59,8 @@ def round_trip(exe: Path, work: Path, env: dict[str, str], vault: Path | None) -
     evidence = work / "screenshot-note.txt"
     evidence.write_text("Message from the offender, 23 Nov, 11:02.\n", "utf-8")
     out = work / "sealed"
-    for args in (["init", "--no-timestamps"], ["add", str(evidence)], ["seal", "--out", str(out), "--no-encryption"]):
+    for args in (["init", "--no-timestamps"], ["add", str(evidence)],
+                 ["seal", "--out", str(out), "--no-encryption"]):
         done = run(exe, *where, *args, env=env)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     bundles = sorted(out.glob("evidence-*.zip"))
@@ -116,12 +117,38 @@ def test_bundled_resources_are_there() -> None:
     assert list((qt / "plugins" / "printsupport").iterdir())
     assert (qt / "translations" / "qtbase_de.qm").is_file()
     assert (BUILT / "install.sh").is_file()
+    assert (BUILT / "_internal" / "tesseract" / "tesseract").is_file()
+    tessdata = BUILT / "_internal" / "tesseract" / "tessdata"
+    assert len(list(tessdata.glob("*.traineddata"))) == 14
 
 
 def test_cli_round_trip(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     round_trip(EXE, tmp_path, clean_env(home), tmp_path / "vault")
+
+
+def test_pictures_are_read_by_the_engine_in_the_build(tmp_path: Path) -> None:
+    """No system engine on PATH: the words are read by the one the build carries, in the
+    app's language and in Thai, whose data it carries too."""
+    from tests.ocr.conftest import draw_lines
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**clean_env(home, PATH=str(tmp_path / "empty")), "EVIDENCE_APP_PASSPHRASE":
+           PASSPHRASE}
+    vault = ["--vault", str(tmp_path / "vault")]
+    picture = tmp_path / "chat.png"
+    picture.write_bytes(draw_lines(["Pay to +44 7911 123456 today"]))
+    assert run(EXE, *vault, "init", "--no-timestamps", env=env).returncode == 0
+    added = run(EXE, *vault, "add", str(picture), env=env)
+    assert added.returncode == 0, added.stderr
+    assert "words read" in added.stdout, (added.stdout, added.stderr)
+    shown = run(EXE, *vault, "ocr", "--show", "1", env=env)
+    assert "+44 7911 123456" in shown.stdout, shown.stdout
+    thai = run(EXE, *vault, "ocr", "--read-in", "th", "1", env=env)
+    assert thai.returncode == 0, thai.stderr
+    assert "words read" in thai.stdout
 
 
 def test_report_fonts_come_from_the_bundle(tmp_path: Path) -> None:

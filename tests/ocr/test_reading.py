@@ -193,3 +193,27 @@ def test_without_an_engine_add_still_adds_and_says_it_once(tmp_path: Path, readi
     assert added_ids(result.stdout) == {"1": "chat.png"}
     assert result.stderr.count("Tesseract") == 1
     assert "is not installed" in result.stderr
+
+
+@needs_engine
+def test_a_picture_sent_in_a_chat_is_read_when_the_chat_is_imported(tmp_path: Path,
+                                                                      reading_on):
+    import zipfile
+
+    vault = tmp_path / "v"
+    init_vault(vault)
+    export = tmp_path / "WhatsApp Chat with Sam.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("WhatsApp Chat with Sam.txt",
+                    "31/12/2023, 23:50 - Sam Fiction: pay here\n"
+                    "31/12/2023, 23:51 - Sam Fiction: IMG-20231231-WA0001.png (file attached)\n"
+                    "31/12/2023, 23:52 - Alex: ok\n")
+        zf.writestr("IMG-20231231-WA0001.png", draw_lines(LINES))
+    done = ok("--vault", str(vault), "import-chat", str(export), "--me", "Alex", "--json")
+    summary = json.loads(done.stdout)  # stdout stays one JSON document
+    (picture_id,) = summary["media_ids"]
+    items = json.loads(ok("--vault", str(vault), "list", "--json").stdout)
+    readings = [i for i in items if i["kind"] == "ocr_text"]
+    assert len(readings) == 1
+    shown = json.loads(ok("--vault", str(vault), "show", readings[0]["id"], "--json").stdout)
+    assert shown["source"]["picture"] == picture_id
