@@ -15,6 +15,8 @@ _CHAT_PLATFORMS = {"whatsapp": "WhatsApp", "telegram": "Telegram", "instagram": 
 
 def chat_platform(value: str) -> str:
     """'whatsapp' -> 'WhatsApp'; an unknown platform is shown as it was recorded."""
+    if value.casefold() == "instagram_or_messenger":  # a thread that did not say which
+        return _("Instagram or Facebook Messenger")
     return _CHAT_PLATFORMS.get(value.casefold(), value)
 
 

@@ -39,6 +39,9 @@ MESSAGE_FIELDS: dict[str, Any] = {
     "system": False,
     "unparsed": False,  # kept exactly as found: the parser could not understand it
     "reactions": list, "sender_id": None, "extra": dict,
+    # The date and clock as the export wrote them, when `time` was converted from other
+    # digits or another calendar ("٢٥‏/١‏/٢٠٢٢، ٩:٠٥ م", "25/1/2565 21:05").
+    "shown_time": None,
 }
 _LAZY = {"attachments": list, "reactions": list, "extra": dict}
 
@@ -65,6 +68,7 @@ class Message:
     system: bool = False
     unparsed: bool = False
     sender_id: str | None = None
+    shown_time: str | None = None
 
     def __init__(self, index: int, time: str | None = None, timezone: str = DEVICE_TIME,
                  sender: str | None = None, text: str = "", **rest: Any) -> None:

@@ -38,6 +38,10 @@ def _when(msg: Message) -> str:
         return _("time unknown")
     shown = msg.time.replace("T", " ")
     if msg.timezone == DEVICE_TIME:
+        if msg.shown_time:
+            # Isolated, so a right-to-left stamp keeps its own order and not the line's.
+            return shown + " " + _("(as shown on the device; written in the export as "
+                                   "{stamp})").format(stamp=f"\u2068{msg.shown_time}\u2069")
         return shown + " " + _("(as shown on the device)")
     if msg.timezone == "UTC":
         return shown.removesuffix("+00:00") + " UTC"
@@ -101,7 +105,42 @@ def _header_rows(conv: Conversation) -> list[tuple[str, str]]:
                                    "recorded in the export")))
         rows.append((_("Date order"), date_order_words(
             str(conv.notes.get("date_order", "")), str(conv.notes.get("date_order_basis", "")))))
+        calendar = str(conv.notes.get("calendar", ""))
+        if calendar and calendar != "gregorian":
+            rows.append((_("Calendar"), calendar_words(
+                calendar, str(conv.notes.get("calendar_basis", "")))))
     return rows
+
+
+def calendar_words(calendar: str, basis: str) -> str:
+    """Which calendar a WhatsApp export's dates were written in and how that was known,
+    in words an officer can check against the phone (never the internal "islamic")."""
+    if calendar == "unknown":
+        return _("not known: the years could be Islamic (Hijri) or Persian (Solar Hijri) "
+                 "years and nothing in the export tells which, so those dates were not "
+                 "converted and their lines are kept as found; check one against the phone")
+    names = {
+        "buddhist": _("Thai Buddhist calendar"),
+        "japanese": _("Japanese calendar (era years)"),
+        "roc": _("Republic of China (Minguo) calendar"),
+        "islamic": _("Islamic (Hijri) calendar"),
+        "persian": _("Persian (Solar Hijri) calendar"),
+    }
+    bases = {
+        "era": _("the export writes the era"),
+        "years": _("only this calendar gives dates from when WhatsApp has existed"),
+        "words": _("chosen by the export's Arabic or Persian digits and AM/PM words"),
+    }
+    words = names.get(calendar, calendar)
+    if basis in bases:
+        words = f"{words} ({bases[basis]})"
+    words += "; " + _("dates converted to the Gregorian calendar; each message also shows "
+                      "its date as written in the export")
+    if calendar == "islamic":
+        words += ". " + _("Converted with the Umm al-Qura calendar: a phone set to Islamic "
+                          "(civil) or Islamic (tabular) may be a day or two apart; check one "
+                          "against the phone")
+    return words
 
 
 def date_order_words(order: str, basis: str) -> str:

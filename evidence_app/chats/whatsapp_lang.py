@@ -1,4 +1,5 @@
-"""The words WhatsApp writes into exports, per language (EN DE FR ES PT IT RU TR + NL).
+"""The words WhatsApp writes into exports, per language (EN DE FR ES PT IT RU TR + NL; the
+clock words of many more).
 
 Every phrase is stored normalized (see `norm`): lower case, no direction marks, no angle
 brackets, no final full stop. Phrases come from exports made on Android and iPhone; a
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 
 
 def norm(text: str) -> str:
@@ -39,6 +40,7 @@ MEDIA_OMITTED_ANY = {
     "media omitted", "medien ausgeschlossen", "médias omis", "multimedia omitido",
     "archivo multimedia omitido", "mídia oculta", "arquivo de mídia oculto", "media omessi",
     "без медиафайлов", "medya dahil edilmedi", "media weggelaten",
+    "رسانه حذف شد",  # Persian (rwhatsapp issue 28 quotes an Android export)
 }
 
 # iPhone: "<kind> omitted" per kind of file.
@@ -90,11 +92,22 @@ FILE_ATTACHED = {
     "arquivo anexado", "file allegato", "файл добавлен", "dosya ekli", "bestand bijgevoegd",
 }
 
-# Words around the time: "31/12/2020 à 23:59", "31.12.20 um 23:59".
-TIME_JOINERS = ("à", "um", "às", "alle", "a las", "в", "saat")
+# Words around the time: "31/12/2020 à 23:59", "31.12.20 um 23:59", Persian "ساعت".
+TIME_JOINERS = ("à", "um", "às", "alle", "a las", "в", "saat", "ساعت", "lúc", "เวลา",
+                "pukul")
 
-AM = {"am", "a", "vorm", "ص", "öö", "午前", "上午", "sa", "fm", "π.μ", "ap"}
-PM = {"pm", "p", "nachm", "م", "ös", "午後", "下午", "ch", "em", "μ.μ", "ip"}
+# AM/PM words after the clock (stored as `norm` leaves them, dots and spaces removed):
+# Arabic ص/م, Persian ق.ظ/ب.ظ (and the long forms), Thai, Burmese, Vietnamese SA/CH,
+# Greek, Turkish, Swedish/Norwegian, Finnish, German; and the day periods written before
+# the clock in Chinese, Japanese and Korean (凌晨 small hours ... 晚上 evening).
+AM = {"am", "a", "vorm", "ص", "öö", "午前", "上午", "sa", "fm", "π.μ", "ap", "قظ",
+      "قبلازظهر", "ก่อนเที่ยง", "နံနက်", "凌晨", "早上", "오전", "صباحًا", "صباحا"}
+PM = {"pm", "p", "nachm", "م", "ös", "午後", "下午", "ch", "em", "μ.μ", "ip", "بظ",
+      "بعدازظهر", "หลังเที่ยง", "ညနေ", "中午", "晚上", "오후", "مساءً", "مساء"}
+# Day periods that stand before the clock ("下午9:05"), as the header pattern reads them.
+AMPM_BEFORE = ("上午", "下午", "午前", "午後", "凌晨", "早上", "中午", "晚上", "오전", "오후")
+# Words after a 24-hour clock that say "o'clock" and change nothing (Thai "21:05 น.").
+CLOCK_WORDS = {"น", "นาฬิกา"}
 
 # System lines that carry a ": " (so they would look like "Name: text") in any language.
 SYSTEM_HINTS = (

@@ -21,6 +21,7 @@ import pytest
 
 from evidence_app.chats import FORMATS, REGISTRY, ChatFormat, Probe, import_chat, open_export
 from evidence_app.chats.formats import SNIFF
+from evidence_app.chats.meta import EITHER
 from evidence_app.chats.model import Attachment, Conversation, Message
 from evidence_app.chats.sources import FolderSource
 from evidence_app.core.errors import Cancelled, ChatParseError
@@ -31,10 +32,17 @@ EXPORTS: dict[str, list[tuple[str, str]]] = {
     "whatsapp": [("whatsapp/android_en_12h", "WhatsApp Chat with Sam Fiction.txt"),
                  ("whatsapp/android_de_24h", "WhatsApp Chat mit Kim Erfunden.txt"),
                  ("whatsapp/ios_en", "_chat.txt"), ("whatsapp/leading_junk", "chat.txt")],
-    "telegram": [("telegram/single", "result.json")],
+    "telegram": [("telegram/single", "result.json"),
+                 ("telegram/desktop_2018_full", "result.json"),
+                 ("telegram/desktop_2020_single", "result.json"),
+                 ("telegram/saved_messages_single", "result.json")],
     "discord": [("discord", "dm.json")],
     "meta": [("instagram/your_instagram_activity/messages/inbox/luxurylifecoach_1234567890",
-              "message_1.json"), ("messenger", "message_1.json")],
+              "message_1.json"), ("messenger", "message_1.json"),
+             ("messenger_2024/your_facebook_activity/messages/inbox/"
+              "officerjansenfake_10206072096154041", "message_1.json"),
+             ("instagram_minimal/your_instagram_activity/messages/inbox/"
+              "cryptoqueen_17841400000000000", "message_1.json")],
 }
 BY_ID = {f.id: f for f in REGISTRY}
 CASES = [pytest.param(fid, folder, chat, id=f"{fid}:{folder.rsplit('/', 1)[-1]}")
@@ -133,7 +141,8 @@ def test_parses_into_transcripts_whatever_way_it_is_chosen(tmp_path, fid, folder
     with open_export(_export(tmp_path, folder, chat, shape)) as parsed:
         assert parsed.conversations
         for conv in parsed.conversations:
-            assert conv.platform in BY_ID[fid].platforms
+            # (a Meta thread that does not say which app wrote it says so: meta.EITHER)
+            assert conv.platform in (*BY_ID[fid].platforms, EITHER)
             assert len(conv.messages) > 0
             assert all(isinstance(m, Message) for m in conv.messages)
         assert parsed.chat_files
