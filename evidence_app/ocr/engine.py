@@ -169,7 +169,9 @@ def read_tsv(engine: Engine, image: bytes, languages: Sequence[str], settings: R
     """The engine's TSV for one picture (a PNM or PNG image in memory)."""
     args = [engine.command, "stdin", "stdout", "-l", "+".join(languages),
             "--oem", str(settings.oem), "--psm", str(settings.psm),
-            "-c", "preserve_interword_spaces=1", "tsv"]
+            "-c", "preserve_interword_spaces=1",
+            # TSV by setting, not by the "tsv" config file: a build need carry no configs
+            "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"]
     try:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=_environment(engine.tessdata),
