@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidence_app.formatting import untrusted
 from evidence_app.i18n import _, ngettext
 from evidence_app.messages import describe
 from evidence_app.workflows.outcome import Outcome, SkipReason, StopReason
 
 # A long list helps nobody in a message box; the log and the command line have every line.
 MOST_SHOWN = 8
+
+
+def _bullets(heading: str, lines: list[str]) -> str:
+    """A heading and the first MOST_SHOWN lines as bullets, then how many more there are."""
+    shown = [heading] + [f"• {line}" for line in lines[:MOST_SHOWN]]
+    more = len(lines) - MOST_SHOWN
+    if more > 0:
+        shown.append(ngettext("… and {count} more.", "… and {count} more.",
+                              more).format(count=more))
+    return "\n".join(shown)
 
 
 def links_text(count: int) -> str:
@@ -28,15 +39,10 @@ def add_problems(outcome: Outcome[Any]) -> str:
     """Empty when every file handed in was added."""
     parts: list[str] = []
     if outcome.failed:
-        lines = [ngettext("{count} file could not be added:",
-                          "{count} files could not be added:",
-                          len(outcome.failed)).format(count=len(outcome.failed))]
-        lines += [f"• {describe(f.error)}" for f in outcome.failed[:MOST_SHOWN]]
-        more = len(outcome.failed) - MOST_SHOWN
-        if more > 0:
-            lines.append(ngettext("… and {count} more.", "… and {count} more.",
-                                  more).format(count=more))
-        parts.append("\n".join(lines))
+        parts.append(_bullets(ngettext("{count} file could not be added:",
+                                       "{count} files could not be added:",
+                                       len(outcome.failed)).format(count=len(outcome.failed)),
+                              [describe(f.error) for f in outcome.failed]))
     links = outcome.links_skipped()
     if links:
         parts.append(links_text(links))
@@ -59,15 +65,11 @@ def reading_problems(outcome: Outcome[Any]) -> str:
     """What reading the words in pictures did not do, and why; empty when all was read."""
     parts: list[str] = []
     if outcome.failed:
-        lines = [ngettext("The words in {count} picture could not be read:",
-                          "The words in {count} pictures could not be read:",
-                          len(outcome.failed)).format(count=len(outcome.failed))]
-        lines += [f"• {f.name}: {describe(f.error)}" for f in outcome.failed[:MOST_SHOWN]]
-        more = len(outcome.failed) - MOST_SHOWN
-        if more > 0:
-            lines.append(ngettext("… and {count} more.", "… and {count} more.",
-                                  more).format(count=more))
-        parts.append("\n".join(lines))
+        parts.append(_bullets(
+            ngettext("The words in {count} picture could not be read:",
+                     "The words in {count} pictures could not be read:",
+                     len(outcome.failed)).format(count=len(outcome.failed)),
+            [f"{untrusted(f.name, 80)}: {describe(f.error)}" for f in outcome.failed]))
     if outcome.stop is StopReason.FAILED and outcome.stop_error is not None:
         parts.append(describe(outcome.stop_error))
     elif outcome.stop is StopReason.CANCELLED:
