@@ -362,6 +362,7 @@ class CaptureDialog(QDialog):
         item = outcome.done[0]
         self._storing = False
         self.saved_items.append(item.id)
+        self.session.picture_reader.read_added([item])  # its words, when Settings say so
         text = _("Screenshot saved to the vault (item {number}).").format(number=item.id)
         if self._series_count > 1:
             text += " " + _("Screenshots in this series: {count}.").format(

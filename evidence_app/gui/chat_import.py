@@ -44,6 +44,7 @@ def start_import(session: Session, parent: QWidget, path: Path, me: str | None) 
         if not outcome.done:  # stopped before it was stored: nothing to say
             return
         summary = outcome.done[0].summary()
+        session.picture_reader.read_ids(summary["media_ids"])  # the pictures sent in it
         messages, attachments = summary["messages"], summary["attachments"]
         text = _(
             "The chat was added to the vault: {message_text}, {attachment_text}. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -26,11 +26,43 @@ from evidence_app.formatting import when
 from evidence_app.gui.common import blurred, show_error
 from evidence_app.gui.file_dialogs import Place, save_file
 from evidence_app.gui.item_facts import ItemFacts
+from evidence_app.gui.picture_words_box import PictureWordsBox
 from evidence_app.gui.reader_rules import reader_kind
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _
 
 PREVIEW_EDGE = 320
+FOUND_PEN = QColor(230, 120, 0)
+FOUND_FILL = QColor(255, 200, 0, 90)
+TURNED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+
+
+def upright_width(item: Item) -> int:
+    """The picture's width as it is shown (turned by its EXIF orientation): word boxes are
+    in these pixels."""
+    image = item.image or {}
+    turned = item.exif.get("Orientation") in TURNED if isinstance(item.exif, dict) else False
+    value = image.get("height" if turned else "width")
+    return int(value) if isinstance(value, int) and value > 0 else 0
+
+
+def draw_boxes(pixmap: QPixmap, boxes: list, scale: float) -> QPixmap:
+    """The found words framed on a copy of the preview (boxes in the picture's pixels)."""
+    if not boxes or scale <= 0:
+        return pixmap
+    framed = QPixmap(pixmap)
+    painter = QPainter(framed)
+    pen = QPen(FOUND_PEN)
+    pen.setWidth(2)
+    painter.setPen(pen)
+    for left, top, width, height in boxes:
+        painter.fillRect(round(left * scale) - 1, round(top * scale) - 1,
+                         max(3, round(width * scale) + 2), max(3, round(height * scale) + 2),
+                         FOUND_FILL)
+        painter.drawRect(round(left * scale) - 2, round(top * scale) - 2,
+                         max(4, round(width * scale) + 4), max(4, round(height * scale) + 4))
+    painter.end()
+    return framed
 
 
 class DetailPane(QScrollArea):
@@ -45,6 +77,7 @@ class DetailPane(QScrollArea):
         # selected (the list re-selects it after every change), until "Hide picture".
         self._shown_id: str | None = None
         self.reader: QWidget | None = None
+        self.found_boxes: list = []  # where the searched words are, in the picture's pixels
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
@@ -72,6 +105,9 @@ class DetailPane(QScrollArea):
         look.addWidget(self.read_button)
         look.addStretch(1)
         content.addLayout(look)
+        self.words = PictureWordsBox(session)  # the words read from a picture
+        self.words.highlight.connect(self._found)
+        content.addWidget(self.words)
         self.facts = ItemFacts()  # what was recorded: gui/item_facts.py
         self.fields = self.facts.fields
         self.sha256 = self.facts.sha256
@@ -135,11 +171,13 @@ class DetailPane(QScrollArea):
         self.content.setVisible(item is not None)
         if item is None:
             self.preview.clear()
+            self.words.clear()
             return
         vault = self.session.require_vault()
         self.facts.show_item(item, vault.state)
         self.sensitive_button.setText(_("Unmark sensitive") if item.sensitive else
                                       _("&Mark as sensitive"))
+        self.words.show_picture(item)
         self.sensitive_button.setAccessibleName(self.sensitive_button.text().replace("&", ""))
         self.withdraw_button.setEnabled(not item.withdrawn)
         self.withdraw_button.setText(_("Left out of the case") if item.withdrawn else
@@ -188,14 +226,24 @@ class DetailPane(QScrollArea):
         else:
             pixmap = blurred(image)
             self.show_button.setText(_("S&how picture"))
-        self.preview.setPixmap(pixmap.scaled(PREVIEW_EDGE, PREVIEW_EDGE,
-                                             Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        shown = pixmap.scaled(PREVIEW_EDGE, PREVIEW_EDGE, Qt.AspectRatioMode.KeepAspectRatio,
+                              Qt.TransformationMode.SmoothTransformation)
+        width = upright_width(item)
+        self.preview.setPixmap(draw_boxes(shown, self.found_boxes,
+                                          shown.width() / width if width else 0.0))
+
+    def _found(self, boxes: list) -> None:
+        """The words searched for in the picture: framed on its preview."""
+        if boxes or self.found_boxes:
+            self.found_boxes = boxes
+            self._render_preview()
 
     def clear_preview(self) -> None:
         self._shown = False
         self._shown_id = None
+        self.found_boxes = []
         self.preview.clear()
+        self.words.clear()
 
     def open_reader(self) -> None:
         """The reader for the selected item: only ever opened by the person."""

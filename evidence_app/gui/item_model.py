@@ -30,6 +30,7 @@ from evidence_app.core.state import Item
 from evidence_app.core.timeutil import parse_utc
 from evidence_app.formatting import human_size, untrusted
 from evidence_app.gui.common import blurred
+from evidence_app.gui.picture_reading import PictureWords
 from evidence_app.gui.session import Session
 from evidence_app.i18n import _, ngettext
 from evidence_app.item_kinds import item_kind_words
@@ -329,13 +330,18 @@ class ItemTreeModel(QAbstractItemModel):
 
 
 class ItemFilter(QSortFilterProxyModel):
-    """Search by name, description and note text; filter by type and by when it was added.
+    """Search by name, description, note text and the words read in pictures; filter by type
+    and by when it was added.
 
     Recursive: an original stays in sight while anything made from it matches, so a found
-    transcript or chat photo is shown where it belongs."""
+    transcript or chat photo is shown where it belongs. A picture found by its words says so
+    in its tooltip, with the words around the match."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: PictureWords | None = None) -> None:
         super().__init__()
+        self.words = words
+        if words is not None:
+            words.changed.connect(self._words_changed)
         self.text = ""
         self.kind = ""
         self.days = 0
@@ -352,9 +358,33 @@ class ItemFilter(QSortFilterProxyModel):
             self.days = days
         self.endFilterChange()
 
+    def _words_changed(self) -> None:
+        if self.text:  # only a search can change what is shown
+            self.set_filter()
+
+    def found_in_words(self, item: Item | None) -> bool:
+        """The search matches the picture's words (and not its name or notes)."""
+        return bool(self.text and item is not None and self.words is not None
+                    and self.words.matches(item.id, " ".join(self.text.split())))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if role == Qt.ItemDataRole.ToolTipRole and self.words is not None and self.text:
+            item = super().data(index, ItemRole)
+            needle = " ".join(self.text.split())
+            if self.found_in_words(item) and item is not None and item.sensitive:
+                return f"{value}\n" + _("Found in the words read from this picture (it is "
+                                        "marked sensitive, so they are not shown here).")
+            if self.found_in_words(item) and item is not None:
+                words = untrusted(self.words.snippet(item.id, needle), 200)
+                return f"{value}\n" + _("Found in the words read from this picture: "
+                                        "“{words}”").format(words=words)
+        return value
+
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
         index = self.sourceModel().index(row, 0, parent)
-        if self.text and self.text not in index.data(SearchTextRole):
+        if self.text and self.text not in index.data(SearchTextRole) \
+                and not self.found_in_words(index.data(ItemRole)):
             return False
         if self.kind and index.data(CategoryRole) != self.kind:
             return False

@@ -38,6 +38,7 @@ from evidence_app.gui.common import quick_exit_button, show_error, show_problems
 from evidence_app.gui.detail_pane import DetailPane
 from evidence_app.gui.file_dialogs import Place, open_files
 from evidence_app.gui.item_model import ItemFilter, ItemRole, ItemTreeModel
+from evidence_app.gui.picture_actions import PictureActions
 from evidence_app.gui.portable_badge import portable_badge
 from evidence_app.gui.session import Session
 from evidence_app.gui.workers import Task
@@ -63,8 +64,9 @@ class MainWindow(QMainWindow):
         self._stamps_said = False
         self.setAcceptDrops(True)
         self.model = ItemTreeModel(session)
-        self.proxy = ItemFilter()
+        self.proxy = ItemFilter(session.picture_words)
         self.proxy.setSourceModel(self.model)
+        self.pictures = PictureActions(self)  # words in pictures: reading, its menu
         self._expanded: set[str] = set()  # originals opened in the list, kept across refreshes
         self._build_toolbar()
         self._build_body()
@@ -158,10 +160,10 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(left)
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search names and notes"))
-        self.search.setAccessibleName(_("Search names and notes"))
+        self.search.setPlaceholderText(_("Search names, notes and words in pictures"))
+        self.search.setAccessibleName(_("Search names, notes and words in pictures"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.search.textChanged.connect(self._search)
         self.kind = QComboBox()
         self.kind.setAccessibleName(_("Show which kind"))
         for label, key in ((_("All kinds"), ""), (_("Pictures"), "image"),
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         self.reveal_button.toggled.connect(self._reveal_all)
         view_row.addWidget(self.grid_button)
         view_row.addWidget(self.reveal_button)
+        view_row.addWidget(self.pictures.menu_button())
         view_row.addStretch(1)
         lay.addLayout(view_row)
         # The list: a tree, so what was made from an original sits under it (Right opens,
@@ -224,6 +227,8 @@ class MainWindow(QMainWindow):
         for view in (self.list, self.grid):  # double-click or Enter: the same as "Read…"
             view.activated.connect(lambda _index: self._read_current())
         self.model.modelReset.connect(self._reopen)
+        for view in (self.list, self.grid):
+            self.pictures.context_menu(view)
         lay.addWidget(self.views, 1)
         self.empty_hint = QLabel(_("Nothing here yet. Add files with \"Add files…\", drag them "
                                    "into this window, take a screenshot, or import a chat."))
@@ -231,6 +236,9 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.empty_hint)
         self.detail = DetailPane(self.session)
         self.detail.revealed.connect(lambda item_id: self.model.reveal(item_id))
+        self.detail.words.read_requested.connect(self.pictures.read_picture)
+        self.detail.words.read_again_requested.connect(
+            lambda item_id: self.pictures.read_again_ids([item_id]))
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -315,6 +323,11 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.list.expand(index)
 
+    def _search(self, text: str) -> None:
+        """The list shows what matches; the selected picture frames the same words."""
+        self.proxy.set_filter(text=text)
+        self.detail.words.set_search(text)
+
     def _read_current(self) -> None:
         if not self.detail.read_button.isHidden():
             self.detail.open_reader()
@@ -349,7 +362,9 @@ class MainWindow(QMainWindow):
     # --- background work ----------------------------------------------------------------
 
     def _busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        # Reading pictures says its own progress (picture_actions.py): no second, empty bar.
+        self.progress.setVisible(busy and (self._task is not None
+                                           or not self.session.picture_reader.running))
         self.cancel_button.setVisible(busy and self._task is not None)
         if not busy:
             self._task = None
@@ -398,6 +413,8 @@ class MainWindow(QMainWindow):
                 "{count} file added to the vault.", "{count} files added to the vault.",
                 len(items)).format(count=len(items)), 8000)
             self._select_id(items[-1].id)
+            if outcome.stop is None:  # as on the command line: not after a stopped add
+                self.session.picture_reader.read_added(items)
         self._say_stamps(outcome.stamps.error is not None and outcome.stamps.waiting > 0)
         problems = add_problems(outcome)
         if problems:

@@ -3,7 +3,9 @@
 Vault objects are not thread-safe, so every piece of vault work goes through run(), which
 holds one lock while the work runs in a worker thread. Widgets re-read vault.state only when
 `changed` is emitted (on the GUI thread, after the work is done). Work that adds evidence
-is followed by a trusted-timestamp run in the background (stamping.py), when they are on.
+is followed by a trusted-timestamp run in the background (stamping.py), when they are on;
+pictures added are read for their words in the background (picture_reading.py), when
+Settings say so.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from evidence_app.core.errors import TsaAddressInvalid, TsaNoTrustRoot, VaultLoc
 from evidence_app.core.lastseen import LastSeen
 from evidence_app.core.vault import Vault
 from evidence_app.gui import workers
+from evidence_app.gui.picture_reading import PictureReader, PictureWords
 from evidence_app.gui.stamping import Stamper, records_count, stamp_run, wants_stamp
 from evidence_app.paths import seen_dir
 from evidence_app.settings import Settings
@@ -41,6 +44,9 @@ class Session(QObject):
         self._closing: list[VaultGuard] = []  # locked, keys still held by a stopping worker
         self._tasks: set[workers.Task] = set()
         self.stamper = Stamper(self)
+        # Words in pictures: the list's search index and the background reading queue.
+        self.picture_words = PictureWords(self)
+        self.picture_reader = PictureReader(self)
 
     @property
     def vault(self) -> Vault | None:

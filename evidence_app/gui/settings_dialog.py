@@ -1,5 +1,6 @@
-"""Settings: language, auto-lock, quick-exit shortcut, discreet mode, where the vault is, and
-for the open vault its passphrase, recovery key and kept-aside files."""
+"""Settings: language, auto-lock, quick-exit shortcut, discreet mode, where the vault is,
+reading the words in pictures, and for the open vault its passphrase, recovery key and
+kept-aside files."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_app.gui.fonts import show_language_names
+from evidence_app.gui.picture_settings import PictureSettings
 from evidence_app.gui.safety import DOUBLE_ESCAPE
 from evidence_app.gui.vault_security import vault_security_rows
 from evidence_app.i18n import _, shipped_languages
@@ -80,6 +82,8 @@ class SettingsDialog(QDialog):
         form.addRow(_("Vault folder:"), location)
         vault_security_rows(session, self, form)
         lay.addLayout(form)
+        self.pictures = PictureSettings(settings, self)
+        lay.addWidget(self.pictures)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
                                    QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
@@ -94,5 +98,6 @@ class SettingsDialog(QDialog):
         s.quick_exit_shortcut = DOUBLE_ESCAPE if self.double_escape.isChecked() or not \
             sequence else sequence
         s.discreet = self.discreet.isChecked()
+        self.pictures.save(s)
         s.save()
         self.accept()

@@ -19,7 +19,7 @@ from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.ocr import engine as ocr_engine
 from evidence_app.ocr.picture import MAX_PICTURE_BYTES, prepare
-from evidence_app.ocr.stored import BOXES_KIND, TEXT_KIND, readings_of
+from evidence_app.ocr.stored import BOXES_KIND, TEXT_KIND
 from evidence_app.ocr.words import Line, Word, lines_of, mean_confidence, parse_tsv, text_of, to_tsv
 from evidence_app.workflows.add import STOP_ADDING
 from evidence_app.workflows.outcome import (
@@ -62,6 +62,9 @@ def plan_reading(vault: Vault, ids: Sequence[str] | None, languages: Sequence[st
     """The pictures to read: those named (or every picture when none is), less those
     already read in the same languages (unless `again`)."""
     chosen = [vault.item(i) for i in ids] if ids else list(vault.state.items.values())
+    read_in = {(r.derived_from, tuple(r.source.get("languages") or ()))
+               for r in vault.state.items.values()
+               if r.kind == TEXT_KIND and not r.withdrawn}  # one pass, not one per picture
     todo: list[Item] = []
     skipped: list[Skipped] = []
     for item in chosen:
@@ -69,8 +72,7 @@ def plan_reading(vault: Vault, ids: Sequence[str] | None, languages: Sequence[st
             if ids:
                 skipped.append(Skipped(item.id, SkipReason.NOT_A_PICTURE))
             continue
-        done = any(r.source.get("languages") == list(languages)
-                   for r in readings_of(vault, item.id))
+        done = (item.id, tuple(languages)) in read_in
         if done and not again:
             skipped.append(Skipped(item.id, SkipReason.ALREADY_READ))
             continue

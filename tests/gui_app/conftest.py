@@ -21,7 +21,10 @@ from tests.timestamp.conftest import tsa, tsa_pki  # noqa: F401 - fixtures for t
 @pytest.fixture
 def controller(qapp, tmp_path: Path):
     """The app's controller with its start window, a vault folder in tmp_path."""
-    made = AppController(qapp, Settings(language="en", vault_path=str(tmp_path / "vault")))
+    # Reading the words in pictures after adding is on by default; here it is off, so tests
+    # of other things do not wait for the engine (test_picture_words*.py turn it on).
+    made = AppController(qapp, Settings(language="en", vault_path=str(tmp_path / "vault"),
+                                        read_pictures=False))
     made.show()
     yield made
     workers.wait_all()
@@ -50,7 +53,7 @@ def unlocked(controller, qtbot, tmp_path: Path):
 def session(tmp_path: Path):
     """A session holding a fresh open vault, without windows."""
     vault, _key = Vault.create(tmp_path / "vault", PASSPHRASE)
-    made = Session(Settings(language="en"))
+    made = Session(Settings(language="en", read_pictures=False))
     made.vault = vault
     yield made
     workers.wait_all()
