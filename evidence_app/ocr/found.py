@@ -17,6 +17,9 @@ from evidence_app.ocr.repair import repaired_text
 from evidence_app.ocr.words import Box, Line, union
 
 PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
+# A bubble's time read into the same line as the message ("+44 7911 123456 10:32"): the
+# number matcher would take the clock for part of the number and refuse it.
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\d:])")
 
 
 def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = None
@@ -24,7 +27,7 @@ def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = N
     """One source per line of a picture's reading (the repaired addresses beside it)."""
     for line in lines:
         extra = repaired_text(line.text)
-        text = line.text + ("\n" + extra if extra else "")
+        text = _CLOCK.sub("\n", line.text) + ("\n" + extra if extra else "")
         yield IndicatorSource(text=text, item_id=picture_id, time=time, kind=PICTURE_KIND,
                               box=line.box)
 
