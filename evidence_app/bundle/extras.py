@@ -18,6 +18,7 @@ from evidence_app.core.safefs import safe_file_name
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.i18n import current_language
+from evidence_app.ocr.found import PICTURE_KIND
 from evidence_app.timestamp.vaultstamps import key_digest
 
 
@@ -55,10 +56,14 @@ class BundleExtras:
 
 
 def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str, offset: str,
-                  protection: str, fingerprint: str, recipients: list[str]) -> BundleExtras:
+                  protection: str, fingerprint: str, recipients: list[str],
+                  include_sensitive_text: bool = False) -> BundleExtras:
+    """`include_sensitive_text`: the report prints the words read from sensitive pictures
+    (the person chose it); the bundle carries them either way, like the pictures."""
     extras = BundleExtras(vault, items, name, sealed_at, offset, protection, fingerprint)
     ids = {i.id for i in items}
     found = [ind for ind in indicators_for_vault(vault) if _seen_in(ind, ids)]
+    _name_pictures(found, {i.id: i for i in items})
     extras.payload.append(("data/metadata/indicators.json",
                            json.dumps(found, indent=2, ensure_ascii=False).encode("utf-8")))
     chats = []
@@ -66,7 +71,8 @@ def bundle_extras(vault: Vault, items: list[Item], *, name: str, sealed_at: str,
         if item.kind == "transcript" and item.source.get("role") == "json":
             chats.append(load_transcript(vault, item.id).to_dict() | {"item_id": item.id})
     extras.report_extra = {"indicators": found, "chats": chats,
-                           "recipient": ", ".join(recipients)}
+                           "recipient": ", ".join(recipients),
+                           "include_sensitive_text": include_sensitive_text}
     extras.stamps = timestamps.bundle_stamps(vault, stamped_digests(vault, items))
     files_by_sha = {i.sha256: payload_path(i) for i in items}
     files_by_sha[key_digest(vault)] = bag.SIGNER_PUB
@@ -88,6 +94,17 @@ def stamped_digests(vault: Vault, items: list[Item]) -> set[str]:
     shown = {line["hash"] for line in custody_lines(vault.records, ids)
              if not line.get("redacted")}
     return {i.sha256 for i in items} | {key_digest(vault)} | shown
+
+
+def _name_pictures(found: list[dict[str, Any]], sealed: dict[str, Item]) -> None:
+    """Each place read in a picture names the picture and its file in the bundle, so the
+    officer can open it and find the box (left, top, width, height in its pixels)."""
+    for entry in found:
+        for where in entry.get("sources", []):
+            picture = sealed.get(str(where.get("item_id")))
+            if where.get("kind") == PICTURE_KIND and picture is not None:
+                where["item_name"] = picture.name
+                where["item_path"] = payload_path(picture)
 
 
 def _seen_in(indicator: dict[str, Any], item_ids: set[str]) -> bool:

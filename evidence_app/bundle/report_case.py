@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidence_app.chats.words import EXPORTED_ON_COMPUTER
+
 _REFERENCE_KEYS = ("reference", "case_reference", "case_ref")
 _KNOWN_KEYS = {*_REFERENCE_KEYS, "statement", "incident_dates", "incident_date", "platforms",
                "offender_accounts", "offenders", "payments", "contact", "contacts",
@@ -64,6 +66,8 @@ class ChatAttachment:
 @dataclass(frozen=True)
 class ChatMessage:
     time: str | None
+    # "UTC", an offset, "device" (a phone's clock, zone not recorded) or "computer" (the
+    # clock of the computer that made the export: Telegram Desktop, DiscordChatExporter).
     timezone: str
     sender: str
     text: str
@@ -72,6 +76,11 @@ class ChatMessage:
     edited: bool = False
     deleted: bool = False
     forwarded_from: str = ""
+    shown_time: str = ""  # the date as the export wrote it, when `time` was converted
+    unparsed: bool = False  # a line no parser understood, kept exactly as found
+    sender_from: str = ""  # where the name was found when the message did not give it
+    sender_unknown: bool = False  # the export names no sender for this message
+    unread: tuple[str, ...] = ()  # fields whose values could not be read (kept as found)
 
 
 @dataclass
@@ -87,6 +96,10 @@ class ChatTranscript:
     # "sequence", or "assumed"/"conflict" when the export itself could not tell).
     date_order: str = ""
     date_order_basis: str = ""
+    # The calendar the export's dates were written in ("buddhist", "islamic"...; "unknown"
+    # when the years fit two calendars) and how that was known (chats/calendars.py).
+    calendar: str = ""
+    calendar_basis: str = ""
 
     @property
     def date_order_uncertain(self) -> bool:
@@ -192,11 +205,16 @@ def _attachment(raw: Any) -> ChatAttachment:
                           bool(raw.get("omitted")))
 
 
-def _message(raw: dict[str, Any]) -> ChatMessage:
+def _message(raw: dict[str, Any], platform: str = "") -> ChatMessage:
     attachments = [_attachment(a) for a in raw.get("attachments") or []]
+    extra = as_mapping(raw.get("extra"))
+    timezone = str(raw.get("timezone") or "device")
+    if timezone == "device" and platform in EXPORTED_ON_COMPUTER:
+        timezone = "computer"  # Telegram Desktop's local dates: the exporting computer's
+    unread = as_mapping(extra.get("as_found"))
     return ChatMessage(
         time=raw.get("time") or None,
-        timezone=str(raw.get("timezone") or "device"),
+        timezone=timezone,
         sender=as_text(raw.get("sender")),
         text=as_text(raw.get("text")),
         attachments=[a for a in attachments if a.name or a.omitted],
@@ -204,6 +222,11 @@ def _message(raw: dict[str, Any]) -> ChatMessage:
         edited=bool(raw.get("edited")),
         deleted=bool(raw.get("deleted")),
         forwarded_from=as_text(raw.get("forwarded_from")),
+        shown_time=as_text(raw.get("shown_time")),
+        unparsed=bool(raw.get("unparsed")),
+        sender_from=as_text(extra.get("sender_from")),
+        sender_unknown=bool(extra.get("sender_unknown")),
+        unread=tuple(str(key) for key in list(unread)[:20]),
     )
 
 
@@ -213,16 +236,20 @@ def transcript_from(value: Any) -> ChatTranscript:
         return value
     data = value.to_dict() if hasattr(value, "to_dict") else dict(value)
     notes = as_mapping(data.get("notes"))
+    platform = as_text(data.get("platform"))
     return ChatTranscript(
         title=as_text(data.get("title")) or as_text(data.get("source_name")),
-        platform=as_text(data.get("platform")),
+        platform=platform,
         participants=[as_text(p) for p in data.get("participants") or []],
         me=as_text(data.get("me")),
-        messages=[_message(m) for m in data.get("messages") or [] if isinstance(m, dict)],
+        messages=[_message(m, platform) for m in data.get("messages") or []
+                  if isinstance(m, dict)],
         source_name=as_text(data.get("source_name")),
         item_id=as_text(data.get("item_id")),
         date_order=as_text(notes.get("date_order")),
         date_order_basis=as_text(notes.get("date_order_basis")),
+        calendar=as_text(notes.get("calendar")),
+        calendar_basis=as_text(notes.get("calendar_basis")),
     )
 
 

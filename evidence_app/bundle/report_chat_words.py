@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from evidence_app.bundle.report_model import ChatAttachment, ChatMessage, ChatTranscript
 from evidence_app.bundle.report_times import zone_time
-from evidence_app.chats.words import attachment_kind
-from evidence_app.i18n import _
-
-# Product names are not translated; known ones are written the way their makers write them.
-_CHAT_PLATFORMS = {"whatsapp": "WhatsApp", "telegram": "Telegram", "instagram": "Instagram",
-                   "messenger": "Facebook Messenger", "discord": "Discord"}
-
-
-def chat_platform(value: str) -> str:
-    """'whatsapp' -> 'WhatsApp'; an unknown platform is shown as it was recorded."""
-    if value.casefold() == "instagram_or_messenger":  # a thread that did not say which
-        return _("Instagram or Facebook Messenger")
-    return _CHAT_PLATFORMS.get(value.casefold(), value)
+from evidence_app.chats.words import (
+    attachment_kind,
+    calendar_name,
+    chat_platform as chat_platform,  # the one table of names; report_words takes it here
+    hijri_variant_note,
+    sender_source,
+    unnamed_sender,
+    unread_parts,
+)
+from evidence_app.i18n import _, ngettext
 
 
 def chat_header() -> list[str]:
@@ -52,18 +49,76 @@ def chat_warnings(chat: ChatTranscript) -> list[str]:
             "one message on the phone.").format(
                 order=_("day first (03/04/2026 = 3 April 2026)") if day_first
                 else _("month first (03/04/2026 = 4 March 2026)")))
+    calendar = calendar_warning(chat)
+    if calendar:
+        notices.append(calendar)
+    if any(m.timezone == "computer" for m in chat.messages):
+        notices.append(_(
+            "Times in this chat are as the clock of the computer that made the export "
+            "showed them (older Telegram Desktop exports write no time zone); the export "
+            "does not say which time zone that computer was set to."))
     return notices
 
 
+def calendar_warning(chat: ChatTranscript) -> str:
+    """Said above a chat whose phone wrote another calendar, or one that could not be told."""
+    if chat.calendar == "unknown":
+        lines = sum(1 for m in chat.messages if m.unparsed)
+        return ngettext(
+            "The dates in this export could be Islamic (Hijri) or Persian (Solar Hijri) "
+            "years, and nothing in the export tells which. No date was guessed: {count} "
+            "line is listed without a time, kept exactly as the export wrote it. To know "
+            "the calendar, look at one message on the phone, or at its calendar setting "
+            "(iPhone: Settings, General, Language & Region, Calendar).",
+            "The dates in this export could be Islamic (Hijri) or Persian (Solar Hijri) "
+            "years, and nothing in the export tells which. No date was guessed: {count} "
+            "lines are listed without a time, kept exactly as the export wrote them. To "
+            "know the calendar, look at one message on the phone, or at its calendar "
+            "setting (iPhone: Settings, General, Language & Region, Calendar).",
+            lines).format(count=lines)
+    if not chat.calendar or chat.calendar == "gregorian":
+        return ""
+    words = _("Dates in this export use the {calendar}; they are shown converted to the "
+              "Gregorian calendar, with the date as the export wrote it beside each "
+              "message.").format(calendar=calendar_name(chat.calendar))
+    if chat.calendar == "islamic":
+        words += " " + hijri_variant_note() + "."
+    return words
+
+
 def chat_sender(message: ChatMessage) -> str:
-    """The sender column: a system message is said to be one, whoever the export named."""
-    return _("(system message)") if message.system else message.sender
+    """The sender column: a system message is said to be one, whoever the export named; a
+    sender the export does not name is said so (never blank, never guessed); a name the
+    message did not give says where it was found."""
+    if message.unparsed:
+        return _("(line not understood, kept exactly as found)")
+    if message.system:
+        return _("(system message)")
+    if message.sender_unknown or not message.sender:
+        return unnamed_sender()
+    if message.sender_from:
+        return f"{message.sender} ({sender_source(message.sender_from)})"
+    return message.sender
+
+
+def chat_time(message: ChatMessage) -> str:
+    """The time cell: the time with its clock and, when it was converted from other digits
+    or another calendar, the date as the export wrote it, on a line of its own: a line is
+    laid out in the direction of its own first letter, so a right-to-left date keeps the
+    order the phone shows (beside a left-to-right label the PDF would not reorder it, and
+    isolates cannot be used: the report shows them as [U+2068])."""
+    when = zone_time(message.time, message.timezone)
+    if message.shown_time and message.time:
+        when += "\n" + _("written in the export as:") + "\n" + message.shown_time
+    return when
 
 
 def chat_row(message: ChatMessage) -> list[str]:
-    return [zone_time(message.time, message.timezone), chat_sender(message),
-            message_text(message.text, message.attachments,
-                         chat_flags(message.edited, message.deleted, message.forwarded_from))]
+    text = message_text(message.text, message.attachments,
+                        chat_flags(message.edited, message.deleted, message.forwarded_from))
+    if message.unread:
+        text = "\n".join(part for part in (text, unread_parts(list(message.unread))) if part)
+    return [chat_time(message), chat_sender(message), text]
 
 
 def attachment_text(attachment: ChatAttachment) -> str:

@@ -14,9 +14,11 @@ import html
 from evidence_app.bundle import (
     report_chat_words as cw,
     report_integrity_words as iw,
+    report_ocr_words as ow,
     report_words as w,
 )
-from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
+from evidence_app.bundle.report_model import ChatTranscript, PictureWords, ReportData, ReportItem
+from evidence_app.ocr.stored import KINDS as OCR_KINDS
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
 
@@ -50,6 +52,11 @@ figcaption { font-size: 8.5pt; color: #555; }
 .sensitive { border: 1px dashed #a05a00; background: #fff7ea; padding: 2mm 3mm;
   font-size: 9.5pt; }
 .empty { color: #555; font-style: italic; }
+.ocr { border: 1px solid #8c9aa8; border-inline-start: 3px solid #6b7f95; padding: 2mm 3mm;
+  margin: 1mm 0 4mm; break-inside: auto; }
+.ocr p { margin: 0 0 1.5mm; font-size: 8.5pt; }
+.ocr .read { white-space: pre-wrap; unicode-bidi: plaintext; overflow-wrap: anywhere;
+  font-size: 9.5pt; color: #1a1a1a; margin: 0 0 1.5mm; }
 .warning { border: 1px solid #a05a00; background: #fff7ea; padding: 2mm 3mm; }
 th { overflow-wrap: normal; }
 footer { margin-top: 10mm; border-top: 1px solid #9fb3c8; font-size: 8.5pt; color: #555; }
@@ -107,14 +114,30 @@ def _item(item: ReportItem) -> str:
     parts = [f'<article class="item" id="item-{_e(item.number)}">',
              f"<h3>{_e(w.item_heading(item))}</h3>", _kv_table(w.item_rows(item))]
     if item.sensitive:
-        parts.append(f'<p class="sensitive">{_e(w.sensitive_label())}</p>')
+        label = ow.sensitive_reading_label() if item.kind in OCR_KINDS else w.sensitive_label()
+        parts.append(f'<p class="sensitive">{_e(label)}</p>')
     elif item.thumbnail:
         uri = "data:image/jpeg;base64," + base64.b64encode(item.thumbnail).decode("ascii")
         alt = w.item_heading(item)
         parts.append(f'<figure><img src="{uri}" alt="{_e(alt)}">'
                      f"<figcaption>{_e(w.thumbnail_caption())}</figcaption></figure>")
+    if item.words is not None:
+        parts.append(_words(item.words))
     parts.append("</article>")
     return "".join(parts)
+
+
+def _words(words: PictureWords) -> str:
+    """The words read by machine under a picture, marked as such; for a sensitive picture
+    only that they were read and where they are."""
+    if words.withheld:
+        return f'<div class="ocr"><p>{_e(ow.withheld_text(words))}</p></div>'
+    if words.empty:
+        return f'<div class="ocr"><p>{_e(ow.empty_text(words))}</p></div>'
+    more = ow.more_text(words)
+    return (f'<div class="ocr"><p>{_e(ow.reading_note(words))}</p>'
+            f'<div class="read" dir="auto">{_e(ow.reading_text(words))}</div>'
+            + (f"<p>{_e(more)}</p>" if more else "") + "</div>")
 
 
 def _chat(chat: ChatTranscript) -> str:
@@ -169,8 +192,13 @@ def render_html(data: ReportData) -> str:
     out.append(_section("chats", t, note + "".join(_chat(c) for c in data.chats)
                         if data.chats else _empty(cw.no_chats())))
     indicators = [w.indicator_row(i) for i in data.indicators]
-    out.append(_section("indicators", t, _grid(w.indicator_header(), indicators, (1,))
-                        if indicators else _empty(w.no_indicators())))
+    withheld = "".join(f'<p class="intro">{_e(text)}</p>' for text in (
+        ow.picture_place_note() if ow.reads_pictures(data.indicators) else "",
+        ow.indicators_withheld_text(data.indicators_withheld)
+        if data.indicators_withheld else "") if text)
+    table = (_grid(w.indicator_header(), indicators, (1,)) if indicators
+             else "" if withheld else _empty(w.no_indicators()))
+    out.append(_section("indicators", t, table + withheld))
     custody = [w.custody_row(c) for c in data.custody]
     out.append(_section("custody", t, _grid(w.custody_header(), custody, (3,))))
     out.append(_section("verify", t, f"<pre>{_e(data.verify_text)}</pre>"))

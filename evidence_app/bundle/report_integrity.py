@@ -4,7 +4,7 @@ time confirmed by someone other than the victim's computer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from evidence_app.bundle.report_case import ChatTranscript
@@ -12,6 +12,7 @@ from evidence_app.core.journal import check_chain
 from evidence_app.core.record_types import RecordType
 from evidence_app.item_details import exif_moment
 from evidence_app.item_kinds import made_by_app
+from evidence_app.ocr.stored import KINDS as OCR_KINDS
 
 if TYPE_CHECKING:
     from evidence_app.bundle.report_model import CustodyEntry, ReportItem
@@ -41,8 +42,8 @@ class IntegrityStatus:
     """What the first page says about how far the evidence can be trusted, as facts."""
 
     originals: list[str]  # item numbers of what the person handed in
-    made_by_app: list[str]  # item numbers of what the app made (chat transcripts)
-    made_from: list[str]  # the originals those were made from
+    made_by_app: list[str]  # item numbers of what the app made (transcripts, readings)
+    made_from: list[str]  # the originals the chat transcripts were made from
     hashes_checked: bool  # every file re-hashed against its recorded SHA-256 while sealing
     custody_records: int
     chain_checked: bool  # the whole custody log: unbroken, and each record signed
@@ -51,6 +52,8 @@ class IntegrityStatus:
     rfc3161: list[str]  # item numbers with a time-stamp authority's token
     ots_confirmed: list[str]  # item numbers with an OpenTimestamps proof in Bitcoin
     ots_pending: list[str]  # item numbers whose OpenTimestamps proof still waits
+    words_read: list[str] = field(default_factory=list)  # of made_by_app: words in pictures
+    words_read_from: list[str] = field(default_factory=list)  # the pictures they were read in
 
     @property
     def trusted(self) -> list[str]:
@@ -97,13 +100,15 @@ def integrity_status(vault: Any, items: list[ReportItem], chats: list[ChatTransc
     check_chain(records, vault.public_key)
     ots = _ots_states(records)
     made = [i for i in items if made_by_app(i.kind)]
+    read = [i for i in made if i.kind in OCR_KINDS]
+    made_from = {i.derived_from for i in made if i.derived_from and i.kind not in OCR_KINDS}
     spans = _span("messages", [(m.time or "", m.timezone) for c in chats for m in c.messages])
     spans += _span("photos", [(_exif_time(i) or "", "camera") for i in items])
     spans += _span("added", [(i.added_at, "UTC") for i in items])
     return IntegrityStatus(
         originals=[i.number for i in items if not made_by_app(i.kind)],
         made_by_app=[i.number for i in made],
-        made_from=sorted({i.derived_from for i in made if i.derived_from}, key=_number_key),
+        made_from=sorted(made_from, key=_number_key),
         hashes_checked=hashes_checked,
         custody_records=len(records),
         chain_checked=True,
@@ -113,6 +118,9 @@ def integrity_status(vault: Any, items: list[ReportItem], chats: list[ChatTransc
         rfc3161=[i.number for i in items if i.trusted_time is not None],
         ots_confirmed=[i.number for i in items if ots.get(i.sha256) == "bitcoin"],
         ots_pending=[i.number for i in items if ots.get(i.sha256) == "pending"],
+        words_read=[i.number for i in read],
+        words_read_from=sorted({i.derived_from for i in read if i.derived_from},
+                               key=_number_key),
     )
 
 

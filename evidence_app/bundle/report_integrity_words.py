@@ -62,18 +62,29 @@ def _items_text(status: IntegrityStatus) -> str:
             "{count} originals, as the person handed them in ({items})",
             len(status.originals)).format(count=len(status.originals),
                                           items=_items_phrase(status.originals)))
-    made = len(status.made_by_app)
+    read = set(status.words_read)
+    chats = [n for n in status.made_by_app if n not in read]
+    made = len(chats)
     if made and status.made_from:
         lines.append(ngettext(
             "{count} chat transcript made by this app ({items}) from {sources}",
             "{count} chat transcripts made by this app ({items}) from {sources}",
-            made).format(count=made, items=_items_phrase(status.made_by_app),
+            made).format(count=made, items=_items_phrase(chats),
                          sources=_items_phrase(status.made_from)))
     elif made:
         lines.append(ngettext(
             "{count} chat transcript made by this app ({items})",
             "{count} chat transcripts made by this app ({items})",
-            made).format(count=made, items=_items_phrase(status.made_by_app)))
+            made).format(count=made, items=_items_phrase(chats)))
+    if status.words_read:
+        count = len(status.words_read)
+        lines.append(ngettext(
+            "{count} file of words read by machine in pictures, made by this app ({items}) "
+            "from {sources}",
+            "{count} files of words read by machine in pictures, made by this app ({items}) "
+            "from {sources}",
+            count).format(count=count, items=_items_phrase(status.words_read),
+                          sources=_items_phrase(status.words_read_from)))
     return "\n".join(lines)
 
 

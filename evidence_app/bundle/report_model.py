@@ -24,6 +24,12 @@ from evidence_app.bundle.report_case import (
     transcripts_from,
 )
 from evidence_app.bundle.report_integrity import IntegrityStatus, TimeSpan, integrity_status
+from evidence_app.bundle.report_ocr import (
+    PictureWords,
+    is_sensitive,
+    picture_words,
+    report_indicators,
+)
 from evidence_app.core.state import Item
 from evidence_app.events import describe_record
 from evidence_app.i18n import _
@@ -36,8 +42,8 @@ TIMELINE_SNIPPET = 90
 
 __all__ = [
     "RTL_LANGUAGES", "CaseSummary", "ChatAttachment", "ChatMessage", "ChatTranscript",
-    "CustodyEntry", "Indicator", "IntegrityStatus", "ReportData", "ReportItem", "ReportNote",
-    "TimeSpan", "TimelineEntry", "TrustedTime", "build_report_data",
+    "CustodyEntry", "Indicator", "IntegrityStatus", "PictureWords", "ReportData", "ReportItem",
+    "ReportNote", "TimeSpan", "TimelineEntry", "TrustedTime", "build_report_data",
 ]
 
 
@@ -79,6 +85,7 @@ class ReportItem:
     image_size: tuple[int, int] | None = None
     trusted_time: TrustedTime | None = None
     thumbnail: bytes | None = None  # JPEG; never set for sensitive items
+    words: PictureWords | None = None  # the words read by machine, for a picture read
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,8 @@ class ReportData:
     verify_text: str
     key_times: list[TrustedTime] = field(default_factory=list)  # when the key was stamped
     integrity: IntegrityStatus | None = None
+    # Indicators read only from sensitive pictures, left out of the table (not chosen).
+    indicators_withheld: int = 0
 
     @property
     def item_count(self) -> int:
@@ -181,20 +190,9 @@ def _trusted_times(records: list[dict[str, Any]], items: list[Item],
     return found
 
 
-def _is_sensitive(item: Item, every: dict[str, Item]) -> bool:
-    """Sensitive, or made from a sensitive item (a derived copy shows the same picture)."""
-    seen: set[str] = set()
-    current: Item | None = item
-    while current is not None and current.id not in seen:
-        if current.sensitive:
-            return True
-        seen.add(current.id)
-        current = every.get(current.derived_from) if current.derived_from else None
-    return False
-
-
-def _report_item(vault: Any, item: Item, trusted: TrustedTime | None) -> ReportItem:
-    sensitive = _is_sensitive(item, vault.state.items)
+def _report_item(vault: Any, item: Item, trusted: TrustedTime | None,
+                 words: PictureWords | None = None) -> ReportItem:
+    sensitive = is_sensitive(item, vault.state.items)
     notes = [ReportNote(n.text, n.edited_at or n.created_at, n.created_offset)
              for n in vault.state.notes_for(item.id)]
     thumb = None
@@ -212,7 +210,7 @@ def _report_item(vault: Any, item: Item, trusted: TrustedTime | None) -> ReportI
         notes=[] if sensitive else notes,
         exif=[] if sensitive else exif_summary(item.exif),
         image_size=None if sensitive else size,
-        trusted_time=trusted, thumbnail=thumb,
+        trusted_time=trusted, thumbnail=thumb, words=words,
     )
 
 
@@ -324,13 +322,17 @@ def build_report_data(
     "recipient" (the age public key), "verify_text" (VERIFY.txt), "case" (the case.json
     dict, else the vault's case details), "chats" (Conversation dicts or ChatTranscript),
     "indicators" (dicts with type/value/seen_in, or Indicator), "timestamps"
-    ({item id: {"tsa", "time"}}), "software".
+    ({item id: {"tsa", "time"}}), "software", "include_sensitive_text" (print the words
+    read from sensitive pictures, and indicators read only from them: the person's choice).
     """
     from evidence_app import __version__
 
     extra = dict(extra or {})
     trusted = _trusted_times(vault.records, items, extra)
-    report_items = [_report_item(vault, it, trusted.get(it.id)) for it in items]
+    private_text = bool(extra.get("include_sensitive_text"))
+    readings = picture_words(vault, items, include_sensitive=private_text)
+    report_items = [_report_item(vault, it, trusted.get(it.id), readings.get(it.id))
+                    for it in items]
     case_dict = extra.get("case")
     if case_dict is None:
         case_dict = dict(vault.state.case)
@@ -339,6 +341,8 @@ def build_report_data(
     chats = transcripts_from(extra.get("chats") or [])
     custody = custody_entries(vault.records, {it.id for it in items},
                               {it.number for it in report_items if it.sensitive})
+    indicators, withheld = report_indicators(indicators_from(extra.get("indicators") or []),
+                                             vault, include_sensitive=private_text)
     return ReportData(
         language=language,
         rtl=language.split("_")[0].split("-")[0] in RTL_LANGUAGES,
@@ -352,11 +356,12 @@ def build_report_data(
         case=case_summary(case_dict, [(n.text, n.time) for n in case_notes]),
         items=report_items,
         chats=chats,
-        indicators=indicators_from(extra.get("indicators") or []),
+        indicators=indicators,
         timeline=build_timeline(report_items, chats),
         custody=custody,
         verify_text=str(extra.get("verify_text", "")),
         key_times=_key_times(vault.records),
+        indicators_withheld=withheld,
         integrity=integrity_status(vault, report_items, chats, custody,
                                    hashes_checked=bool(extra.get("hashes_checked"))),
     )

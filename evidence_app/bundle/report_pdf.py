@@ -21,15 +21,17 @@ from PIL import Image
 from evidence_app.bundle import (
     report_chat_words as cw,
     report_integrity_words as iw,
+    report_ocr_words as ow,
     report_words as w,
 )
 from evidence_app.bundle.fonts import FontChoice, choose_fonts
 from evidence_app.bundle.pdf_fonts import add_font
 from evidence_app.bundle.report_html import render_html
-from evidence_app.bundle.report_model import ChatTranscript, ReportData, ReportItem
+from evidence_app.bundle.report_model import ChatTranscript, PictureWords, ReportData, ReportItem
 from evidence_app.bundle.report_pdf_grid import Cell, Grid, fit_widths, use_shaping
 from evidence_app.core.safefs import atomic_write
 from evidence_app.core.timeutil import parse_utc
+from evidence_app.ocr.stored import KINDS as OCR_KINDS
 
 NAVY = (31, 58, 95)
 GREY = (85, 85, 85)
@@ -210,7 +212,8 @@ def _item(pdf: _Report, item: ReportItem) -> None:
     pdf.h3(w.item_heading(item))
     pdf.kv_table(w.item_rows(item))
     if item.sensitive:
-        pdf.para(w.sensitive_label(), size=8.5, fill=SENSITIVE_FILL)
+        label = ow.sensitive_reading_label() if item.kind in OCR_KINDS else w.sensitive_label()
+        pdf.para(label, size=8.5, fill=SENSITIVE_FILL)
     elif item.thumbnail:
         with Image.open(io.BytesIO(item.thumbnail)) as pic:
             px_w, px_h = pic.size
@@ -224,7 +227,25 @@ def _item(pdf: _Report, item: ReportItem) -> None:
         pdf.rect(x, y, width, height)
         pdf.set_y(y + height + 1)
         pdf.para(w.thumbnail_caption(), size=7.5, color=GREY)
+    if item.words is not None:
+        _words(pdf, item.words)
     pdf.ln(2)
+
+
+def _words(pdf: _Report, words: PictureWords) -> None:
+    """The words read by machine under a picture, marked as such (see report_html._words)."""
+    if words.withheld:
+        pdf.para(ow.withheld_text(words), size=8.5, fill=NOTE_FILL)
+        return
+    if words.empty:
+        pdf.para(ow.empty_text(words), size=8.5, color=GREY)
+        return
+    pdf.ensure(20)  # the note stays with the first lines
+    pdf.para(ow.reading_note(words), size=8.5)
+    pdf.para(ow.reading_text(words), size=9, fill=NOTE_FILL)
+    more = ow.more_text(words)
+    if more:
+        pdf.para(more, size=8.5, color=GREY)
 
 
 def _chat(pdf: _Report, chat: ChatTranscript) -> None:
@@ -307,8 +328,12 @@ def _build(data: ReportData, fonts: FontChoice) -> _Report:
     if data.indicators:
         pdf.grid(w.indicator_header(), [w.indicator_row(i) for i in data.indicators],
                  mono_cols=(1,))
-    else:
+    elif not data.indicators_withheld:
         pdf.para(w.no_indicators(), color=GREY)
+    if ow.reads_pictures(data.indicators):
+        pdf.para(ow.picture_place_note(), size=8, color=GREY)
+    if data.indicators_withheld:
+        pdf.para(ow.indicators_withheld_text(data.indicators_withheld), size=8.5, color=GREY)
     pdf.h2(t["custody"])
     pdf.grid(w.custody_header(), [w.custody_row(c) for c in data.custody], mono_cols=(3,))
     pdf.h2(t["verify"])

@@ -34,6 +34,8 @@ def zone_time(time: str | None, zone: str) -> str:
     shown = time.replace("T", " ")[:19]
     if zone == "device":
         return _("{time} (phone's clock)").format(time=shown)
+    if zone == "computer":  # a chat export made on a computer that wrote no time zone
+        return _("{time} (clock of the computer that made the export)").format(time=shown)
     return f"{shown} (UTC{zone})"
 
 

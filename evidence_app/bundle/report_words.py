@@ -22,12 +22,15 @@ from evidence_app.bundle.report_model import (
     ReportItem,
     TimelineEntry,
 )
+from evidence_app.bundle.report_ocr_words import picture_place, reading_source_text
 from evidence_app.bundle.report_times import utc_text, when_text, zone_time
 from evidence_app.case_fields import case_field
 from evidence_app.chats.words import attachment_kind, indicator_type
 from evidence_app.i18n import N_, _, current_language, ngettext
 from evidence_app.item_kinds import item_kind_words
 from evidence_app.languages import is_rtl
+from evidence_app.ocr.found import PICTURE_KIND
+from evidence_app.ocr.stored import KINDS as OCR_KINDS
 
 Row = tuple[str, str, str]
 
@@ -164,6 +167,8 @@ def source_text(source: dict[str, Any]) -> str:
     so nothing recorded is ever hidden from the officer.
     """
     kind = str(source.get("type", ""))
+    if kind == "ocr":
+        return reading_source_text(source)
     word = _SOURCE_KINDS.get(kind)
     lines = [_(word) if word else kind]
     present = [k for k, v in source.items() if k != "type" and v not in (None, "")]
@@ -368,6 +373,8 @@ def description_text(item: ReportItem) -> str:
 def type_text(item: ReportItem) -> str:
     """'Picture (image/png)': the word the app uses everywhere, then the exact media type."""
     word = item_kind_words(item)
+    if item.kind in OCR_KINDS and item.derived_from:
+        word = _("{kind}, item {number}").format(kind=word, number=item.derived_from)
     return f"{word} ({item.media_type})" if item.media_type else word
 
 
@@ -423,6 +430,8 @@ _WHERE_SHOWN = 6
 
 def _where_one(source: dict[str, Any]) -> str:
     item, kind = source.get("item_id"), source.get("kind")
+    if kind == PICTURE_KIND:
+        return picture_place(source)
     if kind == "note" or source.get("note_id"):
         return _("note {note}").format(note=source.get("note_id", ""))
     if kind == "case" or (source.get("field") and not item):
@@ -437,9 +446,19 @@ def _where_one(source: dict[str, Any]) -> str:
     return text
 
 
+def _first_places(sources: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """The first _WHERE_SHOWN places, in their order, with at least the first picture among
+    them: a value seen in many messages and read in a picture says both."""
+    shown = list(sources[:_WHERE_SHOWN])
+    picture = next((s for s in sources if s.get("kind") == PICTURE_KIND), None)
+    if picture is not None and picture not in shown:
+        shown[-1] = picture
+    return shown
+
+
 def indicator_row(indicator: Indicator) -> list[str]:
     """(type, value, where seen); where: the first few places, then how many more."""
-    places = [_where_one(s) for s in indicator.sources[:_WHERE_SHOWN]]
+    places = [_where_one(s) for s in _first_places(indicator.sources)]
     if len(indicator.sources) > _WHERE_SHOWN:
         more = len(indicator.sources) - _WHERE_SHOWN
         places.append(ngettext("and {count} more place", "and {count} more places",
@@ -463,12 +482,19 @@ def custody_row(entry: CustodyEntry) -> list[str]:
 
 def timeline_note(data: ReportData) -> str:
     """Said above a timeline that mixes the phone's clock with UTC: they are not one clock."""
-    if any(e.timezone == "device" for e in data.timeline):
-        return _("Times marked \"phone's clock\" are as the phone showed them, in a time zone "
-                 "the export does not record; times marked UTC come from the victim's "
-                 "computer. The two clocks can differ by hours, so the order between "
-                 "them may be wrong.")
-    return ""
+    zones = {e.timezone for e in data.timeline}
+    notes = []
+    if "device" in zones:
+        notes.append(_("Times marked \"phone's clock\" are as the phone showed them, in a time "
+                       "zone the export does not record; times marked UTC come from the "
+                       "victim's computer. The two clocks can differ by hours, so the order "
+                       "between them may be wrong."))
+    if "computer" in zones:  # older Telegram Desktop exports
+        notes.append(_("Times marked \"clock of the computer that made the export\" are as "
+                       "that computer showed them, in a time zone the export does not "
+                       "record; they too can differ from UTC and from a phone's clock by "
+                       "hours."))
+    return " ".join(notes)
 
 
 def page_text(page: int, pages: int) -> str:

@@ -144,7 +144,8 @@ class _Plan:
     tagmanifest: bytes
 
 
-def _plan(vault: Vault, items: list[Item], protection: Protection) -> _Plan:
+def _plan(vault: Vault, items: list[Item], protection: Protection, *,
+          include_sensitive_text: bool = False) -> _Plan:
     """Step 1: everything but the originals, in memory; the manifests signed."""
     sealed_at, offset = now_utc_and_offset()
     reference = str(vault.state.case.get("reference") or "")
@@ -156,7 +157,8 @@ def _plan(vault: Vault, items: list[Item], protection: Protection) -> _Plan:
         plan.add_item(payload_path(item), sha256=item.sha256, size=item.size, item_id=item.id)
     extras = bundle_extras(vault, items, name=name, sealed_at=sealed_at, offset=offset,
                            protection=protection.mode, fingerprint=fingerprint,
-                           recipients=protection.recipients)
+                           recipients=protection.recipients,
+                           include_sensitive_text=include_sensitive_text)
     plan.add_payload("data/metadata/items.json", _json(
         [dict(vault.item_details(i.id), path=payload_path(i)) for i in items]))
     plan.add_payload("data/metadata/case.json", _json(
@@ -197,11 +199,13 @@ def seal(
     *,
     item_ids: list[str] | None = None,
     report_language: str | None = None,
+    include_sensitive_text: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> SealResult:
     """Seal the items (all not left out of the case, by default) into out_dir; raises
-    Cancelled when asked to stop (nothing is left behind then)."""
+    Cancelled when asked to stop (nothing is left behind then). `include_sensitive_text`:
+    the report prints the words read by machine in pictures marked sensitive."""
     items = select_items(vault, item_ids)
     out_dir = Path(out_dir)
     private_mkdir(out_dir)
@@ -218,7 +222,7 @@ def seal(
 
     step(SealStep.REPORT)
     with language(report_language):
-        plan = _plan(vault, items, protection)
+        plan = _plan(vault, items, protection, include_sensitive_text=include_sensitive_text)
         step(SealStep.TIMESTAMPS)
         for rel, data in timestamps.stamp_seal(vault, plan.tagmanifest, plan.name):
             plan.bag.add_tag(rel, data, listed=False)

@@ -469,6 +469,23 @@ def verify_text(*, name: str, encrypted: bool, passphrase_mode: bool, fingerprin
                "neither it nor Evidence Locker checks revocation. A proof still pending, or "
                "missing because no calendar could be reached, says nothing either way."))
     doc.lines.append("")
-    doc.para(_("Items marked sensitive are in data/evidence/ like every other item, but the "
-               "report shows them only by fingerprint and description."))
+    _folders(doc)
+    doc.lines.append("")
+    doc.para(_("Items marked sensitive are in data/evidence/ like every other item (the words "
+               "read in them in data/ocr/), but the report shows them only by fingerprint and "
+               "description, and prints the words read in them only if the sender chose so."))
     return "\n".join(doc.lines) + "\n"
+
+
+def _folders(doc: _Doc) -> None:
+    """What each folder of data/ holds, one line each (a folder may be absent)."""
+    doc.para(_("What the folder data/ holds:"))
+    for folder, text in (
+            ("data/evidence/", _("the originals, byte for byte, named by item number")),
+            ("data/chats/", _("chat transcripts made by this app from the chat exports")),
+            ("data/ocr/", _("words read by machine in pictures (NAME.ocr.txt) and where each "
+                            "word is in the picture (NAME.ocr.tsv)")),
+            ("data/report/", _("the report, as HTML and PDF")),
+            ("data/metadata/", _("items.json, case.json, custody.jsonl and "
+                                 "indicators.json"))):
+        doc.note(f"{folder}: {text}")

@@ -6,11 +6,11 @@ their account id as well as their name, which is what a police request to Discor
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Iterable
 from typing import Any
 
+from evidence_app.chats.asfound import as_text, keep
 from evidence_app.chats.formats import JsonChatFormat, Probe, json_list
 from evidence_app.chats.model import Attachment, Conversation, Message, MessageLog
 from evidence_app.core.errors import ChatParseError
@@ -23,6 +23,15 @@ _SYSTEM_TYPES = {"RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange",
 
 def _s(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _text(extra: dict[str, Any], raw: dict[str, Any], key: str, kept_as: str = "") -> str:
+    """A text field; any other value is kept as found (asfound.py), never made text."""
+    value = raw.get(key)
+    if value is None or isinstance(value, str):
+        return value or ""
+    keep(extra, kept_as or key, value)
+    return ""
 
 
 def is_discord(data: Any) -> bool:
@@ -41,22 +50,25 @@ def _offset(stamp: str) -> str:
 
 def _message(raw: Any, index: int) -> Message:
     if not isinstance(raw, dict) or not isinstance(raw.get("timestamp"), str):
-        return Message(index=index, text=json.dumps(raw, ensure_ascii=False)[:100_000],
-                       unparsed=True)
+        return Message(index=index, text=as_text(raw), unparsed=True)
     stamp = raw["timestamp"]
     author = raw.get("author")
     if not isinstance(author, dict):
         author = {}
-    name = _s(author.get("name"))
+    extra: dict[str, Any] = {}
+    name = _text(extra, author, "name")
     disc = _s(author.get("discriminator"))
     if disc and disc != "0000":
         name = f"{name}#{disc}"
     msg = Message(index=index, time=stamp, timezone=_offset(stamp), id=_s(raw.get("id")),
                   sender=name or None, sender_id=_s(author.get("id")) or None,
-                  text=_s(raw.get("content")))
-    if author.get("nickname") and author.get("nickname") != author.get("name"):
-        msg.extra["nickname"] = _s(author.get("nickname"))
-    kind = _s(raw.get("type"))
+                  text=_text(extra, raw, "content"))
+    nickname = _text(extra, author, "nickname")
+    if nickname and nickname != author.get("name"):
+        msg.extra["nickname"] = nickname
+    kind = _text(extra, raw, "type")
+    if extra:
+        msg.extra.update(extra)
     msg.system = kind in _SYSTEM_TYPES
     if kind not in ("", "Default", "Reply"):
         msg.extra["type"] = kind

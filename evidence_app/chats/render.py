@@ -6,11 +6,20 @@ of it is escaped; the page loads nothing from anywhere and runs no script.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 
 from evidence_app.chats.model import DEVICE_TIME, Conversation, Message, attachments_of
-from evidence_app.chats.words import attachment_kind
+from evidence_app.chats.words import (
+    EXPORTED_ON_COMPUTER,
+    attachment_kind,
+    calendar_name,
+    chat_platform,
+    hijri_variant_note,
+    sender_source,
+    unnamed_sender,
+    unread_parts,
+)
 from evidence_app.formatting import human_size
 from evidence_app.i18n import _
 
@@ -33,19 +42,47 @@ white-space:pre-wrap;overflow-wrap:anywhere}
 """
 
 
-def _when(msg: Message) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def when_text(msg: Message, platform: str = "",
+              clean: Callable[[str], str] = _same) -> str:
+    """When a message was sent, with the clock it was read on, and the date as the export
+    wrote it when it was converted from other digits or another calendar. `clean` is
+    applied to what the export wrote (the reader makes direction marks visible with it);
+    the isolates around the written date are the app's own and are kept."""
     if not msg.time:
         return _("time unknown")
-    shown = msg.time.replace("T", " ")
+    shown = clean(msg.time.replace("T", " "))
     if msg.timezone == DEVICE_TIME:
+        if platform in EXPORTED_ON_COMPUTER:
+            return shown + " " + _("(as shown on the clock of the computer that made the "
+                                   "export)")
         if msg.shown_time:
             # Isolated, so a right-to-left stamp keeps its own order and not the line's.
+            stamp = f"\u2068{clean(msg.shown_time)}\u2069"
             return shown + " " + _("(as shown on the device; written in the export as "
-                                   "{stamp})").format(stamp=f"\u2068{msg.shown_time}\u2069")
+                                   "{stamp})").format(stamp=stamp)
         return shown + " " + _("(as shown on the device)")
     if msg.timezone == "UTC":
         return shown.removesuffix("+00:00") + " UTC"
     return shown
+
+
+def sender_text(msg: Message) -> str:
+    """Who wrote a message, as the transcripts show it: the name the export gives; a name
+    taken from elsewhere in the export, said so; or that the export names no one (never
+    blank, never guessed). "" for system lines and lines not understood."""
+    if msg.system or msg.unparsed:
+        return ""
+    extra = vars(msg).get("extra") or {}
+    if not msg.sender or extra.get("sender_unknown"):
+        return unnamed_sender()
+    basis = extra.get("sender_from")
+    if basis:
+        return f"{msg.sender} ({sender_source(str(basis))})"
+    return msg.sender
 
 
 def _flags(msg: Message) -> list[str]:
@@ -86,13 +123,16 @@ def _attachment_lines(msg: Message) -> list[str]:
     for reaction in msg.reactions:
         lines.append(_("[reaction {reaction} by {name}]").format(
             reaction=reaction.get("reaction", ""), name=reaction.get("actor", "")))
+    unread = (vars(msg).get("extra") or {}).get("as_found")
+    if isinstance(unread, dict) and unread:
+        lines.append(unread_parts([str(key) for key in unread]))
     return lines
 
 
 def _header_rows(conv: Conversation) -> list[tuple[str, str]]:
     counts = conv.counts()
     rows = [
-        (_("Platform"), conv.platform),
+        (_("Platform"), chat_platform(conv.platform)),
         (_("Chat"), conv.title or "-"),
         (_("Participants"), ", ".join(conv.participants) or "-"),
         (_("The person who imported it"), conv.me or _("not stated")),
@@ -119,27 +159,18 @@ def calendar_words(calendar: str, basis: str) -> str:
         return _("not known: the years could be Islamic (Hijri) or Persian (Solar Hijri) "
                  "years and nothing in the export tells which, so those dates were not "
                  "converted and their lines are kept as found; check one against the phone")
-    names = {
-        "buddhist": _("Thai Buddhist calendar"),
-        "japanese": _("Japanese calendar (era years)"),
-        "roc": _("Republic of China (Minguo) calendar"),
-        "islamic": _("Islamic (Hijri) calendar"),
-        "persian": _("Persian (Solar Hijri) calendar"),
-    }
     bases = {
         "era": _("the export writes the era"),
         "years": _("only this calendar gives dates from when WhatsApp has existed"),
         "words": _("chosen by the export's Arabic or Persian digits and AM/PM words"),
     }
-    words = names.get(calendar, calendar)
+    words = calendar_name(calendar)
     if basis in bases:
         words = f"{words} ({bases[basis]})"
     words += "; " + _("dates converted to the Gregorian calendar; each message also shows "
                       "its date as written in the export")
     if calendar == "islamic":
-        words += ". " + _("Converted with the Umm al-Qura calendar: a phone set to Islamic "
-                          "(civil) or Islamic (tabular) may be a day or two apart; check one "
-                          "against the phone")
+        words += ". " + hijri_variant_note()
     return words
 
 
@@ -167,7 +198,7 @@ def render_transcript_html(conv: Conversation) -> str:
 
 def iter_transcript_html(conv: Conversation) -> Iterator[str]:
     """The page of render_transcript_html, a few hundred messages at a time."""
-    title = escape(conv.title or conv.platform)
+    title = escape(conv.title or chat_platform(conv.platform))
     out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width">',
            f"<title>{title}</title><style>{_CSS}</style></head><body><header>",
@@ -183,12 +214,13 @@ def iter_transcript_html(conv: Conversation) -> Iterator[str]:
         else:
             cls = "me" if conv.me and msg.sender == conv.me else "them"
         out.append(f'<li class="{cls}" id="m{msg.index}">')
-        meta = [_when(msg)]
+        meta = [when_text(msg, conv.platform)]
         if msg.unparsed:
             meta.append(_("not understood, kept exactly as found"))
         out.append(f'<span class="meta">{escape(" · ".join(meta))}</span><div class="b">')
-        if msg.sender and not msg.system:
-            out.append(f'<div class="who">{escape(msg.sender)}</div>')
+        who = sender_text(msg)
+        if who:
+            out.append(f'<div class="who">{escape(who)}</div>')
         out.append(escape(msg.text))
         for line in _attachment_lines(msg):
             out.append(f'<div class="att">{escape(line)}</div>')
@@ -213,13 +245,13 @@ def iter_transcript_text(conv: Conversation) -> Iterator[str]:
     lines = [f"{label}: {value}" for label, value in _header_rows(conv)]
     lines.append("")
     for number, msg in enumerate(conv.messages, 1):
-        when = _when(msg)
+        when = when_text(msg, conv.platform)
         if msg.unparsed:
             head = "[{when}] {mark}: ".format(when=when, mark=_("NOT UNDERSTOOD"))
         elif msg.system:
             head = f"[{when}] * "
         else:
-            head = "[{when}] {who}: ".format(when=when, who=msg.sender or "?")
+            head = f"[{when}] {sender_text(msg)}: "
         body = msg.text
         extra = _attachment_lines(msg)
         flags = _flags(msg)

@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=_("case details as JSON (statement, dates, platforms, payments...)"))
     p.add_argument("--report-language", metavar="CODE",
                    help=_("language of the report and VERIFY.txt (default: the app's)"))
+    p.add_argument("--include-sensitive-text", action="store_true",
+                   help=_("also print in the report the words read from pictures marked "
+                          "sensitive (by default it only says where they are in the bundle)"))
     how = p.add_mutually_exclusive_group()
     how.add_argument("--recipient", action="append", metavar="AGE_PUBLIC_KEY",
                      help=_("encrypt to a police unit's age key (age1...)"))
@@ -118,6 +121,7 @@ def cmd_seal(args: argparse.Namespace) -> int:
     with open_vault(args) as vault:
         outcome = seal_case(vault, Path(args.out), protection, item_ids=item_ids,
                             case_fields=fields, report_language=args.report_language,
+                            include_sensitive_text=args.include_sensitive_text,
                             progress=progress_printer(_("sealing")), stamp_timeout=None)
         report_stamps(outcome.stamps)
         _print_sealed(outcome.done[0])  # the passphrase is shown before anything else runs

@@ -24,7 +24,15 @@ from evidence_app.bundle.report_case import as_mapping
 from evidence_app.chats.importer import transcript_json_id
 from evidence_app.chats.jsonstream import iter_messages, read_skeleton
 from evidence_app.chats.model import MESSAGE_FIELDS, Attachment, Message
-from evidence_app.chats.render import _attachment_lines, _flags, _when, date_order_words
+from evidence_app.chats.render import (
+    _attachment_lines,
+    _flags,
+    calendar_words,
+    date_order_words,
+    sender_text,
+    when_text,
+)
+from evidence_app.chats.words import chat_platform
 from evidence_app.core.errors import Cancelled
 from evidence_app.core.vault import Vault
 from evidence_app.gui.reader_text import visible
@@ -45,7 +53,9 @@ class ChatRow:
     platform_id: str  # the platform's own message id, "" when the export has none
     role: str  # ME, THEM, SYSTEM or UNPARSED
     sender: str
-    when: str  # the time as recorded, with how to read it ("as shown on the device")
+    # The time as recorded, with how to read it ("as shown on the device") and, when it was
+    # converted from other digits or another calendar, the date as the export wrote it.
+    when: str
     text: str
     extra: tuple[str, ...]  # attachments, links, reactions, marks (edited, deleted...)
 
@@ -61,8 +71,10 @@ class ChatRow:
         return "\n".join((f"{head} · {self.when}", who + self.text, *self.extra)).strip()
 
 
-def row_of(raw: dict[str, Any], me: str | None) -> ChatRow:
-    """One stored message as the reader shows it."""
+def row_of(raw: dict[str, Any], me: str | None, platform: str = "") -> ChatRow:
+    """One stored message as the reader shows it, in the words of the HTML transcript.
+    Everything the export wrote (names, times, the date as written) has its direction and
+    control characters made visible."""
     fields = {k: v for k, v in raw.items() if k in MESSAGE_FIELDS and k != "attachments"}
     message = Message(**fields)
     atts = raw.get("attachments")
@@ -89,8 +101,9 @@ def row_of(raw: dict[str, Any], me: str | None) -> ChatRow:
         text = text[:MAX_TEXT_CHARS]
     if role == UNPARSED:
         extra.append(_("not understood, kept exactly as found"))
-    return ChatRow(int(message.index) + 1, str(message.id or ""), role,
-                   visible(str(message.sender or "")), _when(message), visible(text),
+    sender = sender_text(message) if role in (ME, THEM) else str(message.sender or "")
+    return ChatRow(int(message.index) + 1, str(message.id or ""), role, visible(sender),
+                   when_text(message, platform, visible), visible(text),
                    tuple(visible(line) for line in extra))
 
 
@@ -100,6 +113,7 @@ class ChatRows:
 
     def __init__(self) -> None:
         self.me: str | None = None  # whose messages are "mine" (known once the head is read)
+        self.platform = ""  # which app wrote the export (its clock is said by it)
         self._batches: list[bytes] = []
         self._starts: list[int] = []  # position of each batch's first row
         self._numbers: list[tuple[int, int]] = []  # first and last number of each batch
@@ -125,7 +139,7 @@ class ChatRows:
     def _unpack(self, batch: int) -> list[ChatRow]:
         raws = json.loads(zlib.decompress(self._batches[batch]).decode("utf-8",
                                                                        "surrogatepass"))
-        return [row_of(raw, self.me) for raw in raws]
+        return [row_of(raw, self.me, self.platform) for raw in raws]
 
     def _batch(self, batch: int) -> list[ChatRow]:
         with self._lock:
@@ -238,6 +252,7 @@ def _read_lines(fh: io.BufferedReader, rows: ChatRows, cancel: Cancel | None,
         return None
     head = json.loads(first[:-len(_HEAD_END)] + "}")
     rows.me = head.get("me")
+    rows.platform = str(head.get("platform") or "")
     for raw_line in fh:
         line = raw_line.decode("utf-8").strip()
         if line in ("]}", ""):
@@ -253,7 +268,8 @@ def _read_lines(fh: io.BufferedReader, rows: ChatRows, cancel: Cancel | None,
 
 def _facts(head: dict[str, Any], count: int) -> list[tuple[str, str]]:
     participants = head.get("participants") or []
-    facts = [(_("Chat"), str(head.get("title") or "-")),
+    facts = [(_("Platform"), chat_platform(str(head.get("platform") or ""))),
+             (_("Chat"), str(head.get("title") or "-")),
              (_("Participants"), ", ".join(map(str, participants)) or "-"),
              (_("The person who imported it"), str(head.get("me") or _("not stated"))),
              (_("Messages"), str(count))]
@@ -263,6 +279,10 @@ def _facts(head: dict[str, Any], count: int) -> list[tuple[str, str]]:
                                     "recorded in the export")))
         facts.append((_("Date order"), date_order_words(str(notes.get("date_order", "")),
                                                         str(notes.get("date_order_basis", "")))))
+        calendar = str(notes.get("calendar") or "")
+        if calendar and calendar != "gregorian":
+            facts.append((_("Calendar"), calendar_words(
+                calendar, str(notes.get("calendar_basis") or ""))))
     return [(label, visible(value)) for label, value in facts]
 
 
@@ -283,6 +303,7 @@ def load_chat(vault: Vault, item_id: str, progress: Any = None,
         skeleton = read_skeleton(opener, item.name, "transcript")
         head = skeleton.data if isinstance(skeleton.data, dict) else {}
         rows.me = head.get("me")
+        rows.platform = str(head.get("platform") or "")
         batch: list[dict[str, Any]] = []
         for _path, raw in iter_messages(opener, item.name, "transcript", skeleton.total):
             if isinstance(raw, dict):

@@ -84,12 +84,14 @@ class PageModel(QAbstractListModel):
 
 
 def header_text(row: ChatRow) -> str:
-    """"Message 17 · Anna · 2026-04-03 10:00 (as shown on the device)"."""
+    """"Message 17 · Anna · 2026-04-03 10:00 (as shown on the device)". The sender is
+    isolated, so a right-to-left name does not pull the time after it into its own order
+    ("21:05:12 2022-01-25"); its own direction characters were made visible already."""
     parts = [_("Message {number}").format(number=row.number)]
     if row.platform_id:
         parts[0] += " (" + _("ID {id}").format(id=row.platform_id) + ")"
     if row.sender and row.role not in (SYSTEM, UNPARSED):
-        parts.append(row.sender)
+        parts.append(f"\u2068{row.sender}\u2069")
     parts.append(row.when)
     return " · ".join(parts)
 

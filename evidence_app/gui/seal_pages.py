@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from evidence_app.bundle import agefile
 from evidence_app.bundle.report_case import CaseSummary, case_summary
+from evidence_app.bundle.report_ocr import is_sensitive
 from evidence_app.bundle.report_words import clean, payment_method
 from evidence_app.case_fields import case_field
 from evidence_app.core.errors import AgeKeyError
@@ -43,6 +44,7 @@ from evidence_app.i18n import _, current_language, ngettext, shipped_languages
 from evidence_app.item_kinds import item_kind_words
 from evidence_app.languages import language_name as native_language_name
 from evidence_app.messages import describe
+from evidence_app.ocr.stored import TEXT_KIND
 from evidence_app.paths import is_portable, program_dir
 
 MAX_KEY_FILE = 64 * 1024
@@ -95,7 +97,24 @@ class ItemsPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addLayout(buttons)
+        # Off by default, and only asked when it matters: the report is often printed and
+        # passed on, so what was read in a sensitive picture stays out of it unless chosen.
+        self.sensitive_text = QCheckBox(_("Print the &words read in sensitive pictures in "
+                                          "the report"))
+        self.sensitive_text.setAccessibleName(_("Print the words read in sensitive pictures "
+                                                "in the report"))
+        self.sensitive_text_note = wrapped(_(
+            "The report is often printed and passed on. When this is off, it only says that "
+            "words were read; the police still get them inside the bundle."))
+        self.sensitive_text_note.setIndent(24)
+        self.asks_sensitive_text = has_sensitive_reading(items)
+        for widget in (self.sensitive_text, self.sensitive_text_note):
+            widget.setVisible(self.asks_sensitive_text)
+            layout.addWidget(widget)
         self._changed()
+
+    def include_sensitive_text(self) -> bool:
+        return self.asks_sensitive_text and self.sensitive_text.isChecked()
 
     def rows(self) -> list[QTreeWidgetItem]:
         return [item for i in range(self.tree.topLevelItemCount())
@@ -118,6 +137,12 @@ class ItemsPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return bool(self.chosen_ids())
+
+
+def has_sensitive_reading(items: list[Item]) -> bool:
+    """Whether any sensitive picture among `items` has words read by machine."""
+    every = {item.id: item for item in items}
+    return any(item.kind == TEXT_KIND and is_sensitive(item, every) for item in items)
 
 
 def case_text(summary: CaseSummary) -> str:

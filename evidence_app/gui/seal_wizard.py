@@ -338,6 +338,7 @@ class SealWizard(QWizard):
                 seal_case, self.save_page.out_dir(), protection,
                 item_ids=self.items_page.chosen_ids(),
                 report_language=self.save_page.report_language(),
+                include_sensitive_text=self.items_page.include_sensitive_text(),
                 on_done=self._sealed, on_error=self._failed,
                 on_progress=self.progress_page.show_progress)
         except e.EvidenceError as exc:
