@@ -14,7 +14,7 @@ from typing import Any
 
 from evidence_app.chats.indicators import IndicatorSource
 from evidence_app.ocr.repair import repaired_text
-from evidence_app.ocr.words import Box, Line, union
+from evidence_app.ocr.words import Box, Line, Word, joined, union
 
 PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
 # A bubble's time read into the same line as the message ("+44 7911 123456 10:32"): the
@@ -22,14 +22,81 @@ PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\d:])")
 
 
+def _gap(before: Word, word: Word) -> int:
+    """The space between two words of a line, whichever way the line runs."""
+    return max(word.box[0] - (before.box[0] + before.box[2]),
+               before.box[0] - (word.box[0] + word.box[2]))
+
+
+def pieces_of(line: Line) -> list[Line]:
+    """A line cut where its words stand far apart (wider than most of a word's height): a
+    chat list beside the chat, or a bubble's time beside its last words, are read as their
+    own pieces, not as one run of text."""
+    heights = sorted(w.box[3] for w in line.words)
+    limit = max(4.0, 0.8 * heights[len(heights) // 2])
+    groups: list[list[Word]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        if _gap(groups[-1][-1], word) > limit:
+            groups.append([])
+        groups[-1].append(word)
+    if len(groups) == 1:
+        return [line]
+    return [Line(words=tuple(g), text=joined(g), box=union(w.box for w in g),
+                 paragraph=line.paragraph) for g in groups]
+
+
+def _below(upper: Line, lower: Line) -> bool:
+    """`lower` continues `upper` in the same bubble: just under it, and starting (or, in
+    right-to-left writing, ending) where it does."""
+    height = max(4, upper.box[3])
+    gap = lower.box[1] - (upper.box[1] + upper.box[3])
+    left = abs(lower.box[0] - upper.box[0])
+    right = abs((lower.box[0] + lower.box[2]) - (upper.box[0] + upper.box[2]))
+    return -height // 3 <= gap <= 1.5 * height and min(left, right) <= 2 * height
+
+
+def reading_pieces(lines: Iterable[Line]) -> tuple[list[Line], list[tuple[Line, ...]]]:
+    """The pieces of a reading, and the runs of pieces an address or IBAN may continue
+    across: the pieces of one line (the engine may set a long address's halves apart), and
+    a piece with the one above it in the same bubble (an address that wraps)."""
+    pieces: list[Line] = []
+    runs: list[tuple[Line, ...]] = []
+    for line in lines:
+        cut = pieces_of(line)
+        if len(cut) > 1:
+            runs.append(tuple(cut))
+        pieces.extend(cut)
+    for number, piece in enumerate(pieces):
+        above = [p for p in pieces[max(0, number - 12):number] if _below(p, piece)]
+        if above:
+            runs.append((above[-1], piece))
+    return pieces, runs
+
+
+def _whole(parts: tuple[Line, ...]) -> Line:
+    words = tuple(w for part in parts for w in part.words)
+    return Line(words=words, text=" ".join(part.text for part in parts),
+                box=union(w.box for w in words), paragraph=parts[0].paragraph)
+
+
 def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = None
                     ) -> Iterator[IndicatorSource]:
-    """One source per line of a picture's reading (the repaired addresses beside it)."""
-    for line in lines:
-        extra = repaired_text(line.text)
-        text = _CLOCK.sub("\n", line.text) + ("\n" + extra if extra else "")
+    """One source per piece of a picture's reading, with the addresses repaired in it, and
+    one for each address or IBAN that only a run of pieces holds together."""
+    pieces, runs = reading_pieces(lines)
+    repaired: dict[tuple[int, ...], str] = {}
+    for piece in pieces:
+        extra = repaired[piece.box] = repaired_text(piece.text)
+        text = _CLOCK.sub("\n", piece.text) + ("\n" + extra if extra else "")
         yield IndicatorSource(text=text, item_id=picture_id, time=time, kind=PICTURE_KIND,
-                              box=line.box)
+                              box=piece.box)
+    for run in runs:
+        alone = {v for part in run for v in repaired.get(part.box, "").split("\n")}
+        whole = _whole(run)
+        across = [v for v in repaired_text(whole.text).split("\n") if v and v not in alone]
+        if across:
+            yield IndicatorSource(text="\n".join(across), item_id=picture_id, time=time,
+                                  kind=PICTURE_KIND, box=whole.box)
 
 
 def _squashed(text: str) -> str:
@@ -67,14 +134,20 @@ def _close(wanted: str, joined: str) -> bool:
 
 def place_indicators(found: list[dict[str, Any]], lines_by_picture: dict[str, list[Line]]
                      ) -> None:
-    """Narrow each picture source's box from its line to the words that hold the value, and
-    mark it as read by machine."""
+    """Narrow each picture source's box from its piece to the words that hold the value,
+    and mark it as read by machine."""
+    pieces: dict[str, dict[tuple[int, ...], Line]] = {}
     for entry in found:
         for where in entry.get("sources", []):
             if where.get("kind") != PICTURE_KIND or "box" not in where:
                 continue
-            lines = lines_by_picture.get(str(where.get("item_id")), [])
-            line = next((ln for ln in lines if list(ln.box) == list(where["box"])), None)
-            if line is not None:
-                where["box"] = list(narrow_box(str(entry.get("value", "")), line))
+            picture = str(where.get("item_id"))
+            if picture not in pieces:
+                pieces[picture] = {}
+                cut, runs = reading_pieces(lines_by_picture.get(picture, []))
+                for line in [*cut, *(_whole(run) for run in runs)]:
+                    pieces[picture].setdefault(line.box, line)
+            held = pieces[picture].get(tuple(where["box"]))
+            if held is not None:
+                where["box"] = list(narrow_box(str(entry.get("value", "")), held))
             where["read_by_machine"] = True

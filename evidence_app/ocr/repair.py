@@ -21,7 +21,7 @@ from evidence_app.core.bech32 import CHARSET as BECH32
 # Characters an engine confuses, each with what it may have been.
 _LOOK_ALIKE: dict[str, str] = {
     "0": "oODQ", "O": "0oDQ", "o": "0O", "Q": "0O", "D": "0O",
-    "1": "lIi", "l": "1Ii", "I": "1l", "i": "1l", "j": "J", "J": "j",
+    "1": "lIi", "l": "1Ii", "I": "1li", "i": "1lI", "j": "J", "J": "j",
     "5": "Ss", "S": "5s", "s": "S5", "8": "B", "B": "8", "2": "Zz", "Z": "2z", "z": "Z2",
     "6": "Gb", "G": "6", "b": "6", "9": "gq", "g": "9q", "q": "9g",
     "c": "C", "C": "c", "k": "K", "K": "k", "p": "P", "P": "p", "u": "U", "U": "u",
@@ -35,11 +35,33 @@ MAX_FREE_SWAPS = 2  # of characters that are valid as read (each could be right)
 MAX_TRIES = 5_000  # variants checked per reading (a few ms of hashing)
 
 _TOKEN_RE = re.compile(r"[0-9A-Za-z]+")
+_BASE58_LENGTHS = range(26, 36)  # a 25-byte Base58Check address
+_BECH32_LENGTHS = range(14, 91)
 
 
-def _variants(text: str, allowed: str, fixed: int) -> Iterator[str]:
+def _forced(text: str, allowed: str, fixed: int) -> str | None:
+    """`text` with each character that cannot be in the address and has exactly one
+    look-alike that can (bech32 has no "o": it was "0") put right; None when a character
+    that cannot be there has no look-alike or several. These are not counted as swaps:
+    there was no choice to make."""
+    chars = list(text)
+    for i in range(fixed, len(chars)):
+        if chars[i] in allowed:
+            continue
+        options = [c for c in _LOOK_ALIKE.get(chars[i], "") if c in allowed]
+        if len(options) != 1:
+            return None if not options else text
+        chars[i] = options[0]
+    return "".join(chars)
+
+
+def _variants(text: str, allowed: str, fixed: int, free_swaps: int = MAX_FREE_SWAPS
+              ) -> Iterator[str]:
     """`text` with up to MAX_SWAPS look-alike swaps (characters outside `allowed` must be
     swapped), fewest swaps first; the first `fixed` characters are kept as read."""
+    forced = _forced(text, allowed, fixed)
+    if forced is not None:
+        text = forced
     must = [i for i, ch in enumerate(text) if i >= fixed and ch not in allowed]
     if len(must) > MAX_SWAPS:
         return
@@ -49,7 +71,7 @@ def _variants(text: str, allowed: str, fixed: int) -> Iterator[str]:
         return
     free = [i for i in options if options[i] and i not in must]
     tries = 0
-    for extra in range(min(MAX_FREE_SWAPS, MAX_SWAPS - len(must)) + 1):
+    for extra in range(min(free_swaps, MAX_SWAPS - len(must)) + 1):
         for chosen in itertools.combinations(free, extra):
             positions = must + list(chosen)
             for letters in itertools.product(*(options[i] for i in positions)):
@@ -62,15 +84,15 @@ def _variants(text: str, allowed: str, fixed: int) -> Iterator[str]:
                     return
 
 
-def _one_valid(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
-               ) -> str | None:
+def _one_valid(text: str, allowed: str, fixed: int, valid: Callable[[str], bool], *,
+               free_swaps: int = MAX_FREE_SWAPS) -> str | None:
     """The single variant with the fewest swaps that passes `valid`; None when none does
     or two different ones do at that number of swaps."""
     if all(ch in allowed for ch in text[fixed:]) and valid(text):
         return text
     found: set[str] = set()
     best = None
-    for variant in _variants(text, allowed, fixed):
+    for variant in _variants(text, allowed, fixed, free_swaps):
         swaps = sum(a != b for a, b in zip(variant, text, strict=True))
         if best is not None and swaps > best:
             break
@@ -78,6 +100,34 @@ def _one_valid(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
             best = swaps
             found.add(variant)
     return found.pop() if len(found) == 1 else None
+
+
+def _one_extra(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
+               ) -> str | None:
+    """A reading with one character too many (the engine's commonest slip on random
+    strings): each single deletion, with only the forced swaps; kept when exactly one
+    deletion passes the checksum."""
+    found: set[str] = set()
+    for i in range(fixed, len(text)):
+        shorter = text[:i] + text[i + 1:]
+        fixed_up = _one_valid(shorter, allowed, fixed, valid, free_swaps=0)
+        if fixed_up:
+            found.add(fixed_up)
+            if len(found) > 1:
+                return None
+    return found.pop() if found else None
+
+
+def _checked(text: str, allowed: str, fixed: int, valid: Callable[[str], bool],
+             lengths: range) -> str | None:
+    """Swaps first; then, for a reading one character too long, one deletion."""
+    if len(text) in lengths:
+        repaired = _one_valid(text, allowed, fixed, valid)
+        if repaired:
+            return repaired
+    if len(text) - 1 in lengths:
+        return _one_extra(text, allowed, fixed, valid)
+    return None
 
 
 def _base58(text: str) -> bool:
@@ -106,15 +156,15 @@ def repair(candidate: str) -> str | None:
     low = text.lower()
     if re.match(r"[b6][ce][1li]", low):  # "be1", "bcl": the engine misread "bc1"
         low = "bc1" + low[3:]
-    if low.startswith(("bc1", "ltc1")) and 14 <= len(text) <= 90:
+    if low.startswith(("bc1", "ltc1")) and 14 <= len(text) <= 91:
         head = 3 if low.startswith("bc1") else 4
         # bech32 is written in one case: read in lower case, swap look-alikes after "bc1"
-        return _one_valid(low, BECH32, head, _bech32)
+        return _checked(low, BECH32, head, _bech32, _BECH32_LENGTHS)
     if low.startswith(("0x", "ox", "0×")) and len(text) == 42:
         body = "0x" + text[2:]
         return _one_valid(body, "0123456789abcdefABCDEF", 2, _eth)
-    if text[:1] in "13TLMD" and 26 <= len(text) <= 35 and _random_looking(text):
-        return _one_valid(text, B58, 1, _base58)
+    if text[:1] in "13TLMD" and 26 <= len(text) <= 36 and _random_looking(text):
+        return _checked(text, B58, 1, _base58, _BASE58_LENGTHS)
     return _iban(text)
 
 
@@ -122,12 +172,23 @@ _DIGIT_LOOK_ALIKE = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "i": "1",
                      "B": "8", "Z": "2"}
 
 
+_CHECK_DIGIT = {**_DIGIT_LOOK_ALIKE, "A": "4", "T": "7", "G": "6", "b": "6", "q": "9",
+                "g": "9", "s": "5", "z": "2"}
+
+
 def _iban(text: str) -> str | None:
     """An IBAN's mod-97 check lets one in 97 wrong readings through, so no free swaps here:
     only a look-alike letter between two digits is read as the digit it resembles."""
-    if IBAN_LENGTHS.get(text[:2].upper()) != len(text) or not text[2:4].isdigit():
+    if IBAN_LENGTHS.get(text[:2].upper()) != len(text):
         return None
-    chars = list(text[:2].upper() + text[2:])
+    bban = text[4:]
+    if (sum(c.isdigit() for c in bban) * 2 < len(bban)
+            or sum(c.islower() for c in text) > 2):
+        return None  # IBANs are mostly digits and written in capitals: these are words
+    check = "".join(_CHECK_DIGIT.get(c, c) for c in text[2:4])  # "FRAT 7040": FR47
+    if not check.isdigit():
+        return None
+    chars = list(text[:2].upper() + check + text[4:])
     for i in range(4, len(chars) - 1):
         if (chars[i] in _DIGIT_LOOK_ALIKE and chars[i - 1].isdigit()
                 and chars[i + 1].isdigit()):

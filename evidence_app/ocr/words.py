@@ -7,7 +7,7 @@ the stored TSV and every indicator's box point at the picture as handed in.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left",
@@ -95,7 +95,7 @@ def _unspaced(char: str) -> bool:
     return any(name.startswith(script) for script in _NO_SPACES)
 
 
-def _joined(words: list[Word]) -> str:
+def joined(words: Sequence[Word]) -> str:
     """A line's text: a space between words, except between two pieces of a script written
     without spaces that sit close together (the engine splits those at its own guesses)."""
     parts: list[str] = []
@@ -114,7 +114,7 @@ def lines_of(words: list[Word]) -> list[Line]:
     grouped: dict[tuple[int, int, int, int], list[Word]] = {}
     for word in words:
         grouped.setdefault(word.line_key, []).append(word)
-    return [Line(words=tuple(group), text=_joined(group),
+    return [Line(words=tuple(group), text=joined(group),
                  box=union(w.box for w in group), paragraph=key[:3])
             for key, group in grouped.items()]
 
