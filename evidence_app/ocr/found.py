@@ -20,6 +20,9 @@ PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
 # A bubble's time read into the same line as the message ("+44 7911 123456 10:32"): the
 # number matcher would take the clock for part of the number and refuse it.
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\d:])")
+# A number whose space before the next word was lost ("+84 912 167 263nhé"): the number
+# matcher refuses digits that touch a letter. Read again with the word set apart.
+_DIGITS_ON_A_WORD = re.compile(r"(\d)([^\W\d_]{2,})(?=\W|$)")
 
 
 def _gap(before: Word, word: Word) -> int:
@@ -87,7 +90,9 @@ def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = N
     repaired: dict[tuple[int, ...], str] = {}
     for piece in pieces:
         extra = repaired[piece.box] = repaired_text(piece.text)
-        text = _CLOCK.sub("\n", piece.text) + ("\n" + extra if extra else "")
+        plain = _CLOCK.sub("\n", piece.text)
+        apart = _DIGITS_ON_A_WORD.sub(r"\1 \2", plain)
+        text = "\n".join(t for t in (plain, apart if apart != plain else "", extra) if t)
         yield IndicatorSource(text=text, item_id=picture_id, time=time, kind=PICTURE_KIND,
                               box=piece.box)
     for run in runs:

@@ -133,3 +133,12 @@ def test_indicators_read_from_a_picture_name_it_and_the_box_where_they_were_read
     (wrapped,) = by_value["bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]["sources"]
     assert wrapped["box"] == [10, 110, 230, 44]  # both lines of the bubble
     assert narrow_box("nowhere", lines[0]) == lines[0].box
+
+
+def test_a_number_that_lost_its_space_before_the_next_word_is_still_listed():
+    tsv = "\n".join([HEADER, _row(1, 1, 1, 10, "Gọi", width=40),
+                     _row(1, 1, 2, 56, "+84", width=40), _row(1, 1, 3, 102, "912", width=40),
+                     _row(1, 1, 4, 148, "167", width=40),
+                     _row(1, 1, 5, 194, "263nhé.", width=80)])  # as the engine read it
+    found = extract_indicators(picture_sources("3", lines_of(parse_tsv(tsv))), "VN", set())
+    assert [f["value"] for f in found if f["type"] == "phone"] == ["+84912167263"]
