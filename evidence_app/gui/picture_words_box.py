@@ -122,7 +122,9 @@ class PictureWordsBox(QGroupBox):
         self.show_words.setAccessibleName(_("Show the words read from this sensitive picture"))
         self.show_words.clicked.connect(self._show_sensitive)
         self.read_button = QPushButton(_("Read the words"))
-        self.read_button.setAccessibleName(_("Read the words in this picture"))
+        self.read_button.setAccessibleName(ngettext(  # the menu's words, for one picture
+            "Read the words in this picture", "Read the words in these {count} pictures",
+            1).format(count=1))
         self.read_button.clicked.connect(lambda: self._ask(self.read_requested))
         self.again_button = QPushButton(_("Read again in other languages…"))
         self.again_button.setAccessibleName(_("Read the words again in other languages"))
