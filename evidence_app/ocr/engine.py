@@ -206,5 +206,5 @@ def read_tsv(engine: Engine, image: bytes, languages: Sequence[str], settings: R
     if proc.returncode != 0:
         raise OcrFailed("engine_error", err.decode("utf-8", "replace")[-500:])
     if len(out) > OUTPUT_LIMIT:
-        raise OcrFailed("engine_error", f"answer of {len(out)} bytes")
+        raise OcrFailed("engine_error", f"answer too long: {len(out)}")
     return out.decode("utf-8", "replace")

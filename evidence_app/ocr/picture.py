@@ -34,7 +34,7 @@ class Prepared:
 def prepare(data: bytes) -> Prepared:
     """The image the engine reads, or OcrFailed("not_a_picture" / "too_big")."""
     if len(data) > MAX_PICTURE_BYTES:
-        raise OcrFailed("too_big", f"{len(data)} bytes")
+        raise OcrFailed("too_big", f"size={len(data)}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

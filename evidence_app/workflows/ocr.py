@@ -94,7 +94,7 @@ def read_picture(data: bytes, engine: ocr_engine.Engine, languages: Sequence[str
 
 def _picture_bytes(vault: Vault, item: Item) -> bytes:
     if item.size > MAX_PICTURE_BYTES:
-        raise OcrFailed("too_big", f"{item.size} bytes")
+        raise OcrFailed("too_big", f"size={item.size}")
     out = io.BytesIO()
     for part in vault.iter_item(item.id):
         out.write(part)

@@ -49,7 +49,7 @@ def session(vault, qtbot):
     from evidence_app.settings import Settings
 
     fill_vault(vault)
-    s = Session(Settings())
+    s = Session(Settings(read_pictures=False))  # reading pictures is not tested here
     s.vault = vault
     yield s
     workers.wait_all()

@@ -103,7 +103,7 @@ def session(qapp, tmp_path: Path) -> Iterator[object]:
     from evidence_app.settings import Settings
     from tests.helpers import PASSPHRASE
 
-    s = Session(Settings())
+    s = Session(Settings(read_pictures=False))  # reading pictures is not tested here
     s.vault, _recovery = Vault.create(tmp_path / "vault", PASSPHRASE)
     yield s
     workers.wait_all()
