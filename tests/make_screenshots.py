@@ -34,6 +34,7 @@ from evidence_app.gui.start_window import (  # noqa: E402
 from evidence_app.settings import Settings  # noqa: E402
 
 PASSPHRASE = "blue river quiet morning"
+ROOT = Path(__file__).resolve().parents[1]
 CHAT_SAMPLE = (Path(__file__).resolve().parent / "assets" / "chats" / "whatsapp"
                / "android_en_12h" / "WhatsApp Chat with Sam Fiction.txt")
 
@@ -63,11 +64,14 @@ def sample_files(folder: Path) -> list[Path]:
     from PIL import Image, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(ROOT / "resources" / "fonts" / "NotoSans-Regular.ttf"), 22)
     img = Image.new("RGB", (640, 400), (236, 229, 221))
     draw = ImageDraw.Draw(img)
     for n, text in enumerate(["Send 500 USDT now", "or I post the pictures", "You have 2 hours"]):
         draw.rounded_rectangle((30, 30 + n * 110, 420, 110 + n * 110), 18, fill=(255, 255, 255))
-        draw.text((50, 60 + n * 110), text, fill=(20, 20, 20))
+        draw.text((50, 55 + n * 110), text, fill=(20, 20, 20), font=font)
     img.save(folder / "threat-chat.png")
     Image.new("RGB", (400, 300), (90, 120, 160)).save(folder / "profile-photo.jpg")
     (folder / "bank-transfer.txt").write_text("Transfer 500 EUR to DE89370400440532013000\n")
@@ -124,8 +128,16 @@ def run(lang: str, out: Path, app: QApplication) -> None:
     assert main is not None
     main.add_paths(sample_files(home / "files"))
     wait_for(app, lambda: main.model.rowCount() == 3 and not controller.session.busy)
+    # the words in the threat picture are read in the background (Settings: on by default)
+    wait_for(app, lambda: not controller.session.picture_reader.running
+             and not controller.session.busy)
     main.list.setCurrentIndex(main.proxy.index(2, 0))
     shot(app, main, out, "main", lang)
+    main.search.setText("USDT")  # the list finds the picture by a word inside it
+    wait_for(app, lambda: main.proxy.rowCount() == 1)
+    main.list.setCurrentIndex(main.proxy.index(0, 0))
+    shot(app, main, out, "main-picture-words", lang)
+    main.search.clear()
     main.set_grid(True)
     shot(app, main, out, "main-grid", lang)
     main.set_grid(False)
