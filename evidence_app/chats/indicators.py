@@ -38,6 +38,7 @@ class IndicatorSource:
     note_id: str | None = None
     field: str | None = None
     box: tuple[int, int, int, int] | None = None  # where on a picture it was read
+    reading_pass: int | None = None  # which reading of the picture (ocr/passes.py)
 
 
 EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
@@ -212,6 +213,8 @@ def extract_indicators(texts: Iterable[IndicatorSource], region: str,
                 where["from_me"] = True
             if source.box is not None:
                 where["box"] = list(source.box)
+            if source.reading_pass is not None:
+                where["pass"] = source.reading_pass
             entry["sources"].append(where)
     return list(table.values())
 

@@ -46,9 +46,13 @@ class ReadSettings:
     oem: int = 1  # the LSTM engine
     psm: int = 3  # find the page's layout: screenshots have columns, bubbles and bars
     scale: float = 1.0  # filled in per picture (picture.py enlarges small text)
+    contrast: bool = False  # text made dark on white first (picture.local_contrast)
+    languages: tuple[str, ...] = ()  # of this pass, when a reading has several
 
     def as_record(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        record["languages"] = list(self.languages)
+        return record
 
 
 @dataclass(frozen=True)

@@ -94,14 +94,15 @@ def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = N
         apart = _DIGITS_ON_A_WORD.sub(r"\1 \2", plain)
         text = "\n".join(t for t in (plain, apart if apart != plain else "", extra) if t)
         yield IndicatorSource(text=text, item_id=picture_id, time=time, kind=PICTURE_KIND,
-                              box=piece.box)
+                              box=piece.box, reading_pass=piece.words[0].line_key[0])
     for run in runs:
         alone = {v for part in run for v in repaired.get(part.box, "").split("\n")}
         whole = _whole(run)
         across = [v for v in repaired_text(whole.text).split("\n") if v and v not in alone]
         if across:
             yield IndicatorSource(text="\n".join(across), item_id=picture_id, time=time,
-                                  kind=PICTURE_KIND, box=whole.box)
+                                  kind=PICTURE_KIND, box=whole.box,
+                                  reading_pass=whole.words[0].line_key[0])
 
 
 def _squashed(text: str) -> str:
@@ -140,8 +141,9 @@ def _close(wanted: str, joined: str) -> bool:
 def place_indicators(found: list[dict[str, Any]], lines_by_picture: dict[str, list[Line]]
                      ) -> None:
     """Narrow each picture source's box from its piece to the words that hold the value,
-    and mark it as read by machine."""
-    pieces: dict[str, dict[tuple[int, ...], Line]] = {}
+    mark it as read by machine, say each place once, and drop what only a later pass read
+    where the first pass read another value of the same kind (see _second_opinions)."""
+    pieces: dict[str, dict[tuple[int, ...], Line]] = {}  # by box and pass
     for entry in found:
         for where in entry.get("sources", []):
             if where.get("kind") != PICTURE_KIND or "box" not in where:
@@ -151,8 +153,60 @@ def place_indicators(found: list[dict[str, Any]], lines_by_picture: dict[str, li
                 pieces[picture] = {}
                 cut, runs = reading_pieces(lines_by_picture.get(picture, []))
                 for line in [*cut, *(_whole(run) for run in runs)]:
-                    pieces[picture].setdefault(line.box, line)
-            held = pieces[picture].get(tuple(where["box"]))
+                    pieces[picture].setdefault((*line.box, line.words[0].line_key[0]), line)
+            held = pieces[picture].get((*where["box"], where.get("pass", 1)))
             if held is not None:
                 where["box"] = list(narrow_box(str(entry.get("value", "")), held))
             where["read_by_machine"] = True
+        entry["sources"] = _once_per_place(entry.get("sources", []))
+    had = [bool(e.get("sources")) for e in found]
+    _second_opinions(found)
+    for entry in found:
+        for where in entry.get("sources", []):
+            where.pop("pass", None)
+    found[:] = [e for e, before in zip(found, had, strict=True)
+                if e.get("sources") or not before]
+
+
+# Kinds a checksum confirms: any pass's reading of them is listed.
+_CHECKED = frozenset({"btc", "tron", "ltc", "doge", "eth", "iban"})
+
+
+def _second_opinions(found: list[dict[str, Any]]) -> None:
+    """An e-mail, number or name read only by a later pass (English alone), where the first
+    pass read another value of the same kind, is a misreading of that value: dropped. Where
+    the first pass read none (Thai letters around an e-mail), the later pass's is kept."""
+    first: dict[str, list[tuple[str, list[int]]]] = {}
+    for entry in found:
+        for where in entry.get("sources", []):
+            if where.get("pass") == 1:
+                first.setdefault(str(entry.get("type")), []).append(
+                    (str(where.get("item_id")), where["box"]))
+    for entry in found:
+        if entry.get("type") in _CHECKED:
+            continue
+        entry["sources"] = [
+            w for w in entry.get("sources", [])
+            if not (w.get("pass", 1) > 1 and any(
+                picture == str(w.get("item_id")) and _overlap(box, w["box"])
+                for picture, box in first.get(str(entry.get("type")), [])))]
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    """Two boxes around the same place (more than half of the smaller one shared)."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return width > 0 and height > 0 and width * height * 2 > smaller
+
+
+def _once_per_place(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A value read at the same place of a picture by two passes is said once."""
+    kept: list[dict[str, Any]] = []
+    for where in sources:
+        if where.get("kind") == PICTURE_KIND and "box" in where and any(
+                k.get("kind") == PICTURE_KIND and k.get("item_id") == where.get("item_id")
+                and "box" in k and _overlap(k["box"], where["box"]) for k in kept):
+            continue
+        kept.append(where)
+    return kept

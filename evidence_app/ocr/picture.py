@@ -13,7 +13,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
 
 from evidence_app.core.errors import OcrFailed
 
@@ -31,8 +31,8 @@ class Prepared:
     height: int
 
 
-def prepare(data: bytes) -> Prepared:
-    """The image the engine reads, or OcrFailed("not_a_picture" / "too_big")."""
+def decode(data: bytes) -> Image.Image:
+    """The picture upright and grey, or OcrFailed("not_a_picture" / "too_big")."""
     if len(data) > MAX_PICTURE_BYTES:
         raise OcrFailed("too_big", f"size={len(data)}")
     try:
@@ -42,14 +42,21 @@ def prepare(data: bytes) -> Prepared:
                 if img.width * img.height > MAX_PIXELS:
                     raise OcrFailed("too_big", f"{img.width}x{img.height}")
                 upright = ImageOps.exif_transpose(img)
-                grey = _grey(upright)
+                return _grey(upright)
     except OcrFailed:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise OcrFailed("too_big", type(exc).__name__) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise OcrFailed("not_a_picture", type(exc).__name__) from exc
+
+
+def for_engine(grey: Image.Image, *, contrast: bool = False) -> Prepared:
+    """A decoded picture as the engine gets it: enlarged when its text is likely small,
+    and with `contrast`, text made dark on white everywhere (see local_contrast)."""
     width, height = grey.size
+    if contrast:
+        grey = local_contrast(grey)
     scale = 1.0
     if (max(width, height) < ENLARGE_BELOW
             and width * height * 4 <= ENLARGED_MAX_PIXELS):
@@ -58,6 +65,20 @@ def prepare(data: bytes) -> Prepared:
     out = io.BytesIO()
     grey.save(out, "PPM")
     return Prepared(image=out.getvalue(), scale=scale, width=width, height=height)
+
+
+def prepare(data: bytes, *, contrast: bool = False) -> Prepared:
+    """The image the engine reads, from the picture's bytes."""
+    return for_engine(decode(data), contrast=contrast)
+
+
+def local_contrast(grey: Image.Image, radius: int = 20) -> Image.Image:
+    """Each pixel against its neighbourhood's background (a bubble's colour, a dark mode
+    screen): how far it stands out, stretched to black on white. Text on green, blue or
+    black bubbles then reads like text on paper, whichever way round its colours are."""
+    background = grey.filter(ImageFilter.MedianFilter(5)).filter(ImageFilter.BoxBlur(radius))
+    stands_out = ImageChops.difference(grey, background)
+    return ImageOps.invert(ImageOps.autocontrast(stands_out, cutoff=(0, 0.5)))
 
 
 def _grey(img: Image.Image) -> Image.Image:

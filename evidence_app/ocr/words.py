@@ -40,8 +40,9 @@ def _int(value: str) -> int:
         return 0
 
 
-def parse_tsv(tsv: str, scale: float = 1.0) -> list[Word]:
-    """The words of an engine answer (level 5 rows with text), boxes divided by `scale`."""
+def parse_tsv(tsv: str, scale: float = 1.0, page: int | None = None) -> list[Word]:
+    """The words of an engine answer (level 5 rows with text), boxes divided by `scale`;
+    `page` numbers the pass of a reading read in several (its words keep their lines)."""
     words: list[Word] = []
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
@@ -55,7 +56,7 @@ def parse_tsv(tsv: str, scale: float = 1.0) -> list[Word]:
             conf = float(cols[10])
         except ValueError:
             conf = -1.0
-        key = (_int(cols[1]), _int(cols[2]), _int(cols[3]), _int(cols[4]))
+        key = (page or _int(cols[1]), _int(cols[2]), _int(cols[3]), _int(cols[4]))
         words.append(Word(text=text, box=(left, top, width, height), conf=conf, line_key=key))
         if len(words) >= MAX_WORDS:
             break

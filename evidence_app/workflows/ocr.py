@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from evidence_app.core.errors import Cancelled, EvidenceError, OcrFailed
 from evidence_app.core.state import Item
 from evidence_app.core.vault import Vault
 from evidence_app.ocr import engine as ocr_engine
-from evidence_app.ocr.picture import MAX_PICTURE_BYTES, prepare
+from evidence_app.ocr.passes import passes_for, read_passes, reading_text
+from evidence_app.ocr.picture import MAX_PICTURE_BYTES, decode
 from evidence_app.ocr.stored import BOXES_KIND, TEXT_KIND
-from evidence_app.ocr.words import Line, Word, lines_of, mean_confidence, parse_tsv, text_of, to_tsv
+from evidence_app.ocr.words import Line, Word, lines_of, mean_confidence, to_tsv
 from evidence_app.workflows.add import STOP_ADDING
 from evidence_app.workflows.outcome import (
     CancelCheck,
@@ -48,7 +49,8 @@ class Reading:
     text: str
     engine: ocr_engine.Engine
     languages: list[str]
-    settings: ocr_engine.ReadSettings
+    settings: ocr_engine.ReadSettings  # of the first pass
+    passes: list[ocr_engine.ReadSettings] = field(default_factory=list)  # all, first included
 
 
 def is_picture(item: Item) -> bool:
@@ -82,14 +84,12 @@ def plan_reading(vault: Vault, ids: Sequence[str] | None, languages: Sequence[st
 
 def read_picture(data: bytes, engine: ocr_engine.Engine, languages: Sequence[str], *,
                  cancel: CancelCheck | None = None) -> Reading:
-    """Read one picture's bytes (nothing is stored)."""
-    prepared = prepare(data)
-    settings = ocr_engine.ReadSettings(scale=prepared.scale)
-    tsv = ocr_engine.read_tsv(engine, prepared.image, languages, settings, cancel=cancel)
-    words = parse_tsv(tsv, prepared.scale)
+    """Read one picture's bytes (nothing is stored), in every pass passes_for() plans."""
+    passes = passes_for(languages, engine)
+    words, done = read_passes(decode(data), engine, passes, cancel=cancel)
     lines = lines_of(words)
-    return Reading(words=words, lines=lines, text=text_of(lines), engine=engine,
-                   languages=list(languages), settings=settings)
+    return Reading(words=words, lines=lines, text=reading_text(lines), engine=engine,
+                   languages=list(languages), settings=done[0], passes=done)
 
 
 def _picture_bytes(vault: Vault, item: Item) -> bytes:
@@ -106,7 +106,9 @@ def store_reading(vault: Vault, picture: Item, reading: Reading) -> Item:
     common: dict[str, Any] = {
         "type": "ocr", "engine": reading.engine.name,
         "engine_version": reading.engine.version, "languages": reading.languages,
-        "settings": reading.settings.as_record(), "picture": picture.id,
+        "settings": reading.settings.as_record(),
+        "passes": [p.as_record() for p in reading.passes or [reading.settings]],
+        "picture": picture.id,
         "picture_sha256": picture.sha256, "words": len(reading.words),
         "mean_confidence": mean_confidence(reading.words),
     }

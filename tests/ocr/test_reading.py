@@ -125,7 +125,9 @@ def test_add_reads_the_picture_and_records_how(tmp_path: Path, reading_on):
     assert source["engine"] == "Tesseract"
     assert source["engine_version"]
     assert source["languages"] == ["eng"]
-    assert source["settings"] == {"oem": 1, "psm": 3, "scale": 2.0}
+    assert source["settings"] == {"oem": 1, "psm": 3, "scale": 2.0, "contrast": True,
+                                  "languages": ["eng"]}
+    assert len(source["passes"]) == 1  # English alone: one pass
     assert source["picture"] == "1"
     assert source["picture_sha256"] == before
     assert source["boxes_item"] == "2"

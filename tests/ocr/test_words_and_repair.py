@@ -142,3 +142,38 @@ def test_a_number_that_lost_its_space_before_the_next_word_is_still_listed():
                      _row(1, 1, 5, 194, "263nhé.", width=80)])  # as the engine read it
     found = extract_indicators(picture_sources("3", lines_of(parse_tsv(tsv))), "VN", set())
     assert [f["value"] for f in found if f["type"] == "phone"] == ["+84912167263"]
+
+
+def test_a_second_pass_adds_what_a_checksum_confirms_never_a_second_spelling():
+    """Thai letters read by the Thai model, the address and e-mail by English alone: the
+    English pass adds the address and the e-mail the first pass could not read, but a
+    second spelling of an e-mail the first pass did read is a misreading, not a new one."""
+    from evidence_app.ocr.engine import Engine
+    from evidence_app.ocr.passes import Pass, passes_for, reading_text
+
+    first = parse_tsv("\n".join([
+        HEADER, _row(1, 1, 1, 10, "โอนไปที่", width=80),
+        _row(1, 1, 2, 96, "46629300855014221412794", width=240),  # "AE62": Thai model
+        _row(1, 2, 1, 10, "mail", top=60), _row(1, 2, 2, 56, "jenny.c55@proton.me", top=60,
+                                               width=200),
+        _row(1, 3, 1, 10, "ส่งไปที่", top=110, width=80)]), page=1)
+    second = parse_tsv("\n".join([
+        HEADER, _row(1, 1, 1, 10, "Tuoulu", width=80),
+        _row(1, 1, 2, 96, "AE629300855014221412794", width=240),
+        _row(1, 2, 1, 10, "mail", top=60), _row(1, 2, 2, 56, "jenny.css@proton.me", top=60,
+                                               width=200),
+        _row(1, 3, 1, 10, "adv", top=110, width=60),
+        _row(1, 3, 2, 76, "vip.manager5@outlook.com", top=110, width=220)]), page=2)
+    lines = lines_of(first + second)
+    found = extract_indicators(picture_sources("4", lines), "TH", set())
+    place_indicators(found, {"4": lines})
+    values = sorted(f["value"] for f in found if f["type"] in ("iban", "email"))
+    assert values == ["AE629300855014221412794", "jenny.c55@proton.me",
+                      "vip.manager5@outlook.com"]
+    text = reading_text(lines)
+    assert text.startswith("โอนไปที่ 46629300855014221412794\n")
+    assert "AE629300855014221412794" in text  # the English pass's line, after the first's
+    english = Engine(command="tesseract", version="5", languages=frozenset({"eng", "tha"}))
+    assert passes_for(["tha", "eng"], english) == [Pass(("tha", "eng"), True),
+                                                   Pass(("eng",), False)]
+    assert passes_for(["eng"], english) == [Pass(("eng",), True)]
