@@ -130,6 +130,23 @@ def _setting(settings: Any) -> str:
     return text
 
 
+def _passes(passes: Any) -> str:
+    """How often and how the picture was read (ocr/passes.py), one reading a clause."""
+    if not isinstance(passes, list) or len(passes) < 2:
+        return ""
+    said = []
+    for number, step in enumerate(passes, 1):
+        if not isinstance(step, dict):
+            continue
+        languages = language_names([str(c) for c in step.get("languages") or []])
+        how = (_("text set dark on white first") if step.get("contrast")
+               else _("the picture as it is"))
+        said.append(f"{number}. {languages}, {how}")
+    return ngettext("Read {count} time: {readings}",
+                    "Read {count} times, and what any reading found is listed: {readings}",
+                    len(passes)).format(count=len(passes), readings="; ".join(said))
+
+
 def reading_source_text(source: dict[str, Any]) -> str:
     """The source of a reading item (text or word boxes) in words, one detail a line; a
     detail this app does not know is shown raw, as elsewhere in the report."""
@@ -143,6 +160,8 @@ def reading_source_text(source: dict[str, Any]) -> str:
     lines.append(_("Engine: {engine}").format(engine=engine_text(engine)))
     if "settings" in source:
         lines.append(_setting(source["settings"]))
+    if _passes(source.get("passes")):
+        lines.append(_passes(source.get("passes")))
     if source.get("words") is not None:
         count = int(source["words"]) if str(source["words"]).isdigit() else 0
         words = ngettext("{count} word", "{count} words", count).format(count=count)
@@ -156,6 +175,6 @@ def reading_source_text(source: dict[str, Any]) -> str:
         lines.append(_("Where each word is: item {number}").format(
             number=source["boxes_item"]))
     known = {"type", "role", "engine", "engine_version", "languages", "settings", "picture",
-             "picture_sha256", "words", "mean_confidence", "boxes_item"}
+             "picture_sha256", "words", "mean_confidence", "boxes_item", "passes"}
     lines += [f"{k}: {v}" for k, v in source.items() if k not in known and v not in (None, "")]
     return "\n".join(lines)

@@ -279,3 +279,17 @@ def test_verify_txt_lists_the_folder_of_words_read():
                        fingerprint="SHA256:x", sealed_at="2026-11-23T10:15:02Z")
     (line,) = [ln for ln in text.splitlines() if ln.strip().startswith("data/ocr/")]
     assert line.startswith("   data/ocr/: words read by machine in pictures")
+
+
+def test_a_reading_in_two_passes_is_said_in_words_not_as_raw_settings():
+    from evidence_app.bundle.report_ocr_words import reading_source_text
+
+    one = {"oem": 1, "psm": 3, "scale": 2.0, "contrast": True, "languages": ["tha", "eng"]}
+    said = reading_source_text({
+        "type": "ocr", "role": "text", "engine": "Tesseract", "engine_version": "5.3.0",
+        "languages": ["tha", "eng"], "settings": one, "picture": "1", "words": 3,
+        "passes": [one, {**one, "contrast": False, "languages": ["eng"]}]})
+    assert "Read 2 times" in said
+    assert "2. English, the picture as it is" in said
+    assert "passes:" not in said
+    assert "{'oem'" not in said
