@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from evidence_app.chats.indicators import IndicatorSource
-from evidence_app.ocr.repair import repaired_text
+from evidence_app.ocr.repair import Budget, repaired_text
 from evidence_app.ocr.words import Box, Line, Word, joined, union
 
 PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
@@ -88,17 +88,21 @@ def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = N
     one for each address or IBAN that only a run of pieces holds together."""
     pieces, runs = reading_pieces(lines)
     repaired: dict[tuple[int, ...], str] = {}
+    budget = Budget()
     for piece in pieces:
-        extra = repaired[piece.box] = repaired_text(piece.text)
+        extra = repaired[(*piece.box, piece.words[0].line_key[0])] = repaired_text(
+            piece.text, budget)
         plain = _CLOCK.sub("\n", piece.text)
         apart = _DIGITS_ON_A_WORD.sub(r"\1 \2", plain)
         text = "\n".join(t for t in (plain, apart if apart != plain else "", extra) if t)
         yield IndicatorSource(text=text, item_id=picture_id, time=time, kind=PICTURE_KIND,
                               box=piece.box, reading_pass=piece.words[0].line_key[0])
     for run in runs:
-        alone = {v for part in run for v in repaired.get(part.box, "").split("\n")}
+        alone = {v for part in run
+                 for v in repaired.get((*part.box, part.words[0].line_key[0]), "").split("\n")}
         whole = _whole(run)
-        across = [v for v in repaired_text(whole.text).split("\n") if v and v not in alone]
+        across = [v for v in repaired_text(whole.text, budget).split("\n")
+                  if v and v not in alone]
         if across:
             yield IndicatorSource(text="\n".join(across), item_id=picture_id, time=time,
                                   kind=PICTURE_KIND, box=whole.box,

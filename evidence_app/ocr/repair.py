@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Callable, Iterator
 
 from evidence_app.chats.ibans import IBAN_LENGTHS, iban_valid
@@ -23,16 +24,17 @@ _LOOK_ALIKE: dict[str, str] = {
     "0": "oODQ", "O": "0oDQ", "o": "0O", "Q": "0O", "D": "0O",
     "1": "lIi", "l": "1Ii", "I": "1li", "i": "1lI", "j": "J", "J": "j",
     "5": "Ss", "S": "5s", "s": "S5", "8": "B", "B": "8", "2": "Zz", "Z": "2z", "z": "Z2",
-    "6": "Gb", "G": "6", "b": "6", "9": "gq", "g": "9q", "q": "9g",
+    "6": "Gb", "G": "6", "b": "6", "9": "gq", "g": "9q8", "q": "9g",
     "c": "C", "C": "c", "k": "K", "K": "k", "p": "P", "P": "p", "u": "U", "U": "u",
     "v": "V", "V": "v", "w": "W", "W": "w", "x": "X", "X": "x", "y": "Y", "Y": "y",
     "m": "M", "M": "m", "n": "N", "N": "n", "r": "R", "R": "r", "t": "T", "T": "t",
-    "h": "H", "H": "h", "e": "E", "E": "e", "f": "F", "F": "f", "a": "A", "A": "a",
+    "h": "H", "H": "h", "e": "Ec", "E": "e6", "f": "F", "F": "f", "a": "A", "A": "a",
     "d": "D", "L": "L", "4": "A", "7": "T",
 }
 MAX_SWAPS = 3  # more misread characters than this and the reading is too poor to trust
 MAX_FREE_SWAPS = 2  # of characters that are valid as read (each could be right)
 MAX_TRIES = 5_000  # variants checked per reading (a few ms of hashing)
+REPAIR_SECONDS = 4.0  # for all the repairs in one picture (see Budget)
 
 _TOKEN_RE = re.compile(r"[0-9A-Za-z]+")
 _BASE58_LENGTHS = range(26, 36)  # a 25-byte Base58Check address
@@ -102,15 +104,15 @@ def _one_valid(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
     return found.pop() if len(found) == 1 else None
 
 
-def _one_extra(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
-               ) -> str | None:
+def _one_extra(text: str, allowed: str, fixed: int, valid: Callable[[str], bool],
+               swaps: int = 0) -> str | None:
     """A reading with one character too many (the engine's commonest slip on random
     strings): each single deletion, with only the forced swaps; kept when exactly one
     deletion passes the checksum."""
     found: set[str] = set()
     for i in range(fixed, len(text)):
         shorter = text[:i] + text[i + 1:]
-        fixed_up = _one_valid(shorter, allowed, fixed, valid, free_swaps=0)
+        fixed_up = _one_valid(shorter, allowed, fixed, valid, free_swaps=swaps)
         if fixed_up:
             found.add(fixed_up)
             if len(found) > 1:
@@ -118,16 +120,36 @@ def _one_extra(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
     return found.pop() if found else None
 
 
+# Letters the engine reads as one, or one read as two ("vv" as "w", "rn" as "m").
+_MERGED = (("w", "vv"), ("m", "rn"), ("W", "VV"))
+
+
+def _regrouped(text: str, fixed: int) -> Iterator[str]:
+    """The reading with one "w" read as "vv" (or "m" as "rn"), and the other way round."""
+    for one, two in _MERGED:
+        for i in range(fixed, len(text)):
+            if text.startswith(one, i):
+                yield text[:i] + two + text[i + 1:]
+            if text.startswith(two, i):
+                yield text[:i] + one + text[i + 2:]
+
+
 def _checked(text: str, allowed: str, fixed: int, valid: Callable[[str], bool],
-             lengths: range) -> str | None:
-    """Swaps first; then, for a reading one character too long, one deletion."""
+             lengths: range, *, extra_swaps: int = 0) -> str | None:
+    """Swaps first; then, for a reading one character too long, one deletion (with
+    `extra_swaps` look-alike swaps beside it, where the check is cheap); then letters read
+    as one or as two; each kept only when exactly one reading passes."""
     if len(text) in lengths:
         repaired = _one_valid(text, allowed, fixed, valid)
         if repaired:
             return repaired
     if len(text) - 1 in lengths:
-        return _one_extra(text, allowed, fixed, valid)
-    return None
+        repaired = _one_extra(text, allowed, fixed, valid, extra_swaps)
+        if repaired:
+            return repaired
+    found = {r for variant in _regrouped(text, fixed) if len(variant) in lengths
+             for r in [_one_valid(variant, allowed, fixed, valid, free_swaps=1)] if r}
+    return found.pop() if len(found) == 1 else None
 
 
 def _base58(text: str) -> bool:
@@ -154,15 +176,22 @@ def repair(candidate: str) -> str | None:
     """The address or IBAN this reading can only be, or None."""
     text = candidate.strip(".,;:!?()[]{}<>\"'")
     low = text.lower()
-    if re.match(r"[b6][ce][1li]", low):  # "be1", "bcl": the engine misread "bc1"
+    if re.match(r"[b6h][ce][1li]", low):  # "be1", "bcl", "hcl": the engine misread "bc1"
         low = "bc1" + low[3:]
-    if low.startswith(("bc1", "ltc1")) and 14 <= len(text) <= 91:
+    elif re.match(r"bc[qp]", low):  # "bc p6s0...": the 1 was lost
+        low = "bc1" + low[2:]
+    if (low.startswith(("bc1", "ltc1")) and 14 <= len(low) <= 91
+            and sum(c.isdigit() for c in _forced(low, BECH32, 3) or low) >= 5):
+        # a quarter of bech32 is digits ("bei spiel" is not "bc1 spiel")
         head = 3 if low.startswith("bc1") else 4
-        # bech32 is written in one case: read in lower case, swap look-alikes after "bc1"
-        return _checked(low, BECH32, head, _bech32, _BECH32_LENGTHS)
+        # bech32 is written in one case: read in lower case, swap look-alikes after "bc1";
+        # its check is cheap, so a deletion may come with one swap beside it
+        return _checked(low, BECH32, head, _bech32, _BECH32_LENGTHS, extra_swaps=1)
     if low.startswith(("0x", "ox", "0×")) and len(text) == 42:
         body = "0x" + text[2:]
         return _one_valid(body, "0123456789abcdefABCDEF", 2, _eth)
+    if text[:1] in "IlJ|" and 26 <= len(text) <= 36:  # a legacy address's leading "1"
+        text = "1" + text[1:]
     if text[:1] in "13TLMD" and 26 <= len(text) <= 36 and _random_looking(text):
         return _checked(text, B58, 1, _base58, _BASE58_LENGTHS)
     return _iban(text)
@@ -197,7 +226,19 @@ def _iban(text: str) -> str | None:
     return iban if iban_valid(iban) else None
 
 
-def repaired_text(line: str) -> str:
+class Budget:
+    """Time for repairs in one picture: a real screenshot needs a fraction of a second; a
+    picture made to hold thousands of address-like strings gets this long, then each
+    reading is only checked as it is."""
+
+    def __init__(self, seconds: float = REPAIR_SECONDS) -> None:
+        self.until = time.monotonic() + seconds
+
+    def left(self) -> bool:
+        return time.monotonic() < self.until
+
+
+def repaired_text(line: str, budget: Budget | None = None) -> str:
     """Every address and IBAN this line of machine-read text can only be, one per line
     (empty when there is none): the extractor reads them beside the line as read. Pieces
     split apart by the engine are joined (up to eight in a row), and each joined reading is
@@ -212,6 +253,8 @@ def repaired_text(line: str) -> str:
                 break
             if len(joined) < 14:
                 continue
+            if budget is not None and not budget.left():
+                return "\n".join(found)
             fixed = repair(joined)
             if fixed and fixed not in found and fixed not in line:
                 found.append(fixed)

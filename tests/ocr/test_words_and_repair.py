@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from evidence_app.chats.indicators import extract_indicators
 from evidence_app.chats.wallets import B58
+from evidence_app.core.bech32 import CHARSET as BECH32
 from evidence_app.ocr.found import narrow_box, picture_sources, place_indicators
 from evidence_app.ocr.repair import repair, repaired_text
 from evidence_app.ocr.words import MAX_WORDS, TSV_COLUMNS, lines_of, parse_tsv, text_of, to_tsv
@@ -97,6 +98,7 @@ def test_no_address_or_iban_is_made_up_from_ordinary_text_or_noise():
     noise = ["1" + "".join(rng.choice(B58) for _ in range(33)) for _ in range(150)]
     noise += ["DE" + "".join(rng.choice("0123456789OISB") for _ in range(20))
               for _ in range(150)]
+    noise += ["bc1q" + "".join(rng.choice(BECH32) for _ in range(38)) for _ in range(60)]
     made = [n for n in noise if repaired_text(n)]
     # an IBAN with a look-alike between digits that happens to pass mod-97 is the only way
     assert all(m.startswith("DE") for m in made)
@@ -177,3 +179,18 @@ def test_a_second_pass_adds_what_a_checksum_confirms_never_a_second_spelling():
     assert passes_for(["tha", "eng"], english) == [Pass(("tha", "eng"), True),
                                                    Pass(("eng",), False)]
     assert passes_for(["eng"], english) == [Pass(("eng",), True)]
+
+
+def test_a_picture_full_of_address_like_strings_is_repaired_within_its_budget():
+    """A hostile picture: thousands of strings shaped like addresses, none valid. Repairs
+    stop when the picture's time is spent; each string is then only checked as read."""
+    import time
+
+    from evidence_app.ocr.repair import Budget
+
+    rng = random.Random(3)
+    lines = ["bc1q" + "".join(rng.choice(BECH32) for _ in range(38)) for _ in range(2000)]
+    budget = Budget(seconds=0.5)
+    started = time.monotonic()
+    assert [ln for ln in lines if repaired_text(ln, budget)] == []
+    assert time.monotonic() - started < 5  # 2,000 full repairs take about a minute
