@@ -55,7 +55,7 @@ def _below(upper: Line, lower: Line) -> bool:
     gap = lower.box[1] - (upper.box[1] + upper.box[3])
     left = abs(lower.box[0] - upper.box[0])
     right = abs((lower.box[0] + lower.box[2]) - (upper.box[0] + upper.box[2]))
-    return -height // 3 <= gap <= 1.5 * height and min(left, right) <= 2 * height
+    return -height // 3 <= gap <= 2 * height and min(left, right) <= 2 * height
 
 
 def reading_pieces(lines: Iterable[Line]) -> tuple[list[Line], list[tuple[Line, ...]]]:
@@ -103,6 +103,11 @@ def picture_sources(picture_id: str, lines: Iterable[Line], time: str | None = N
         whole = _whole(run)
         across = [v for v in repaired_text(whole.text, budget).split("\n")
                   if v and v not in alone]
+        if len({part.words[0].line_key for part in run}) == 1:
+            # one line cut apart: a number may run across the cut ("121   056"); what the
+            # pieces already hold is found again here and said once (_once_per_place)
+            plain = _CLOCK.sub("\n", whole.text)
+            across = [plain, _DIGITS_ON_A_WORD.sub(r"\1 \2", plain), *across]
         if across:
             yield IndicatorSource(text="\n".join(across), item_id=picture_id, time=time,
                                   kind=PICTURE_KIND, box=whole.box,

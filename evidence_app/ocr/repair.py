@@ -10,10 +10,11 @@ misread address is then listed as the one address it can be, or not at all: neve
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 from evidence_app.chats.ibans import IBAN_LENGTHS, iban_valid
 from evidence_app.chats.wallets import B58, base58_wallet, eth_wallet, segwit_wallet
@@ -26,7 +27,7 @@ _LOOK_ALIKE: dict[str, str] = {
     "5": "Ss", "S": "5s", "s": "S5", "8": "B", "B": "8", "2": "Zz", "Z": "2z", "z": "Z2",
     "6": "Gb", "G": "6", "b": "6", "9": "gq", "g": "9q8", "q": "9g",
     "c": "C", "C": "c", "k": "K", "K": "k", "p": "P", "P": "p", "u": "U", "U": "u",
-    "v": "V", "V": "v", "w": "W", "W": "w", "x": "X", "X": "x", "y": "Y", "Y": "y",
+    "v": "V", "V": "v", "w": "Wv", "W": "w", "x": "X", "X": "x", "y": "Y", "Y": "y",
     "m": "M", "M": "m", "n": "N", "N": "n", "r": "R", "R": "r", "t": "T", "T": "t",
     "h": "H", "H": "h", "e": "Ec", "E": "e6", "f": "F", "F": "f", "a": "A", "A": "a",
     "d": "D", "L": "L", "4": "A", "7": "T",
@@ -38,7 +39,9 @@ REPAIR_SECONDS = 4.0  # for all the repairs in one picture (see Budget)
 
 _TOKEN_RE = re.compile(r"[0-9A-Za-z]+")
 _BASE58_LENGTHS = range(26, 36)  # a 25-byte Base58Check address
-_BECH32_LENGTHS = range(14, 91)
+# A segwit address is 42 (v0 key hash) or 62 characters (v0 script hash, taproot); "ltc1" one
+# more. Other lengths are valid bech32 but no wallet shows them.
+_BECH32_LENGTHS = frozenset({42, 62, 43, 63})
 
 
 def _forced(text: str, allowed: str, fixed: int) -> str | None:
@@ -120,6 +123,25 @@ def _one_extra(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
     return found.pop() if found else None
 
 
+def _one_missing(text: str, allowed: str, fixed: int, valid: Callable[[str], bool]
+                 ) -> str | None:
+    """A reading one character short (the last one cut off by the bubble's edge, or one
+    lost between two): each character of the alphabet at each place, with only the forced
+    swaps; kept when exactly one passes."""
+    forced = _forced(text, allowed, fixed) or text
+    if any(c not in allowed for c in forced[fixed:]):
+        return None
+    found: set[str] = set()
+    for i in range(fixed, len(forced) + 1):
+        for char in allowed:
+            longer = forced[:i] + char + forced[i:]
+            if valid(longer):
+                found.add(longer)
+                if len(found) > 1:
+                    return None
+    return found.pop() if found else None
+
+
 # Letters the engine reads as one, or one read as two ("vv" as "w", "rn" as "m").
 _MERGED = (("w", "vv"), ("m", "rn"), ("W", "VV"))
 
@@ -135,7 +157,7 @@ def _regrouped(text: str, fixed: int) -> Iterator[str]:
 
 
 def _checked(text: str, allowed: str, fixed: int, valid: Callable[[str], bool],
-             lengths: range, *, extra_swaps: int = 0) -> str | None:
+             lengths: Container[int], *, extra_swaps: int = 0) -> str | None:
     """Swaps first; then, for a reading one character too long, one deletion (with
     `extra_swaps` look-alike swaps beside it, where the check is cheap); then letters read
     as one or as two; each kept only when exactly one reading passes."""
@@ -145,6 +167,10 @@ def _checked(text: str, allowed: str, fixed: int, valid: Callable[[str], bool],
             return repaired
     if len(text) - 1 in lengths:
         repaired = _one_extra(text, allowed, fixed, valid, extra_swaps)
+        if repaired:
+            return repaired
+    if len(text) + 1 in lengths:
+        repaired = _one_missing(text, allowed, fixed, valid)
         if repaired:
             return repaired
     found = {r for variant in _regrouped(text, fixed) if len(variant) in lengths
@@ -172,6 +198,7 @@ def _random_looking(text: str) -> bool:
     return digits >= 2 and upper >= 3 and lower >= 3
 
 
+@functools.lru_cache(maxsize=4096)  # a piece's readings come again in its line and bubble
 def repair(candidate: str) -> str | None:
     """The address or IBAN this reading can only be, or None."""
     text = candidate.strip(".,;:!?()[]{}<>\"'")
@@ -238,12 +265,16 @@ class Budget:
         return time.monotonic() < self.until
 
 
+# Characters outside letters and digits that an engine writes for one of them.
+_SIGNS = str.maketrans({"¢": "c", "©": "c", "|": "l", "€": "E", "£": "E"})
+
+
 def repaired_text(line: str, budget: Budget | None = None) -> str:
     """Every address and IBAN this line of machine-read text can only be, one per line
     (empty when there is none): the extractor reads them beside the line as read. Pieces
     split apart by the engine are joined (up to eight in a row), and each joined reading is
     tried whole."""
-    tokens = _TOKEN_RE.findall(line)
+    tokens = _TOKEN_RE.findall(line.translate(_SIGNS))
     found: list[str] = []
     for start in range(len(tokens)):
         joined = ""
