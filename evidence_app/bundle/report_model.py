@@ -101,6 +101,7 @@ class TimelineEntry:
     sender: str = ""
     attachments: list[ChatAttachment] = field(default_factory=list)
     item: str = ""  # the chat's transcript item (two chats can have the same title)
+    message: ChatMessage | None = None  # a chat message's sender is said as in its chat
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,7 @@ def build_timeline(items: list[ReportItem], chats: list[ChatTranscript]) -> list
                     entries.append(TimelineEntry(
                         m.time, m.timezone, "system" if m.system else "message", chat.title,
                         _snippet(m.text), sender="" if m.system else m.sender,
-                        attachments=list(m.attachments), item=chat.item_id))
+                        attachments=list(m.attachments), item=chat.item_id, message=m))
             continue
         per_day: dict[tuple[str, str], list[ChatMessage]] = {}
         for m in chat.messages:

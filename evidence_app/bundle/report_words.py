@@ -14,7 +14,7 @@ from typing import Any
 
 from evidence_app import formatting
 from evidence_app.bundle.report_case import Payment
-from evidence_app.bundle.report_chat_words import chat_platform, message_text
+from evidence_app.bundle.report_chat_words import chat_platform, chat_sender, message_text
 from evidence_app.bundle.report_model import (
     CustodyEntry,
     Indicator,
@@ -343,8 +343,8 @@ def timeline_row(entry: TimelineEntry) -> list[str]:
     body = message_text(entry.text, entry.attachments, [])
     if entry.kind == "system":
         return [when, _("System message"), where, body]
-    return [when, _("Chat message"), where,
-            f"{entry.sender}: {body}" if entry.sender else body]
+    sender = chat_sender(entry.message) if entry.message is not None else entry.sender
+    return [when, _("Chat message"), where, f"{sender}: {body}" if sender else body]
 
 
 def item_heading(item: ReportItem) -> str:

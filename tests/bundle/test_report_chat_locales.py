@@ -149,3 +149,20 @@ def test_the_timeline_says_the_computers_clock_is_not_utc(vault, tmp_path):
          "from": "Crypto Mentor", "from_id": 5550001}])
     data = report_data(vault, chats=[conv])
     assert "clock of the computer that made the export" in w.timeline_note(data)
+
+
+def test_the_timeline_says_who_wrote_a_message_as_the_chat_does(vault, tmp_path):
+    """Attack on the reading: in the timeline, a message whose sender the export does not
+    name must not look like a line without a sender, nor a borrowed name like a given one."""
+    from evidence_app.bundle import report_words as w
+
+    conv = _telegram(tmp_path, [
+        {"id": 1, "type": "message", "date": "2020-06-20T18:01:00", "from_id": 5550001,
+         "text": "pay now"},
+        {"id": 2, "type": "message", "date": "2020-06-20T18:02:00", "from_id": 4440001,
+         "text": "who am I"}])
+    data = report_data(vault, chats=[conv])
+    rows = [w.timeline_row(e) for e in data.timeline if e.kind == "message"]
+    bodies = [row[3] for row in rows]
+    assert bodies == ["Crypto Mentor (name from the chat's title): pay now",
+                      f"{UNNAMED}: who am I"]
