@@ -129,14 +129,16 @@ def plain_tesseract(engine: Engine, path: Path, languages: list[str]) -> tuple[s
     return done.stdout.decode("utf-8", "replace"), time.perf_counter() - start
 
 
-def shots_for(script: str, count: int, phone: bool, cache: Path) -> list[Shot]:
-    """`count` desktop shots (light/dark, two app styles, text sizes varying) and a phone."""
+def shots_for(script: str, count: int, phone: bool, cache: Path, first: int = 0
+              ) -> list[Shot]:
+    """`count` desktop shots (light/dark, two app styles, text sizes varying) and a phone;
+    `first` starts the seeds elsewhere (a set of shots no rule was tuned on)."""
     out = []
-    for n in range(count):
+    for n in range(first, first + count):
         out.append(render_shot(script, seed=n, cache_dir=cache, dark=n % 3 == 1,
                                style="green" if n % 2 == 0 else "blue"))
     if phone:
-        out.append(render_shot(script, seed=100, cache_dir=cache, phone=True,
+        out.append(render_shot(script, seed=100 + first, cache_dir=cache, phone=True,
                                dark=script in ("arabic", "khmer", "latin"),
                                style="green"))
     return out
@@ -205,6 +207,8 @@ def main() -> None:
     parser.add_argument("--shots", type=int, default=3, help="desktop shots per script")
     parser.add_argument("--scripts", default=",".join(SCRIPTS))
     parser.add_argument("--no-phone", action="store_true")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="shots from this seed on (e.g. 50: shots no rule was tuned on)")
     parser.add_argument("--keep", type=Path, help="keep the screenshots in this folder")
     parser.add_argument("--misses", type=int, default=6, help="missed indicators shown per "
                         "script")
@@ -230,7 +234,7 @@ def main() -> None:
                 continue
             row = Row(key, languages)
             rows.append(row)
-            for shot in shots_for(key, args.shots, not args.no_phone, cache):
+            for shot in shots_for(key, args.shots, not args.no_phone, cache, args.first_seed):
                 ground_truth_check(shot)
                 path = folder / f"{shot.name}.png"
                 path.write_bytes(shot.png)

@@ -35,7 +35,7 @@ from evidence_app.languages import language_name
 from evidence_app.messages import describe
 from evidence_app.ocr.engine import APP_LANGUAGE
 from evidence_app.ocr.stored import load_lines, readings_of, stored_text
-from evidence_app.ocr.words import Box, Line
+from evidence_app.ocr.words import Box, Line, same_place
 from evidence_app.workflows.ocr import is_picture
 
 FOUND_COLOUR = QColor(255, 200, 0, 150)
@@ -54,9 +54,14 @@ def found_boxes(lines: list[Line], needle: str) -> list[Box]:
     parts = [p for p in needle.lower().split() if p]
     if not parts:
         return []
-    boxes = [word.box for line in lines for word in line.words
-             if any(p in word.text.lower() for p in parts)]
+    boxes: list[Box] = []
+    for line in lines:
+        for word in line.words:
+            if (any(p in word.text.lower() for p in parts)
+                    and not any(same_place(word.box, b) for b in boxes)):
+                boxes.append(word.box)  # a word read by two passes is framed once
     return boxes[:MOST_FOUND]
+
 
 
 def about_reading(reading: Item) -> str:

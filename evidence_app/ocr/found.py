@@ -14,7 +14,7 @@ from typing import Any
 
 from evidence_app.chats.indicators import IndicatorSource
 from evidence_app.ocr.repair import Budget, repaired_text
-from evidence_app.ocr.words import Box, Line, Word, joined, union
+from evidence_app.ocr.words import Box, Line, Word, joined, same_place, union
 
 PICTURE_KIND = "picture"  # the kind of an indicator source read from a picture
 # A bubble's time read into the same line as the message ("+44 7911 123456 10:32"): the
@@ -197,16 +197,8 @@ def _second_opinions(found: list[dict[str, Any]]) -> None:
         entry["sources"] = [
             w for w in entry.get("sources", [])
             if not (w.get("pass", 1) > 1 and any(
-                picture == str(w.get("item_id")) and _overlap(box, w["box"])
+                picture == str(w.get("item_id")) and same_place(box, w["box"])
                 for picture, box in first.get(str(entry.get("type")), [])))]
-
-
-def _overlap(a: list[int], b: list[int]) -> bool:
-    """Two boxes around the same place (more than half of the smaller one shared)."""
-    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    smaller = min(a[2] * a[3], b[2] * b[3])
-    return width > 0 and height > 0 and width * height * 2 > smaller
 
 
 def _once_per_place(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -215,7 +207,7 @@ def _once_per_place(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for where in sources:
         if where.get("kind") == PICTURE_KIND and "box" in where and any(
                 k.get("kind") == PICTURE_KIND and k.get("item_id") == where.get("item_id")
-                and "box" in k and _overlap(k["box"], where["box"]) for k in kept):
+                and "box" in k and same_place(k["box"], where["box"]) for k in kept):
             continue
         kept.append(where)
     return kept

@@ -3,10 +3,10 @@
 The engine misreads the random letters of an address in ways that differ from one reading
 to the next, and a language's model reads the Latin letters inside its script badly (the
 Thai model reads "AE62" as "46 62"). So a picture is read in the chosen languages with its
-text set dark on white (picture.local_contrast), and, when those are more than English, once
-more in English alone as it is. An address is listed when any reading holds it whole and
-its checksum holds (found.py, repair.py): a second reading can add an address, never make
-one up. Measured with benchmarks/ocr.py.
+text set dark on white (picture.local_contrast), and once more in English alone as it is.
+An address is listed when any reading holds it whole and its checksum holds (found.py,
+repair.py): a second reading can add an address, never make one up. Measured with
+benchmarks/ocr.py.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ class Pass:
 
 def passes_for(languages: Sequence[str], engine: ocr_engine.Engine) -> list[Pass]:
     """The chosen languages on the contrast-set picture; then English alone on the picture
-    as it is, unless English is all that was chosen (or the engine lacks it)."""
+    as it is (unless the engine lacks English). For English alone the second pass reads the
+    same picture another way, and each misreads different letters."""
     passes = [Pass(tuple(languages), contrast=True)]
-    if list(languages) != [LATIN_MODEL] and LATIN_MODEL in engine.languages:
+    if LATIN_MODEL in engine.languages:
         passes.append(Pass((LATIN_MODEL,), contrast=False))
     return passes
 

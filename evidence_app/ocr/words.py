@@ -87,6 +87,14 @@ def union(boxes: Iterable[Box]) -> Box:
     return left, top, right - left, bottom - top
 
 
+def same_place(a: Box | list[int], b: Box | list[int]) -> bool:
+    """Two boxes around the same place: more than half of the smaller one shared (a word
+    two passes read, or a value found in a piece and again in its whole line)."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return width > 0 and height > 0 and width * height * 2 > min(a[2] * a[3], b[2] * b[3])
+
+
 _NO_SPACES = ("THAI", "LAO", "KHMER", "MYANMAR", "CJK", "HIRAGANA", "KATAKANA")
 
 

@@ -127,7 +127,7 @@ def test_add_reads_the_picture_and_records_how(tmp_path: Path, reading_on):
     assert source["languages"] == ["eng"]
     assert source["settings"] == {"oem": 1, "psm": 3, "scale": 2.0, "contrast": True,
                                   "languages": ["eng"]}
-    assert len(source["passes"]) == 1  # English alone: one pass
+    assert len(source["passes"]) == 2  # on the contrast-set picture, then as it is
     assert source["picture"] == "1"
     assert source["picture_sha256"] == before
     assert source["boxes_item"] == "2"
