@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -21,3 +22,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None, passphrase: str | Non
         [sys.executable, "-m", "evidence_app", *args],
         capture_output=True, text=True, env=full_env, input=input_text, timeout=timeout,
     )
+
+
+def ssh_verify_bag(bag: Path, allowed: Path | None = None) -> None:
+    """The officer's step: `ssh-keygen -Y verify` of the tag manifest's signature, with the
+    bag's own allowed_signers (or the one given: the key from the paper receipt)."""
+    with open(bag / "tagmanifest-sha256.txt", "rb") as tagmanifest:
+        sig = subprocess.run(
+            ["ssh-keygen", "-Y", "verify", "-f", str(allowed or "signature/allowed_signers"),
+             "-I", "evidence-locker-vault", "-n", "evidence-locker-bundle",
+             "-s", "signature/tagmanifest-sha256.txt.sig"],
+            cwd=bag, stdin=tagmanifest, capture_output=True, text=True)
+    assert sig.returncode == 0, sig.stderr
+    assert sig.stdout.startswith("Good")

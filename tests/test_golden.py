@@ -28,7 +28,7 @@ from evidence_app.core.errors import WrongPassphrase
 from evidence_app.core.lastseen import LastSeen
 from evidence_app.core.record_types import RECORD_TYPES
 from evidence_app.core.vault import Vault
-from tests.helpers import run_cli
+from tests.helpers import run_cli, ssh_verify_bag
 
 GOLDEN = Path(__file__).resolve().parent / "assets" / "golden"
 # Records that opening writes only when it finds damage, a rollback or a swapped key file.
@@ -446,13 +446,7 @@ def test_bundle_opens_with_standard_tools(g: GoldenSet, tmp_path: Path) -> None:
     allowed = tmp_path / "allowed_signers"
     allowed.write_text(f'evidence-locker-vault namespaces="evidence-locker-bundle" '
                        f"{public_key}\n")
-    with open(bag / "tagmanifest-sha256.txt", "rb") as tagmanifest:
-        sig = subprocess.run(
-            ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "evidence-locker-vault",
-             "-n", "evidence-locker-bundle", "-s", "signature/tagmanifest-sha256.txt.sig"],
-            cwd=bag, stdin=tagmanifest, capture_output=True, text=True)
-    assert sig.returncode == 0, sig.stderr
-    assert sig.stdout.startswith("Good")
+    ssh_verify_bag(bag, allowed)
 
     items = {i["id"]: i for i in json.loads((bag / "data/metadata/items.json").read_text())}
     assert sorted(items, key=int) == g.sealed  # the withdrawn item stays out

@@ -13,7 +13,7 @@ import pytest
 
 from tests.bundle.bundle_helpers import unpack
 from tests.cli.util import init_vault, ok
-from tests.helpers import PASSPHRASE
+from tests.helpers import PASSPHRASE, ssh_verify_bag
 from tests.ocr.conftest import draw_lines, needs_engine
 
 pytestmark = [needs_engine, pytest.mark.skipif(
@@ -34,14 +34,7 @@ def _by_hand(folder: Path) -> None:
     listed = (folder / "manifest-sha256.txt").read_text("utf-8")
     assert re.search(r"  data/ocr/\d{4}-threat\.png\.ocr\.txt$", listed, re.M)
     assert re.search(r"  data/ocr/\d{4}-threat\.png\.ocr\.tsv$", listed, re.M)
-    with open(folder / "tagmanifest-sha256.txt", "rb") as tagmanifest:
-        sig = subprocess.run(
-            ["ssh-keygen", "-Y", "verify", "-f", "signature/allowed_signers",
-             "-I", "evidence-locker-vault", "-n", "evidence-locker-bundle",
-             "-s", "signature/tagmanifest-sha256.txt.sig"],
-            cwd=folder, stdin=tagmanifest, capture_output=True, text=True)
-    assert sig.returncode == 0, sig.stderr
-    assert sig.stdout.startswith("Good")
+    ssh_verify_bag(folder)
 
 
 def _seal(vault: Path, out: Path, *extra: str) -> tuple[Path, Path, str]:

@@ -13,7 +13,7 @@ import pytest
 
 from evidence_app.bundle import passwords
 from tests.bundle.bundle_helpers import age_keypair, make_vault_with_files, seal, unpack
-from tests.helpers import run_cli
+from tests.helpers import run_cli, ssh_verify_bag
 
 pytestmark = pytest.mark.skipif(shutil.which("age") is None, reason="age is not installed")
 
@@ -29,14 +29,7 @@ def _standard_tool_checks(folder: Path) -> None:
                            capture_output=True, text=True)
     assert bagit.returncode == 0, bagit.stderr
     assert "is valid" in bagit.stderr
-    with open(folder / "tagmanifest-sha256.txt", "rb") as tagmanifest:
-        sig = subprocess.run(
-            ["ssh-keygen", "-Y", "verify", "-f", "signature/allowed_signers",
-             "-I", "evidence-locker-vault", "-n", "evidence-locker-bundle",
-             "-s", "signature/tagmanifest-sha256.txt.sig"],
-            cwd=folder, stdin=tagmanifest, capture_output=True, text=True)
-    assert sig.returncode == 0, sig.stderr
-    assert sig.stdout.startswith("Good")
+    ssh_verify_bag(folder)
 
 
 def test_recipient_bundle_opens_with_standard_tools(tmp_path: Path) -> None:
