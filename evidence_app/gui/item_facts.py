@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
-from evidence_app.bundle.report_words import source_text
+from evidence_app.bundle.report_source_words import source_text
 from evidence_app.core.state import Item
 from evidence_app.formatting import human_size, untrusted, when
 from evidence_app.gui.common import NoteLabel, PlainLabel
