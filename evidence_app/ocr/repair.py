@@ -187,7 +187,10 @@ def _bech32(text: str) -> bool:
 
 
 def _eth(text: str) -> bool:
-    return eth_wallet(text) is not None
+    """Only an address in mixed case carries a checksum (EIP-55): a one-case variant of a
+    misreading would pass whatever its letters, so it is never a repair."""
+    body = text[2:]
+    return body.lower() != body and body.upper() != body and eth_wallet(text) == text
 
 
 def _random_looking(text: str) -> bool:

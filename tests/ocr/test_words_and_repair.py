@@ -79,6 +79,9 @@ def test_misread_addresses_are_made_whole_only_by_their_checksum():
         "bc1qhzcpfhvh0mze2cefd8l5k5svla4glp0ducndyj"
     assert repaired_text("FRAT 7040 8822 1970 2323 9133 448 6-14") == \
         "FR4770408822197023239133448"
+    # An Ethereum address with no mixed case has no checksum: a misreading is not repaired
+    # into another one (found by the OCR experiments: 0xDD93... became 0xDD13...)
+    assert repaired_text("OxDDI3c4267871B10C55A44972CE7BC3241461DA07") == ""
     # Too many misreadings: not listed at all, rather than a guess
     assert repair("TQn9Y2khEsLJWlChVWFMSMeRDowSKcbLSS") is None
 
