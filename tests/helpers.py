@@ -35,3 +35,12 @@ def ssh_verify_bag(bag: Path, allowed: Path | None = None) -> None:
             cwd=bag, stdin=tagmanifest, capture_output=True, text=True)
     assert sig.returncode == 0, sig.stderr
     assert sig.stdout.startswith("Good")
+
+
+def sha256sum_check(bag: Path) -> None:
+    """The officer's step: `sha256sum -c` of both manifests, every line OK."""
+    for manifest in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
+        run = subprocess.run(["sha256sum", "-c", manifest], cwd=bag, capture_output=True,
+                             text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "FAILED" not in run.stdout

@@ -13,7 +13,7 @@ import pytest
 
 from tests.bundle.bundle_helpers import unpack
 from tests.cli.util import init_vault, ok
-from tests.helpers import PASSPHRASE, ssh_verify_bag
+from tests.helpers import PASSPHRASE, sha256sum_check, ssh_verify_bag
 from tests.ocr.conftest import draw_lines, needs_engine
 
 pytestmark = [needs_engine, pytest.mark.skipif(
@@ -26,11 +26,7 @@ SECRET = "Hunter2Geheim"
 
 def _by_hand(folder: Path) -> None:
     """What VERIFY.txt asks of an officer with standard tools: both manifests, the signature."""
-    for manifest in ("tagmanifest-sha256.txt", "manifest-sha256.txt"):
-        run = subprocess.run(["sha256sum", "-c", manifest], cwd=folder, capture_output=True,
-                             text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
-        assert "FAILED" not in run.stdout
+    sha256sum_check(folder)
     listed = (folder / "manifest-sha256.txt").read_text("utf-8")
     assert re.search(r"  data/ocr/\d{4}-threat\.png\.ocr\.txt$", listed, re.M)
     assert re.search(r"  data/ocr/\d{4}-threat\.png\.ocr\.tsv$", listed, re.M)

@@ -13,17 +13,13 @@ import pytest
 
 from evidence_app.bundle import passwords
 from tests.bundle.bundle_helpers import age_keypair, make_vault_with_files, seal, unpack
-from tests.helpers import run_cli, ssh_verify_bag
+from tests.helpers import run_cli, sha256sum_check, ssh_verify_bag
 
 pytestmark = pytest.mark.skipif(shutil.which("age") is None, reason="age is not installed")
 
 
 def _standard_tool_checks(folder: Path) -> None:
-    for manifest in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
-        run = subprocess.run(["sha256sum", "-c", manifest], cwd=folder, capture_output=True,
-                             text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
-        assert "FAILED" not in run.stdout
+    sha256sum_check(folder)
     bagit_tool = Path(sys.executable).parent / "bagit.py"
     bagit = subprocess.run([sys.executable, str(bagit_tool), "--validate", str(folder)],
                            capture_output=True, text=True)
