@@ -43,7 +43,11 @@ def latest_readings(vault: Any) -> dict[str, Item]:
     return latest
 
 
+def item_bytes(vault: Any, item: Item) -> bytes:
+    """An item decrypted into memory (a picture to read, a reading's text or boxes)."""
+    return b"".join(bytes(part) for part in vault.iter_item(item.id))
+
+
 def stored_text(vault: Any, text_item: Item) -> str:
     """A reading's text (or boxes), decrypted into memory."""
-    return b"".join(bytes(p) for p in vault.iter_item(text_item.id)).decode("utf-8",
-                                                                              "replace")
+    return item_bytes(vault, text_item).decode("utf-8", "replace")

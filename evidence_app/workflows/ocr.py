@@ -9,7 +9,6 @@ it is decrypted into memory only.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from evidence_app.core.vault import Vault
 from evidence_app.ocr import engine as ocr_engine
 from evidence_app.ocr.passes import passes_for, read_passes, reading_text
 from evidence_app.ocr.picture import MAX_PICTURE_BYTES, decode
-from evidence_app.ocr.stored import BOXES_KIND, TEXT_KIND
+from evidence_app.ocr.stored import BOXES_KIND, TEXT_KIND, item_bytes
 from evidence_app.ocr.words import Line, Word, lines_of, mean_confidence, to_tsv
 from evidence_app.workflows.add import STOP_ADDING
 from evidence_app.workflows.outcome import (
@@ -95,10 +94,7 @@ def read_picture(data: bytes, engine: ocr_engine.Engine, languages: Sequence[str
 def _picture_bytes(vault: Vault, item: Item) -> bytes:
     if item.size > MAX_PICTURE_BYTES:
         raise OcrFailed("too_big", f"size={item.size}")
-    out = io.BytesIO()
-    for part in vault.iter_item(item.id):
-        out.write(part)
-    return out.getvalue()
+    return item_bytes(vault, item)
 
 
 def store_reading(vault: Vault, picture: Item, reading: Reading) -> Item:
